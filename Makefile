@@ -1,0 +1,25 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test venv clean
+
+$(BIN)/eventdesk: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/eventdesk
+
+venv: $(BIN)/eventdesk
+
+demo: venv
+	mkdir -p demo
+	$(BIN)/eventdesk ingest examples/corpus --db demo/eventdesk.duckdb
+	$(BIN)/eventdesk summary --db demo/eventdesk.duckdb
+
+test: venv
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache
