@@ -1,0 +1,331 @@
+"""The ``eventdesk`` command: thin wrappers over the Python API.
+
+Exit codes: 0 everything went through; 1 internal failure; 2 usage error, or nothing could be
+read; 3 some records were skipped (each reported on stderr with its file and line).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from . import __version__
+from .errors import EventDeskError, InputError, UsageError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+
+
+def _err(msg: str) -> None:
+    print(f"eventdesk: {msg}", file=sys.stderr)
+
+
+class _Problems:
+    """Counts problems and prints each as one line on stderr."""
+
+    def __init__(self) -> None:
+        self.skipped = 0
+        self.warnings = 0
+
+    def __call__(self, exc: InputError) -> None:
+        from .errors import InputWarning
+
+        if isinstance(exc, InputWarning):
+            self.warnings += 1
+            _err(f"warning: {exc}")
+        else:
+            self.skipped += 1
+            _err(f"skipped: {exc}")
+
+
+def _documents(args: argparse.Namespace, problems: _Problems, stats: Any) -> Iterator[Any]:
+    from .readers import read_documents
+
+    if not args.inputs:
+        raise UsageError("no input given (files, directories, or - for stdin)")
+    try:
+        yield from read_documents(args.inputs, default_date=args.date, on_error=problems,
+                                  stats=stats)
+    except InputError as exc:  # a bad --date
+        raise UsageError(str(exc)) from None
+
+
+def _closing(problems: _Problems, stats: Any, extra: str = "") -> int:
+    parts = [f"{stats.documents} documents read"]
+    if problems.skipped:
+        parts.append(f"{problems.skipped} skipped")
+    if problems.warnings:
+        parts.append(f"{problems.warnings} warnings")
+    _err(", ".join(parts) + (f"; {extra}" if extra else ""))
+    if stats.documents == 0:
+        return EXIT_USAGE
+    return EXIT_SKIPPED if problems.skipped else EXIT_OK
+
+
+class _Progress:
+    """A rich progress line on stderr for long runs; silent when stderr is not a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.start = time.monotonic()
+        self._p: Any = None
+
+    def __enter__(self) -> "_Progress":
+        if self.enabled:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._p = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                               TimeElapsedColumn(), transient=True,
+                               console=__import__("rich.console").console.Console(stderr=True))
+            self._p.start()
+            self._task = self._p.add_task("starting")
+        return self
+
+    def update(self, docs: int, events: int) -> None:
+        if self._p is not None:
+            rate = docs / max(time.monotonic() - self.start, 1e-6)
+            self._p.update(self._task, description=f"{docs} documents, {events} events, "
+                                                   f"{rate:.1f} documents/s")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._p is not None:
+            self._p.stop()
+
+
+# -- commands ------------------------------------------------------------------------------------
+def cmd_code(args: argparse.Namespace) -> int:
+    from .coding.coder import Coder
+    from .formats import EventWriter
+    from .readers import ReadStats
+
+    problems, stats = _Problems(), ReadStats()
+    coder = Coder()
+    writer = EventWriter(sys.stdout, args.format)
+    n = 0
+    with _Progress(not args.quiet) as bar:
+        for _, events in coder.coded(_documents(args, problems, stats)):
+            for ev in events:
+                writer.write(ev)
+                n += 1
+            bar.update(stats.documents, n)
+    sys.stdout.flush()
+    return _closing(problems, stats, f"{n} events")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .readers import ReadStats
+    from .store import open_store
+
+    problems, stats = _Problems(), ReadStats()
+    with open_store(args.db) as store, _Progress(not args.quiet) as bar:
+        result = store.ingest(_documents(args, problems, stats), batch_size=args.batch_size,
+                              progress=lambda r: bar.update(r.documents_seen, r.events_added))
+        total = store.counts()
+    extra = (f"{result.documents_added} new, {result.documents_replaced} changed, "
+             f"{result.documents_unchanged} unchanged documents; {result.events_added} events "
+             f"added, {result.events_removed} removed; store {args.db or 'eventdesk.duckdb'} "
+             f"holds {total['documents']} documents and {total['events']} events")
+    return _closing(problems, stats, extra)
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    from .formats import EventWriter
+    from .store import open_store
+
+    status = None if args.status == "all" else args.status.split(",")
+    with open_store(args.db, read_only=True) as store:
+        events = store.events(actor=args.actor, recipient=args.recipient, since=args.since,
+                              until=args.until, cameo=args.cameo, status=status,
+                              limit=args.limit)
+    if args.format == "table":
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for col in ("date", "actor", "recipient", "cameo", "name", "gold", "status", "id"):
+            table.add_column(col, overflow="fold")
+        for ev in events:
+            table.add_row(ev.date.isoformat() if ev.date else "",
+                          "+".join(e.code for e in ev.actor),
+                          "+".join(e.code for e in ev.recipient), ev.cameo, ev.cameo_name,
+                          f"{ev.goldstein:+.1f}", ev.status.value, ev.id[:10])
+        Console(width=max(120, Console().width)).print(table)
+        print(f"{len(events)} events", file=sys.stderr)
+    else:
+        writer = EventWriter(sys.stdout, args.format)
+        for ev in events:
+            writer.write(ev)
+    return EXIT_OK
+
+
+def _mark(text: str, spans: dict[str, list[list[int]]]) -> str:
+    marks = []
+    for role, sym in (("actor", "A"), ("action", "V"), ("recipient", "R")):
+        for s, e in spans.get(role, []):
+            marks.append((s, e, sym))
+    out, pos = [], 0
+    for s, e, sym in sorted(marks):
+        if s < pos:
+            continue
+        out += [text[pos:s], f"[{sym} ", text[s:e], "]"]
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .coding.lexicon import default_lexicon
+    from .store import open_store
+
+    with open_store(args.db, read_only=True) as store:
+        ev = store.event(args.event_id)
+        if ev is None:
+            raise UsageError(f"no event {args.event_id!r} in {store.path}")
+        prov = store.provenance(ev.id)
+    pattern = next((p for p in default_lexicon().patterns if p.id == ev.pattern), None)
+    ents = lambda xs: ", ".join(f"{e.code} ({e.text})" for e in xs) or "-"  # noqa: E731
+    lines = [
+        f"event     {ev.id}",
+        f"date      {ev.date or 'unknown'} ({ev.date_precision.value})",
+        f"actor     {ents(ev.actor)}",
+        f"action    CAMEO {ev.cameo} {ev.cameo_name}; Goldstein {ev.goldstein:+.1f}; "
+        f"quad {ev.quad}; PLOVER {ev.plover or '-'}"
+        + (f" / {ev.mode}" if ev.mode else ""),
+        f"recipient {ents(ev.recipient)}",
+        f"status    {ev.status.value}" + (f" (claim of {ents(ev.source_of_claim)})"
+                                         if ev.source_of_claim else ""),
+        f"location  {ev.location.name if ev.location else '-'}",
+        f"sentence  {_mark(ev.text, ev.spans)}",
+        f"rule      {ev.pattern}" + (f": {pattern.verb}{'_' + pattern.particle if pattern.particle else ''}"
+                                     f" ({pattern.source})" if pattern else " (not in the current lexicon)"),
+    ]
+    for p in prov:
+        lines.append(f"reported  {p['doc_id']} sentence {p['sentence_index']}"
+                     f"{' · ' + p['title'] if p.get('title') else ''}"
+                     f"{' · ' + str(p['published']) if p.get('published') else ''}"
+                     f"{' · ' + p['path'] if p.get('path') else ''}")
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from .ontology import QUAD_NAMES
+    from .store import open_store
+
+    with open_store(args.db, read_only=True) as store:
+        s = store.summary()
+    print(f"{s['documents']} documents, {s['events']} events ({s['asserted']} asserted), "
+          f"{s['first'] or '?'} to {s['last'] or '?'}")
+    print("status:   " + ", ".join(f"{k} {v}" for k, v in s["statuses"]))
+    print("roots:    " + ", ".join(f"{r} ({n})" for r, _, n in s["roots"]))
+    print("busiest dyads (asserted events, net Goldstein):")
+    for a, r, n, g in s["dyads"]:
+        print(f"  {a:>4} → {r:<4} {n:4d}  {g:+7.1f}")
+    del QUAD_NAMES
+    return EXIT_OK
+
+
+# -- parser --------------------------------------------------------------------------------------
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="store path (default $EVENTDESK_DB or ./eventdesk.duckdb)")
+
+
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="files (.txt .html .jsonl), directories (recursive) or - for stdin")
+    p.add_argument("--date", help="date of documents that carry none (YYYY-MM-DD)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="eventdesk", formatter_class=fmt,
+        description="Political event data from news text: code, store and query who did what "
+                    "to whom.",
+        epilog=textwrap.dedent("""\
+            examples:
+              eventdesk code article.txt                   events as JSON lines
+              eventdesk ingest examples/corpus --db my.duckdb
+              eventdesk events --db my.duckdb --actor RUS --recipient USA --format table
+
+            exit codes: 0 ok, 1 internal error, 2 usage error or nothing readable,
+            3 some records skipped"""))
+    parser.add_argument("--version", action="version", version=f"eventdesk {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("code", help="code documents into events on stdout", formatter_class=fmt,
+                       description="Code documents into events, written to stdout.",
+                       epilog="example:\n  eventdesk code article.txt batch.jsonl - --format tsv"
+                              " > events.tsv")
+    _add_inputs(p)
+    p.add_argument("--format", choices=["jsonl", "tsv", "csv"], default="jsonl")
+    p.set_defaults(func=cmd_code)
+
+    p = sub.add_parser("ingest", help="code documents and store their events",
+                       formatter_class=fmt,
+                       description="Code documents and store them with their events. Rerunning "
+                                   "adds nothing; a changed document has its events replaced.",
+                       epilog="example:\n  eventdesk ingest corpus/ --db my.duckdb")
+    _add_inputs(p)
+    _add_db(p)
+    p.add_argument("--batch-size", type=int, default=64, help="documents per transaction")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("events", help="query stored events", formatter_class=fmt,
+                       description="Print stored events matching the filters.",
+                       epilog="example:\n  eventdesk events --actor RUS --recipient USA "
+                              "--since 2017-04-01 --format table")
+    _add_db(p)
+    p.add_argument("--actor", help="actor country or code (RUS, RUSGOV, NATO)")
+    p.add_argument("--recipient", help="recipient country or code")
+    p.add_argument("--since", help="first date (YYYY-MM-DD)")
+    p.add_argument("--until", help="last date (YYYY-MM-DD)")
+    p.add_argument("--cameo", help="CAMEO code prefix, e.g. 19 or 163")
+    p.add_argument("--status", default="all",
+                   help="comma-separated statuses (asserted,negated,...) or all (default)")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--format", choices=["table", "jsonl", "csv", "tsv"], default="jsonl")
+    p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("explain", help="show the sentence, spans and rule behind an event",
+                       formatter_class=fmt, description="Explain one stored event.",
+                       epilog="example:\n  eventdesk explain 3f9a1c --db my.duckdb")
+    p.add_argument("event_id", help="event id (or a unique prefix)")
+    _add_db(p)
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("summary", help="counts, dates and busiest dyads of a store",
+                       formatter_class=fmt, description="Summarise a store.",
+                       epilog="example:\n  eventdesk summary --db demo/eventdesk.duckdb")
+    _add_db(p)
+    p.set_defaults(func=cmd_summary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except EventDeskError as exc:
+        _err(str(exc))
+        return exc.exit_code
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,347 @@
+"""The coder: parsed sentences → :class:`Event` objects.
+
+For each verb of a sentence the lexicon's most specific matching pattern gives the CAMEO code;
+the subject (or passive agent) is the actor, the direct object or the object of one of the
+pattern's prepositions the recipient; the verb's auxiliaries, negators and governing verb give the
+status. Every event carries the id of the pattern that produced it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date as Date
+from typing import Any
+
+from .. import nlp
+from ..actors import KnowledgeBase, entity_from_terms, knowledge_base
+from ..geo import location_of
+from ..model import Document, Entity, Event, Location, Precision, Status, stable_hash
+from ..ontology import cameo
+from .lexicon import Lexicon, Pattern, StatusCues, default_lexicon, status_cues
+
+SUBJECTS = {"nsubj", "csubj"}
+NP_KEEP_PREPS = {"of"}
+NP_DROP_DEPS = {"cc", "conj", "punct", "relcl", "acl", "advcl", "det", "appos"}
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside"}
+STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.FUTURE,
+                Status.REPORTED]
+
+
+@dataclass
+class _Phrase:
+    entities: list[Entity]
+    spans: list[list[int]]
+    tokens: set[int]
+
+
+def _lemma_candidates(tok: Any) -> list[str]:
+    """The verb's lemma, plus plain de-inflections of its form (the small model's lemmatizer
+    sometimes errs: "hoped" → "hop")."""
+    out = [tok.lemma_.lower()]
+    w = tok.lower_
+    for suffix, repl in (("ied", "y"), ("ed", "e"), ("ed", ""), ("es", ""), ("s", ""),
+                         ("ing", "e"), ("ing", "")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            out.append(w[: -len(suffix)] + repl)
+    if w not in out:
+        out.append(w)
+    return out
+
+
+def _object_keys(tok: Any) -> set[str]:
+    """The names an object head answers to: its lemma, its form, and modifier_lemma pairs."""
+    lemma = tok.lemma_.lower()
+    keys = {lemma, tok.lower_}
+    keys.update(f"{c.lemma_.lower()}_{lemma}" for c in tok.children
+                if c.dep_ in ("amod", "compound", "nmod"))
+    return keys
+
+
+class Coder:
+    """Codes text into events.
+
+    >>> coder = Coder()                                                   # doctest: +SKIP
+    >>> [e.cameo for e in coder.code("Russia condemned the U.S. strike.", date="2017-04-07")]
+    ['111']                                                               # doctest: +SKIP
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None, kb: KnowledgeBase | None = None,
+                 batch_size: int = 32):
+        self.lexicon = lexicon or default_lexicon()
+        self.kb = kb or knowledge_base()
+        self.cues: StatusCues = status_cues()
+        self.batch_size = batch_size
+
+    # -- public API -------------------------------------------------------------------------
+    def code(self, text: str, date: str | Date | None = None, doc_id: str | None = None
+             ) -> list[Event]:
+        """Code one text; ``date`` (ISO string or date) is the document's date."""
+        from ..dates import parse_date
+
+        day, precision = parse_date(date)
+        doc = Document(id=doc_id or "t-" + stable_hash(text), text=text, date=day,
+                       date_precision=precision)
+        return next(self.coded([doc]))[1]
+
+    def code_documents(self, docs: Iterable[Document]) -> Iterator[Event]:
+        """Code documents in batches (``nlp.pipe``); yields their events in input order."""
+        for _, events in self.coded(docs):
+            yield from events
+
+    def coded(self, docs: Iterable[Document]) -> Iterator[tuple[Document, list[Event]]]:
+        """Code documents in batches; yields ``(document, events)`` in input order."""
+        docs_iter = iter(docs)
+        pending: list[Document] = []
+
+        def texts() -> Iterator[str]:
+            for d in docs_iter:
+                pending.append(d)
+                yield d.text
+
+        for parsed in nlp.pipe(texts(), batch_size=self.batch_size):
+            doc = pending.pop(0)
+            yield doc, self.code_parsed(doc, parsed)
+
+    def code_parsed(self, doc: Document, parsed: Any) -> list[Event]:
+        events: list[Event] = []
+        for s_index, sent in enumerate(parsed.sents):
+            events.extend(self._code_sentence(doc, s_index, sent))
+        return events
+
+    # -- one sentence ---------------------------------------------------------------------------
+    def _code_sentence(self, doc: Document, s_index: int, sent: Any) -> list[Event]:
+        found: list[tuple[Any, Pattern, Event]] = []
+        for tok in sent:
+            if tok.pos_ not in ("VERB", "AUX") and tok.tag_[:2] != "VB":
+                continue
+            match = self._match(tok)
+            if match is None:
+                continue
+            pattern, obj = match
+            ev = self._event(doc, s_index, sent, tok, pattern, obj)
+            if ev is not None:
+                found.append((tok, pattern, ev))
+        # a statement verb whose complement produced an event is not an event of its own
+        governors = {t.head.i for t, _, _ in found if t.dep_ in ("ccomp", "xcomp")}
+        return [ev for tok, p, ev in found
+                if not (p.cameo.startswith("01") and tok.i in governors)]
+
+    def _match(self, verb: Any) -> tuple[Pattern, Any | None] | None:
+        children = list(verb.children)
+        particles = {c.lower_ for c in children if c.dep_ == "prt"}
+        preps = {c.lower_ for c in children if c.dep_ in ("prep", "agent", "dative")}
+        objs = [c for c in children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+        for lemma in _lemma_candidates(verb):
+            for p in self.lexicon.by_verb.get(lemma, ()):
+                if p.particle and p.particle not in particles:
+                    continue
+                obj = None
+                if p.objects:
+                    obj = next((o for o in objs if _object_keys(o) & p.objects), None)
+                    if obj is None:
+                        continue
+                if p.required_prep:
+                    obj_preps = {c.lower_ for c in obj.children if c.dep_ == "prep"} if obj is not None else set()
+                    if not (p.required_prep & (preps | obj_preps)):
+                        continue
+                return p, obj
+        return None
+
+    def _phrase(self, head: Any, day: Date | None, sent: Any) -> _Phrase:
+        """Entities of a noun phrase and of its conjuncts ("Russia and China")."""
+        conjuncts = [head]
+        stack = [head]
+        while stack:
+            t = stack.pop()
+            for c in t.children:
+                if c.dep_ == "conj":
+                    conjuncts.append(c)
+                    stack.append(c)
+        phrase = _Phrase([], [], set())
+        for c in conjuncts:
+            toks = self._np_tokens(c)
+            ent = self._resolve(toks, c, day)
+            if ent is not None and ent not in phrase.entities:
+                phrase.entities.append(ent)
+                phrase.spans.append([toks[0].idx - sent.start_char,
+                                     toks[-1].idx + len(toks[-1]) - sent.start_char])
+                phrase.tokens.update(t.i for t in toks)
+        return phrase
+
+    def _np_tokens(self, head: Any) -> list[Any]:
+        out = [head]
+        stack = [c for c in head.children if c.dep_ not in NP_DROP_DEPS
+                 and not (c.dep_ == "prep" and c.lower_ not in NP_KEEP_PREPS)]
+        while stack:
+            t = stack.pop()
+            out.append(t)
+            stack.extend(c for c in t.children if c.dep_ not in ("relcl", "acl", "advcl", "conj")
+                         and not (c.dep_ == "prep" and c.lower_ not in NP_KEEP_PREPS))
+        out.sort(key=lambda t: t.i)
+        # trim leading determiners and punctuation from the span
+        while len(out) > 1 and out[0].pos_ in ("DET", "PUNCT"):
+            out.pop(0)
+        return out
+
+    def _resolve(self, toks: list[Any], head: Any, day: Date | None) -> Entity | None:
+        words = [t.text for t in toks]
+        lemmas = [t.lemma_.lower() for t in toks]
+        matches, sectors = [], []
+        i = 0
+        while i < len(words):
+            n, terms = self.kb.match(words, i)
+            if n:
+                matches.append((i, i + n, terms))
+                i += n
+                continue
+            i += 1
+        i = 0
+        while i < len(lemmas):
+            n, s = self.kb.sector_match(lemmas, i)
+            if n:
+                sectors.append((i, i + n, s))
+                i += n
+            else:
+                i += 1
+        if not matches:
+            return None
+        head_pos = next(k for k, t in enumerate(toks) if t.i == head.i)
+        text = toks[0].doc[toks[0].i: toks[-1].i + 1].text
+        return entity_from_terms(self.kb, matches, sectors, head_pos, day, text)
+
+    def _subject(self, verb: Any) -> tuple[Any | None, bool]:
+        """(subject head, is-passive-agent) of a verb, inherited from a conjoined or governing
+        verb when the verb has none of its own."""
+        v = verb
+        for _ in range(4):
+            for c in v.children:
+                if c.dep_ in SUBJECTS:
+                    return c, False
+                if c.dep_ == "agent":
+                    pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        return pobj, True
+            if v.dep_ in ("conj", "xcomp") and v.head is not v:
+                v = v.head
+                continue
+            break
+        return None, False
+
+    def _recipient_heads(self, verb: Any, pattern: Pattern, obj: Any | None) -> list[Any]:
+        heads: list[Any] = []
+        hosts = [verb] + ([obj] if obj is not None else [])
+        for h in hosts:
+            for c in h.children:
+                if c.dep_ in ("prep", "dative") and c.lower_ in pattern.recipient_preps:
+                    heads.extend(g for g in c.children if g.dep_ == "pobj")
+                elif c.dep_ == "dative" and c.tag_ != "IN":
+                    heads.append(c)
+        if obj is None:
+            direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+            heads = direct + heads
+        return heads
+
+    def _status(self, verb: Any) -> tuple[Status, Any | None]:
+        """The event's status and, for reported events, the head of the claimant."""
+        found: set[Status] = set()
+        claimant = None
+        cues = self.cues
+
+        def own(v: Any) -> None:
+            for c in v.children:
+                if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in cues.negators):
+                    found.add(Status.NEGATED)
+                elif c.dep_ in ("aux",) and c.lower_ in cues.modals:
+                    found.add(Status(cues.modals[c.lower_]))
+                elif c.dep_ == "mark" and c.lower_ in cues.marks:
+                    found.add(Status(cues.marks[c.lower_]))
+
+        own(verb)
+        v = verb
+        if v.dep_ == "conj":
+            v = v.head          # conjoined verbs share auxiliaries and governors
+            own(v)
+        if v.dep_ in ("xcomp", "ccomp", "pcomp") and v.head is not v:
+            gov = v.head
+            if gov.dep_ == "prep" and gov.head is not gov:   # "accused X of sending"
+                gov = gov.head
+            for lemma in _lemma_candidates(gov):
+                if lemma in cues.governors:
+                    st = Status(cues.governors[lemma])
+                    found.add(st)
+                    if st is Status.REPORTED:
+                        subj, _ = self._subject(gov)
+                        claimant = subj
+                    break
+            # the governor's own negation or modality carries over ("did not agree to meet")
+            for c in gov.children:
+                if c.dep_ == "neg":
+                    found.add(Status.NEGATED)
+                elif c.dep_ == "aux" and c.lower_ in cues.modals:
+                    found.add(Status(cues.modals[c.lower_]))
+        for st in STATUS_ORDER:
+            if st in found:
+                return st, claimant
+        return Status.ASSERTED, claimant
+
+    def _event(self, doc: Document, s_index: int, sent: Any, verb: Any, pattern: Pattern,
+               obj: Any | None) -> Event | None:
+        day = doc.date
+        subj, _ = self._subject(verb)
+        if subj is None:
+            return None
+        actor = self._phrase(subj, day, sent)
+        if not actor.entities:
+            return None
+        recipient = _Phrase([], [], set())
+        for h in self._recipient_heads(verb, pattern, obj):
+            if h.i in actor.tokens:
+                continue
+            r = self._phrase(h, day, sent)
+            for e, sp in zip(r.entities, r.spans):
+                if e not in recipient.entities:
+                    recipient.entities.append(e)
+                    recipient.spans.append(sp)
+            recipient.tokens |= r.tokens
+        actors, recipients = actor.entities, recipient.entities
+        a_spans, r_spans = actor.spans, recipient.spans
+        if pattern.reciprocal and not recipients and len(actors) >= 2:
+            actors, recipients = actors[:1], actors[1:]
+            a_spans, r_spans = a_spans[:1], a_spans[1:]
+        status, claimant_head = self._status(verb)
+        claimants: tuple[Entity, ...] = ()
+        if claimant_head is not None:
+            claimants = tuple(self._phrase(claimant_head, day, sent).entities)
+        location = self._location(verb, obj, actor.tokens | recipient.tokens)
+        code = cameo(pattern.cameo)
+        action_toks = [verb] + [c for c in verb.children if c.dep_ == "prt"] + (
+            [obj] if obj is not None else [])
+        action_toks.sort(key=lambda t: t.i)
+        spans = {
+            "actor": a_spans,
+            "action": [[action_toks[0].idx - sent.start_char,
+                        action_toks[-1].idx + len(action_toks[-1]) - sent.start_char]],
+            "recipient": r_spans,
+        }
+        return Event(
+            id=stable_hash(doc.id, s_index, verb.i - sent.start, pattern.id),
+            doc_id=doc.id, sentence_index=s_index, text=sent.text,
+            date=day, date_precision=doc.date_precision if day else Precision.UNKNOWN,
+            actor=tuple(actors), recipient=tuple(recipients),
+            cameo=code.code, cameo_name=code.name, goldstein=code.goldstein, quad=code.quad,
+            penta=code.penta, plover=code.plover, mode=code.mode, context=code.context,
+            status=status, pattern=pattern.id, source_of_claim=claimants, location=location,
+            spans=spans)
+
+    def _location(self, verb: Any, obj: Any | None, used: set[int]) -> Location | None:
+        hosts = [verb] + ([obj] if obj is not None else []) + [
+            c for c in verb.children if c.dep_ == "dobj"]
+        for h in hosts:
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS:
+                    for g in c.children:
+                        if g.dep_ == "pobj" and g.i not in used:
+                            loc = location_of(self.kb, self._np_tokens(g))
+                            if loc is not None:
+                                return loc
+        return None

@@ -1,0 +1,137 @@
+"""The event lexicon: verb patterns over the dependency parse, read from ``coding/data/verbs.tsv``.
+
+A pattern names the governing verb's lemma and, optionally, what else must be there::
+
+    meet >with                   verb "meet"; recipient = direct object or object of "with"
+    hold [talk|negotiation] >with   light verb: object head "talk"; recipient after "with"
+    impose [sanction|embargo] >on|against
+    call +on                     a required preposition: "called on Russia to ..."
+    pull_out >of                 a required particle: "pulled out of"
+
+``[a|b]`` is the required object head (``chemical_weapon``: head "weapon" with the modifier
+"chemical") (the direct object, or the passive subject), ``+p`` a
+required preposition whose object is the recipient, ``>p|q`` the prepositions that may introduce
+the recipient, and ``verb_prt`` a required particle. The more specific of two matching entries
+wins (object, required preposition and particle each count).
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .._tsv import data_path, read_tsv
+from ..errors import DataError
+from ..ontology import is_cameo
+
+_TOKEN = re.compile(r"\[[^\]]+\]|\+\S+|>\S+|\S+")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    cameo: str
+    verb: str
+    particle: str | None
+    objects: frozenset[str]
+    required_prep: frozenset[str]
+    recipient_preps: frozenset[str]
+    reciprocal: bool
+    source: str            # file:line
+
+    @property
+    def specificity(self) -> int:
+        compound = any("_" in o for o in self.objects)
+        return (4 * bool(self.objects) + compound + 2 * bool(self.required_prep)
+                + 2 * bool(self.particle))
+
+
+def parse_pattern(text: str, *, id: str, cameo: str, flags: str = "", source: str = "") -> Pattern:
+    parts = _TOKEN.findall(text.strip())
+    if not parts or parts[0][0] in "[+>":
+        raise DataError(f"{source}: pattern {text!r} must start with a verb lemma")
+    verb, _, particle = parts[0].lower().partition("_")
+    objects: set[str] = set()
+    required: set[str] = set()
+    preps: set[str] = set()
+    for p in parts[1:]:
+        if p.startswith("["):
+            objects |= {o.strip().lower() for o in p[1:-1].split("|") if o.strip()}
+        elif p.startswith("+"):
+            required |= set(p[1:].lower().split("|"))
+        elif p.startswith(">"):
+            preps |= set(p[1:].lower().split("|"))
+        else:
+            raise DataError(f"{source}: cannot read {p!r} in pattern {text!r}")
+    if not is_cameo(cameo):
+        raise DataError(f"{source}: unknown CAMEO code {cameo!r}")
+    return Pattern(id=id, cameo=cameo, verb=verb, particle=particle or None,
+                   objects=frozenset(objects), required_prep=frozenset(required),
+                   recipient_preps=frozenset(preps | required),
+                   reciprocal="recip" in flags.split(","), source=source)
+
+
+class Lexicon:
+    def __init__(self, patterns: list[Pattern]):
+        self.patterns = patterns
+        self.by_verb: dict[str, list[Pattern]] = defaultdict(list)
+        for p in patterns:
+            self.by_verb[p.verb].append(p)
+        for lst in self.by_verb.values():
+            lst.sort(key=lambda p: -p.specificity)
+
+    @classmethod
+    def from_file(cls, path: Path) -> "Lexicon":
+        patterns = []
+        seen: dict[str, str] = {}
+        for lineno, row in read_tsv(path):
+            where = f"{path.name}:{lineno}"
+            pid = row["id"]
+            if pid in seen:
+                raise DataError(f"{where}: duplicate pattern id {pid!r} (first at {seen[pid]})")
+            seen[pid] = where
+            patterns.append(parse_pattern(row["pattern"], id=pid, cameo=row["cameo"],
+                                          flags=row.get("flags", ""), source=where))
+        return cls(patterns)
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return Lexicon.from_file(data_path("eventdesk.coding", "verbs.tsv"))
+
+
+@dataclass(frozen=True)
+class StatusCues:
+    modals: dict[str, str]       # would → hypothetical, will → future
+    negators: frozenset[str]     # not, never, n't
+    marks: dict[str, str]        # if → hypothetical
+    governors: dict[str, str]    # hope → desired, say → reported, refuse → negated
+
+
+@lru_cache(maxsize=1)
+def status_cues() -> StatusCues:
+    modals: dict[str, str] = {}
+    negators: set[str] = set()
+    marks: dict[str, str] = {}
+    governors: dict[str, str] = {}
+    path = data_path("eventdesk.coding", "status.tsv")
+    for lineno, row in read_tsv(path):
+        kind, word, status = row["kind"], row["word"].lower(), row["status"]
+        if status not in {"negated", "hypothetical", "future", "desired", "reported"}:
+            raise DataError(f"{path.name}:{lineno}: unknown status {status!r}")
+        if kind == "modal":
+            modals[word] = status
+        elif kind == "negator":
+            negators.add(word)
+        elif kind == "mark":
+            marks[word] = status
+        elif kind == "governor":
+            governors[word] = status
+        else:
+            raise DataError(f"{path.name}:{lineno}: unknown cue kind {kind!r}")
+    return StatusCues(modals, frozenset(negators), marks, governors)

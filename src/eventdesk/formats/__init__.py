@@ -1,0 +1,62 @@
+"""Writing events as JSON lines, TSV/CSV (flattened, with a header row)."""
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from .model import Entity, Event
+
+ENTITY_FIELDS = ("code", "country", "sector", "text", "name", "wikidata")
+FLAT_FIELDS = (
+    ["id", "doc_id", "sentence_index", "date", "date_precision"]
+    + [f"actor_{f}" for f in ENTITY_FIELDS] + [f"recipient_{f}" for f in ENTITY_FIELDS]
+    + ["cameo", "cameo_name", "goldstein", "quad", "penta", "plover", "mode", "context",
+       "status", "source_of_claim", "location_name", "location_country", "spans", "pattern",
+       "text"])
+
+
+def _join(ents: Iterable[Entity], field: str) -> str:
+    return ";".join(str(getattr(e, field) or "") for e in ents)
+
+
+def flat(ev: Event) -> dict[str, object]:
+    """One event as a flat row: several actors are joined with ``;`` in each entity column."""
+    row: dict[str, object] = {
+        "id": ev.id, "doc_id": ev.doc_id, "sentence_index": ev.sentence_index,
+        "date": ev.date.isoformat() if ev.date else "", "date_precision": ev.date_precision.value,
+    }
+    for role, ents in (("actor", ev.actor), ("recipient", ev.recipient)):
+        for f in ENTITY_FIELDS:
+            row[f"{role}_{f}"] = _join(ents, f)
+    row.update({
+        "cameo": ev.cameo, "cameo_name": ev.cameo_name, "goldstein": ev.goldstein,
+        "quad": ev.quad, "penta": ev.penta, "plover": ev.plover or "", "mode": ev.mode or "",
+        "context": ev.context or "", "status": ev.status.value,
+        "source_of_claim": _join(ev.source_of_claim, "code"),
+        "location_name": ev.location.name if ev.location else "",
+        "location_country": (ev.location.country or "") if ev.location else "",
+        "spans": json.dumps(ev.spans, separators=(",", ":")), "pattern": ev.pattern,
+        "text": " ".join(ev.text.split()),
+    })
+    return row
+
+
+class EventWriter:
+    """Writes events to a text stream as ``jsonl``, ``tsv`` or ``csv``."""
+
+    def __init__(self, out: TextIO, fmt: str = "jsonl"):
+        self.out, self.fmt = out, fmt
+        self._csv = None
+        if fmt in ("tsv", "csv"):
+            self._csv = csv.DictWriter(out, fieldnames=FLAT_FIELDS,
+                                       delimiter="\t" if fmt == "tsv" else ",",
+                                       lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+            self._csv.writeheader()
+
+    def write(self, ev: Event) -> None:
+        if self._csv is not None:
+            self._csv.writerow(flat(ev))
+        else:
+            self.out.write(ev.to_json() + "\n")

@@ -1,0 +1,87 @@
+"""The code tables: CAMEO codes (name, Goldstein, quad, penta) and the CAMEO → PLOVER map.
+
+Loaded once from the plain-text tables in ``ontology/data/``::
+
+    >>> from eventdesk.ontology import cameo
+    >>> c = cameo("0251")
+    >>> c.root, c.quad, c.penta
+    ('02', 1, 0)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .._tsv import data_path, read_tsv
+from ..errors import DataError
+
+QUAD_NAMES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
+              4: "material conflict"}
+PENTA_NAMES = {0: "statement", 1: "verbal cooperation", 2: "material cooperation",
+               3: "verbal conflict", 4: "material conflict"}
+
+
+@dataclass(frozen=True)
+class CameoCode:
+    code: str
+    root: str
+    name: str
+    goldstein: float
+    goldstein_codebook: float
+    quad: int
+    penta: int
+    plover: str | None
+    mode: str | None
+    context: str | None
+
+
+def quad_of(root: str) -> int:
+    r = int(root)
+    return 1 if r <= 5 else 2 if r <= 8 else 3 if r <= 13 else 4
+
+
+def penta_of(root: str) -> int:
+    r = int(root)
+    if r <= 2:
+        return 0
+    if r <= 5:
+        return 1
+    if r <= 8:
+        return 2
+    if r <= 13 or r == 16:
+        return 3
+    return 4
+
+
+@lru_cache(maxsize=1)
+def cameo_table() -> dict[str, CameoCode]:
+    pkg = "eventdesk.ontology"
+    plover: dict[str, tuple[str, str | None, str | None]] = {}
+    for _, row in read_tsv(data_path(pkg, "cameo_plover.tsv")):
+        plover[row["cameo"]] = (row["plover"] or None, row["mode"] or None, row["context"] or None)
+    table: dict[str, CameoCode] = {}
+    path = data_path(pkg, "cameo.tsv")
+    for lineno, row in read_tsv(path):
+        code = row["code"]
+        if not code.isdigit() or len(code) not in (2, 3, 4) or code[:2] != row["root"]:
+            raise DataError(f"{path}:{lineno}: malformed CAMEO code {code!r}")
+        p = plover.get(code, (None, None, None))
+        table[code] = CameoCode(
+            code=code, root=row["root"], name=row["name"],
+            goldstein=float(row["goldstein"]),
+            goldstein_codebook=float(row["goldstein_codebook"] or row["goldstein"]),
+            quad=int(row["quad"]), penta=int(row["penta"]),
+            plover=p[0], mode=p[1], context=p[2])
+    return table
+
+
+def is_cameo(code: str) -> bool:
+    return isinstance(code, str) and code in cameo_table()
+
+
+def cameo(code: str) -> CameoCode:
+    """The table entry for a CAMEO code given as a string (leading zeros kept)."""
+    try:
+        return cameo_table()[code]
+    except KeyError:
+        raise DataError(f"unknown CAMEO code {code!r}") from None
