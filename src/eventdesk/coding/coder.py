@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import nlp
 from ..actors import KnowledgeBase, entity_from_terms, knowledge_base
-from ..geo import location_of
+from ..geo import location_of, place_nouns
 from ..model import Document, Entity, Event, Location, Precision, Status, stable_hash
 from ..ontology import cameo
 from .lexicon import Lexicon, Pattern, StatusCues, default_lexicon, status_cues
@@ -22,7 +22,7 @@ from .lexicon import Lexicon, Pattern, StatusCues, default_lexicon, status_cues
 SUBJECTS = {"nsubj", "csubj"}
 NP_KEEP_PREPS = {"of"}
 NP_DROP_DEPS = {"cc", "conj", "punct", "relcl", "acl", "advcl", "det", "appos"}
-LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside"}
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "into", "off", "over"}
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.FUTURE,
                 Status.REPORTED]
 
@@ -55,6 +55,17 @@ def _object_keys(tok: Any) -> set[str]:
     keys.update(f"{c.lemma_.lower()}_{lemma}" for c in tok.children
                 if c.dep_ in ("amod", "compound", "nmod"))
     return keys
+
+
+def _controller(gov: Any) -> Any | None:
+    """The object that controls an infinitive complement of ``gov``, if it has one."""
+    for c in gov.children:
+        if c.dep_ == "dobj":
+            return c
+    for c in gov.children:
+        if c.dep_ == "prep" and c.lower_ in ("on", "upon"):
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
 
 
 class Coder:
@@ -158,7 +169,10 @@ class Coder:
                     conjuncts.append(c)
                     stack.append(c)
         phrase = _Phrase([], [], set())
+        places = place_nouns()
         for c in conjuncts:
+            if c.lemma_.lower() in places:
+                continue              # "the Sea of Japan", "the Syrian border": a place
             toks = self._np_tokens(c)
             ent = self._resolve(toks, c, day)
             if ent is not None and ent not in phrase.entities:
@@ -221,6 +235,11 @@ class Coder:
                     pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
                     if pobj is not None:
                         return pobj, True
+            if v.dep_ == "xcomp" and v.head is not v:
+                # object control: "urged North Korea to halt", "called on Russia to withdraw"
+                controller = _controller(v.head)
+                if controller is not None:
+                    return controller, False
             if v.dep_ in ("conj", "xcomp") and v.head is not v:
                 v = v.head
                 continue
@@ -229,7 +248,8 @@ class Coder:
 
     def _recipient_heads(self, verb: Any, pattern: Pattern, obj: Any | None) -> list[Any]:
         heads: list[Any] = []
-        hosts = [verb] + ([obj] if obj is not None else [])
+        direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        hosts = [verb] + ([obj] if obj is not None else direct)
         for h in hosts:
             for c in h.children:
                 if c.dep_ in ("prep", "dative") and c.lower_ in pattern.recipient_preps:
@@ -237,8 +257,9 @@ class Coder:
                 elif c.dep_ == "dative" and c.tag_ != "IN":
                     heads.append(c)
         if obj is None:
-            direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
             heads = direct + heads
+        elif not heads:
+            heads = [obj]     # the object's own modifiers: "rejected the American demand"
         return heads
 
     def _status(self, verb: Any) -> tuple[Status, Any | None]:
@@ -257,6 +278,10 @@ class Coder:
                     found.add(Status(cues.marks[c.lower_]))
 
         own(verb)
+        for c in verb.children:       # the main clause of a conditional: "If X, Y will ..."
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cues.marks
+                                         for m in c.children):
+                found.add(Status.HYPOTHETICAL)
         v = verb
         if v.dep_ == "conj":
             v = v.head          # conjoined verbs share auxiliaries and governors

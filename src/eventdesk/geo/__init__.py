@@ -5,18 +5,32 @@ The first gazetteer is the knowledge base's states and capitals; any other place
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from .actors import KnowledgeBase
-from .model import Location
+from .._tsv import data_path, read_tsv
+from ..actors import KnowledgeBase
+from ..model import Location
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+@lru_cache(maxsize=1)
+def place_nouns() -> frozenset[str]:
+    """Head nouns that make a phrase a place ("the Sea of Japan", "the Syrian border")."""
+    return frozenset(row["lemma"].lower()
+                     for _, row in read_tsv(data_path("eventdesk.geo", "place_nouns.tsv")))
 
 
 def location_of(kb: KnowledgeBase, tokens: list[Any]) -> Location | None:
     """The place named by a prepositional object's tokens, or None if it is not a place."""
     words = [t.text for t in tokens]
     text = " ".join(words)
+    heads = [t for t in tokens if t.head not in tokens or t.head is t]
+    if heads and heads[0].lemma_.lower() in place_nouns():
+        # "the Sea of Japan": the feature is the place, not the state named in it
+        name = " ".join(t.text for t in tokens if t.pos_ != "DET")
+        return Location(name=name, country=None, text=text)
     for i in range(len(words)):
         n, terms = kb.match(words, i)
         for t in terms:

@@ -1,0 +1,108 @@
+import csv
+import io
+import json
+
+import pytest
+
+from conftest import CORPUS
+from eventdesk import __version__
+
+COMMANDS = ["code", "ingest", "events", "explain", "summary"]
+
+
+def test_version_and_help(cli):
+    r = cli("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"eventdesk {__version__}"
+    r = cli("--help")
+    assert r.returncode == 0 and all(c in r.stdout for c in COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(cli, command):
+    r = cli(command, "--help")
+    assert r.returncode == 0
+    assert "example:" in r.stdout and f"eventdesk {command}" in r.stdout
+
+
+def test_no_command_and_unknown_command_are_usage_errors(cli):
+    assert cli().returncode == 2
+    assert cli("frobnicate").returncode == 2
+
+
+def test_code_files_and_stdin_to_jsonl(tmp_path, cli):
+    (tmp_path / "a.txt").write_text("Moscow talks\n2017-04-12\n\nRussia condemned the strike.\n")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "w1", "date": "2017-02-18",
+                                                  "text": "China suspended imports of coal from "
+                                                          "North Korea."}) + "\n")
+    r = cli("code", tmp_path / "a.txt", tmp_path / "b.jsonl", "-", "--date", "2017-04-07",
+            input="Washington warned Pyongyang.")
+    assert r.returncode == 0, r.stderr
+    events = [json.loads(line) for line in r.stdout.splitlines()]
+    roots = [(e["actor"][0]["country"], e["cameo"][:2]) for e in events]
+    assert roots == [("RUS", "11"), ("CHN", "16"), ("USA", "13")]
+    assert events[2]["date"] == "2017-04-07"
+    assert "3 documents read" in r.stderr
+
+
+def test_code_directory_as_tsv_has_a_header_and_one_row_per_event(cli):
+    r = cli("code", "--format", "tsv", "-q", CORPUS)
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout), delimiter="\t"))
+    assert len(rows) >= 150
+    assert {"id", "actor_code", "recipient_code", "cameo", "goldstein", "status", "text"} <= set(rows[0])
+    assert all(len(row["cameo"]) >= 2 and row["cameo"][0] in "012" for row in rows)
+
+
+def test_exit_codes_for_skipped_records_and_for_nothing_readable(tmp_path, cli):
+    (tmp_path / "good.txt").write_text("Russia condemned the strike.\n")
+    (tmp_path / "bad.jsonl").write_text("not json\n")
+    r = cli("code", tmp_path)
+    assert r.returncode == 3
+    assert "bad.jsonl:1" in r.stderr and "1 skipped" in r.stderr
+    assert len(r.stdout.splitlines()) == 1
+    (tmp_path / "good.txt").unlink()
+    r = cli("code", tmp_path / "bad.jsonl")
+    assert r.returncode == 2
+    r = cli("code", tmp_path / "missing.txt")
+    assert r.returncode == 2 and "missing.txt: no such file" in r.stderr
+    r = cli("code", tmp_path, "--date", "not a date")
+    assert r.returncode == 2 and "does not parse" in r.stderr
+
+
+def test_ingest_events_explain_round_trip(tmp_path, cli):
+    db = tmp_path / "s.duckdb"
+    r = cli("ingest", CORPUS, "--db", db)
+    assert r.returncode == 0, r.stderr
+    r2 = cli("ingest", CORPUS, "--db", db)
+    assert r2.returncode == 0 and "0 events added" in r2.stderr
+    r = cli("events", "--db", db, "--actor", "RUS", "--recipient", "USA", "--since",
+            "2017-04-01", "--format", "jsonl")
+    assert r.returncode == 0
+    events = [json.loads(line) for line in r.stdout.splitlines()]
+    assert events and all(e["date"] >= "2017-04-01" for e in events)
+    assert all(any(a["country"] == "RUS" for a in e["actor"]) for e in events)
+    assert all(any(a["country"] == "USA" for a in e["recipient"]) for e in events)
+    r = cli("events", "--db", db, "--actor", "RUS", "--format", "table")
+    assert r.returncode == 0 and "cameo" in r.stdout
+    r = cli("events", "--db", db, "--format", "csv", "--cameo", "04")
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert rows and all(row["cameo"].startswith("04") for row in rows)
+    ev = events[0]
+    r = cli("explain", ev["id"][:8], "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert ev["pattern"] in r.stdout and "verbs.tsv:" in r.stdout
+    assert "[A " in r.stdout and "[V " in r.stdout and "reported" in r.stdout
+    r = cli("explain", "ffffffffffff", "--db", db)
+    assert r.returncode == 2 and "no event" in r.stderr
+    r = cli("summary", "--db", db)
+    assert r.returncode == 0 and "busiest dyads" in r.stdout
+
+
+def test_default_store_comes_from_the_environment(tmp_path, cli):
+    (tmp_path / "a.txt").write_text("Russia condemned the strike.\n")
+    db = tmp_path / "env.duckdb"
+    r = cli("ingest", tmp_path / "a.txt", env={"EVENTDESK_DB": str(db)}, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert db.exists()
+    r = cli("ingest", tmp_path / "a.txt", cwd=tmp_path, env={"EVENTDESK_DB": ""})
+    assert (tmp_path / "eventdesk.duckdb").exists()

@@ -1,0 +1,162 @@
+"""The coder on plain wire sentences: (actor, recipient, CAMEO root, status) per sentence.
+
+Actors and recipients are given as entity codes (country + sector) or countries; "-" means no
+recipient. Each sentence is coded with the document date 2017-04-12.
+"""
+import pytest
+
+from eventdesk.model import Status
+
+# sentence, expected events as (actor, recipient, root, status); the first expected event must be
+# among the coded events, and no coded event may have a root outside the listed ones.
+CASES = [
+    # consult
+    ("U.S. Secretary of State Rex Tillerson met Russian Foreign Minister Sergei Lavrov in Moscow.",
+     [("USAGOV", "RUSGOV", "04", "asserted")]),
+    ("Russia and China held talks in Beijing.", [("RUS", "CHN", "04", "asserted")]),
+    ("Tillerson visited Moscow on Wednesday.", [("USAGOV", "RUSGOV", "04", "asserted")]),
+    ("Xi Jinping spoke with Donald Trump by telephone.", [("CHNGOV", "USAGOV", "04", "asserted")]),
+    ("President Trump hosted Chinese President Xi Jinping at Mar-a-Lago.",
+     [("USAGOV", "CHNGOV", "04", "asserted")]),
+    ("Vladimir Putin received Rex Tillerson at the Kremlin.",
+     [("RUSGOV", "USAGOV", "04", "asserted")]),
+    # statements and appeals
+    ("Russia called on the United States to show restraint.", [("RUS", "USA", "02", "asserted")]),
+    ("China urged North Korea to halt its missile tests.", [("CHN", "PRK", "02", "asserted")]),
+    ("Lavrov said the talks were useful.", [("RUSGOV", "-", "01", "asserted")]),
+    # intent to cooperate, cooperation, aid
+    ("China pledged support to the Syrian government.", [("CHN", "SYRGOV", "03", "asserted")]),
+    ("Russia offered to mediate between Washington and Pyongyang.",
+     [("RUS", "-", "03", "asserted"), ("RUS", "PRKGOV", "04", "future")]),
+    ("Russia and Turkey signed an agreement on a ceasefire in Syria.",
+     [("RUS", "TUR", "05", "asserted")]),
+    ("Trump praised Xi Jinping.", [("USAGOV", "CHNGOV", "05", "asserted")]),
+    ("The United States and China reached a trade deal.", [("USA", "CHN", "05", "asserted")]),
+    ("North Korea opened a ferry line to Russia.", [("PRK", "RUS", "06", "asserted")]),
+    ("Russia sent humanitarian aid to Syria.", [("RUS", "SYR", "07", "asserted")]),
+    ("The United States provided military aid to Ukraine.", [("USA", "UKR", "07", "asserted")]),
+    # yield
+    ("North Korea released an American student.", [("PRK", "USACVL", "08", "asserted")]),
+    ("Russia withdrew its troops from the border.", [("RUS", "-", "08", "asserted")]),
+    # investigate, demand
+    ("The United Nations investigated the chemical attack.", [("UNO", "-", "09", "asserted")]),
+    ("Washington demanded an explanation from Moscow.", [("USAGOV", "RUSGOV", "10", "asserted")]),
+    # disapprove
+    ("Russia condemned the U.S. missile strike.", [("RUS", "USA", "11", "asserted")]),
+    ("The Kremlin accused Washington of violating international law.",
+     [("RUSGOV", "USAGOV", "11", "asserted")]),
+    ("China criticized the deployment of THAAD in South Korea.", [("CHN", "-", "11", "asserted")]),
+    # reject
+    ("Russia vetoed the Security Council resolution on Syria.", [("RUS", "UNO", "12", "asserted")]),
+    ("Pyongyang rejected the American demand.", [("PRKGOV", "USA", "12", "asserted")]),
+    # threaten
+    ("North Korea threatened the United States with a nuclear strike.",
+     [("PRK", "USA", "13", "asserted")]),
+    ("Moscow warned Washington against further strikes.", [("RUSGOV", "USAGOV", "13", "asserted")]),
+    # protest, force posture
+    ("Russian protesters demonstrated against the government.", [("RUSCVL", "-", "14", "asserted")]),
+    ("North Korea fired a ballistic missile into the Sea of Japan.",
+     [("PRK", "-", "15", "asserted")]),
+    ("The United States deployed missile defence batteries in South Korea.",
+     [("USA", "KOR", "15", "asserted")]),
+    # reduce relations, sanctions
+    ("China suspended imports of coal from North Korea.", [("CHN", "PRK", "16", "asserted")]),
+    ("The United States imposed sanctions on Russian companies.",
+     [("USA", "RUSBUS", "16", "asserted")]),
+    ("Sanctions were imposed on Russia by Washington.", [("USAGOV", "RUS", "16", "asserted")]),
+    ("Russia expelled American diplomats.", [("RUS", "USAGOV", "16", "asserted")]),
+    # coerce, assault, fight, mass violence
+    ("Russian police arrested opposition leader Alexei Navalny.",
+     [("RUSCOP", "RUSOPP", "17", "asserted")]),
+    ("North Korea detained an American citizen.", [("PRK", "USACVL", "17", "asserted")]),
+    ("The United States launched missile strikes on a Syrian air base.",
+     [("USA", "SYR", "19", "asserted")]),
+    ("Ukrainian forces shelled separatist positions near Avdiivka.",
+     [("UKRMIL", "-", "19", "asserted")]),
+    ("The United States shot down a Syrian jet.", [("USA", "SYR", "19", "asserted")]),
+    ("Syrian government forces used chemical weapons against civilians.",
+     [("SYR", "-", "20", "asserted")]),
+    # status: negated, hypothetical, future, desired, reported
+    ("Russia did not condemn the missile test.", [("RUS", "-", "11", "negated")]),
+    ("Pyongyang never accepted the invitation to talks.", [("PRKGOV", "-", "03", "negated")]),
+    ("Russia did not send troops to Ukraine.", [("RUS", "UKR", "15", "negated")]),
+    ("Washington could impose further sanctions on Pyongyang.",
+     [("USAGOV", "PRKGOV", "16", "hypothetical")]),
+    ("If China fails to act, the United States will impose sanctions on North Korea.",
+     [("USA", "PRK", "16", "hypothetical")]),
+    ("Trump will meet Putin in Hamburg.", [("USAGOV", "RUSGOV", "04", "future")]),
+    ("China plans to resume talks with North Korea.", [("CHN", "PRK", "04", "future")]),
+    ("U.S. officials hoped Beijing would curb fuel shipments to North Korea.",
+     [("CHNGOV", "PRK", "16", "desired")]),
+    ("Moscow said Damascus had not used chemical weapons.", [("SYRGOV", "-", "20", "negated")]),
+    ("Russian media reported that Chinese troops fired on North Korean soldiers.",
+     [("CHNMIL", "PRKMIL", "19", "reported")]),
+]
+
+
+def _code_of(entity):
+    return entity.code
+
+
+def _matches(ev, actor, recipient, root, status):
+    actors = {e.code for e in ev.actor} | {e.country for e in ev.actor if e.country}
+    recips = {e.code for e in ev.recipient} | {e.country for e in ev.recipient if e.country}
+    return (actor in actors and (recipient == "-" and not ev.recipient or recipient in recips)
+            and ev.cameo[:2] == root and ev.status.value == status)
+
+
+@pytest.mark.parametrize("sentence,expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_sentence(coder, sentence, expected):
+    events = coder.code(sentence, date="2017-04-12")
+    got = [(", ".join(e.code for e in ev.actor), ", ".join(e.code for e in ev.recipient) or "-",
+            ev.cameo, ev.status.value, ev.pattern) for ev in events]
+    for exp in expected:
+        assert any(_matches(ev, *exp) for ev in events), f"expected {exp}, coded {got}"
+    roots = {exp[2] for exp in expected}
+    assert all(ev.cameo[:2] in roots for ev in events), f"extra events: {got}"
+
+
+def test_there_are_at_least_forty_sentences_covering_every_status():
+    assert len(CASES) >= 40
+    statuses = {exp[3] for _, exps in CASES for exp in exps}
+    assert statuses == {s.value for s in Status}
+
+
+def test_reported_event_names_the_claimant(coder):
+    (ev,) = [e for e in coder.code("Moscow said Damascus had not used chemical weapons.",
+                                   date="2017-04-12") if e.cameo.startswith("20")]
+    assert [e.country for e in ev.source_of_claim] == ["RUS"]
+
+
+def test_roles_resolve_on_the_date_of_the_event(coder):
+    def actor(date):
+        (ev,) = coder.code("Trump criticized China.", date=date)
+        return ev.actor[0]
+
+    assert (actor("2019-06-01").country, actor("2019-06-01").sector) == ("USA", "GOV")
+    assert actor("2023-06-01").sector == "ELI"            # out of office
+    assert actor("2025-06-01").sector == "GOV"
+
+
+def test_spans_point_at_actor_action_and_recipient(coder):
+    s = "Chinese companies signed a deal with North Korean officials."
+    (ev,) = coder.code(s, date="2017-04-12")
+    (a0, a1), = ev.spans["actor"]
+    (v0, v1), = ev.spans["action"]
+    (r0, r1), = ev.spans["recipient"]
+    assert s[a0:a1] == "Chinese companies"
+    assert s[v0:v1].startswith("signed")
+    assert s[r0:r1] == "North Korean officials"
+
+
+def test_event_ids_are_stable_and_the_output_deterministic(coder):
+    text = "Russia condemned the strike. China urged restraint and called for talks."
+    one = [e.to_dict() for e in coder.code(text, date="2017-04-07", doc_id="d")]
+    two = [e.to_dict() for e in coder.code(text, date="2017-04-07", doc_id="d")]
+    assert one == two and len({e["id"] for e in one}) == len(one)
+
+
+def test_location_is_the_place_of_the_event(coder):
+    (ev,) = coder.code("Rex Tillerson met Sergei Lavrov in Moscow.", date="2017-04-12")
+    assert ev.location.name == "Moscow" and ev.location.country == "RUS"
+    assert [e.country for e in ev.recipient] == ["RUS"]
