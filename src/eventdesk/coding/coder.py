@@ -142,9 +142,12 @@ class Coder:
         particles = {c.lower_ for c in children if c.dep_ == "prt"}
         preps = {c.lower_ for c in children if c.dep_ in ("prep", "agent", "dative")}
         objs = [c for c in children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+        deps = {c.dep_ for c in children}
         for lemma in _lemma_candidates(verb):
             for p in self.lexicon.by_verb.get(lemma, ()):
                 if p.particle and p.particle not in particles:
+                    continue
+                if p.excluded_deps and p.excluded_deps & deps:
                     continue
                 obj = None
                 if p.objects:
@@ -226,6 +229,9 @@ class Coder:
     def _subject(self, verb: Any) -> tuple[Any | None, bool]:
         """(subject head, is-passive-agent) of a verb, inherited from a conjoined or governing
         verb when the verb has none of its own."""
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) and not any(
+                c.dep_ == "agent" for c in verb.children):
+            return None, False          # "Kim Jong Nam was killed": the killer is not named
         v = verb
         for _ in range(4):
             for c in v.children:
@@ -263,30 +269,42 @@ class Coder:
         return heads
 
     def _status(self, verb: Any) -> tuple[Status, Any | None]:
-        """The event's status and, for reported events, the head of the claimant."""
+        """The event's status and, for reported events, the head of the claimant.
+
+        Cues are the verb's own negators, modals and marks, a conditional clause of the verb,
+        and the governing verbs up the chain of complements ("said it proved that Russia was
+        occupying": `say` reports). Conjoined verbs share their head's cues unless joined by
+        "but" or carrying auxiliaries of their own.
+        """
         found: set[Status] = set()
         claimant = None
         cues = self.cues
 
-        def own(v: Any) -> None:
+        def own(v: Any, negation: bool = True) -> None:
             for c in v.children:
                 if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in cues.negators):
-                    found.add(Status.NEGATED)
-                elif c.dep_ in ("aux",) and c.lower_ in cues.modals:
+                    if negation:
+                        found.add(Status.NEGATED)
+                elif c.dep_ == "aux" and c.lower_ in cues.modals:
                     found.add(Status(cues.modals[c.lower_]))
                 elif c.dep_ == "mark" and c.lower_ in cues.marks:
                     found.add(Status(cues.marks[c.lower_]))
+                elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cues.marks
+                                               for m in c.children):
+                    found.add(Status.HYPOTHETICAL)   # the main clause of "If X, Y will ..."
 
         own(verb)
-        for c in verb.children:       # the main clause of a conditional: "If X, Y will ..."
-            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cues.marks
-                                         for m in c.children):
-                found.add(Status.HYPOTHETICAL)
         v = verb
-        if v.dep_ == "conj":
-            v = v.head          # conjoined verbs share auxiliaries and governors
-            own(v)
-        if v.dep_ in ("xcomp", "ccomp", "pcomp") and v.head is not v:
+        if v.dep_ == "conj" and v.head is not v:
+            contrast = any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in v.children) \
+                or any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in v.head.children)
+            has_aux = any(c.dep_ in ("aux", "neg") for c in v.children)
+            v = v.head
+            if not contrast and not has_aux:
+                own(v)
+        for _ in range(3):                      # up the chain of complements
+            if v.dep_ not in ("xcomp", "ccomp", "pcomp") or v.head is v:
+                break
             gov = v.head
             if gov.dep_ == "prep" and gov.head is not gov:   # "accused X of sending"
                 gov = gov.head
@@ -294,9 +312,8 @@ class Coder:
                 if lemma in cues.governors:
                     st = Status(cues.governors[lemma])
                     found.add(st)
-                    if st is Status.REPORTED:
-                        subj, _ = self._subject(gov)
-                        claimant = subj
+                    if st is Status.REPORTED and claimant is None:
+                        claimant, _ = self._subject(gov)
                     break
             # the governor's own negation or modality carries over ("did not agree to meet")
             for c in gov.children:
@@ -304,6 +321,7 @@ class Coder:
                     found.add(Status.NEGATED)
                 elif c.dep_ == "aux" and c.lower_ in cues.modals:
                     found.add(Status(cues.modals[c.lower_]))
+            v = gov
         for st in STATUS_ORDER:
             if st in found:
                 return st, claimant

@@ -7,11 +7,13 @@ A pattern names the governing verb's lemma and, optionally, what else must be th
     impose [sanction|embargo] >on|against
     call +on                     a required preposition: "called on Russia to ..."
     pull_out >of                 a required particle: "pulled out of"
+    call -oprd|ccomp|xcomp       excluded dependents: not "called the talks useful"
 
 ``[a|b]`` is the required object head (``chemical_weapon``: head "weapon" with the modifier
 "chemical") (the direct object, or the passive subject), ``+p`` a
 required preposition whose object is the recipient, ``>p|q`` the prepositions that may introduce
-the recipient, and ``verb_prt`` a required particle. The more specific of two matching entries
+the recipient, ``-dep|dep`` dependency labels the verb must not have, and ``verb_prt`` a
+required particle. The more specific of two matching entries
 wins (object, required preposition and particle each count).
 """
 from __future__ import annotations
@@ -26,7 +28,7 @@ from .._tsv import data_path, read_tsv
 from ..errors import DataError
 from ..ontology import is_cameo
 
-_TOKEN = re.compile(r"\[[^\]]+\]|\+\S+|>\S+|\S+")
+_TOKEN = re.compile(r"\[[^\]]+\]|\+\S+|>\S+|-\S+|\S+")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Pattern:
     objects: frozenset[str]
     required_prep: frozenset[str]
     recipient_preps: frozenset[str]
+    excluded_deps: frozenset[str]
     reciprocal: bool
     source: str            # file:line
 
@@ -45,7 +48,7 @@ class Pattern:
     def specificity(self) -> int:
         compound = any("_" in o for o in self.objects)
         return (4 * bool(self.objects) + compound + 2 * bool(self.required_prep)
-                + 2 * bool(self.particle))
+                + 2 * bool(self.particle) + bool(self.excluded_deps))
 
 
 def parse_pattern(text: str, *, id: str, cameo: str, flags: str = "", source: str = "") -> Pattern:
@@ -56,6 +59,7 @@ def parse_pattern(text: str, *, id: str, cameo: str, flags: str = "", source: st
     objects: set[str] = set()
     required: set[str] = set()
     preps: set[str] = set()
+    excluded: set[str] = set()
     for p in parts[1:]:
         if p.startswith("["):
             objects |= {o.strip().lower() for o in p[1:-1].split("|") if o.strip()}
@@ -63,13 +67,15 @@ def parse_pattern(text: str, *, id: str, cameo: str, flags: str = "", source: st
             required |= set(p[1:].lower().split("|"))
         elif p.startswith(">"):
             preps |= set(p[1:].lower().split("|"))
+        elif p.startswith("-"):
+            excluded |= set(p[1:].lower().split("|"))
         else:
             raise DataError(f"{source}: cannot read {p!r} in pattern {text!r}")
     if not is_cameo(cameo):
         raise DataError(f"{source}: unknown CAMEO code {cameo!r}")
     return Pattern(id=id, cameo=cameo, verb=verb, particle=particle or None,
                    objects=frozenset(objects), required_prep=frozenset(required),
-                   recipient_preps=frozenset(preps | required),
+                   recipient_preps=frozenset(preps | required), excluded_deps=frozenset(excluded),
                    reciprocal="recip" in flags.split(","), source=source)
 
 
