@@ -47,7 +47,8 @@ CASES = [
      [("RUSGOV", "USAGOV", "11", "asserted")]),
     ("China criticized the deployment of THAAD in South Korea.", [("CHN", "-", "11", "asserted")]),
     # reject
-    ("Russia vetoed the Security Council resolution on Syria.", [("RUS", "UNO", "12", "asserted")]),
+    ("Russia vetoed the Security Council resolution on Syria.",
+     [("RUS", "UNSC", "12", "asserted")]),
     ("Pyongyang rejected the American demand.", [("PRKGOV", "USA", "12", "asserted")]),
     # threaten
     ("North Korea threatened the United States with a nuclear strike.",

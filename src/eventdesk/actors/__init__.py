@@ -1,7 +1,7 @@
 """Who is who: the actor knowledge base and the resolver of mentions to :class:`Entity`.
 
-The knowledge base is the plain-text tables in ``actors/data/`` (states, organisations, sectors,
-people with dated roles). A mention resolves **as of the event's date**: a person's role is the
+The knowledge base is the plain-text tables in ``actors/data/`` (states, organisations, armed
+groups, sectors, people with dated roles). A mention resolves **as of the event's date**: a person's role is the
 one held on that day; an office-holder out of office resolves to his country's elites (``ELI``).
 
 >>> from datetime import date
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date as Date
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ from ..model import Entity
 
 PKG = "eventdesk.actors"
 MAX_PHRASE = 7
+#: The sector an organisation's own events carry, by its type in orgs.tsv / armed_groups.tsv
+#: (collective references such as "the West" have none).
+ORG_TYPE_SECTOR = {"IGO": "IGO", "NGO": "NGO", "NSAG": "REB"}
 #: Role priority when a person holds several roles on one day.
 ROLE_ORDER = ["head_of_state", "head_of_government", "secretary_general", "foreign_minister",
               "defence_minister", "opposition_leader", "other"]
@@ -55,15 +59,25 @@ class Role:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
-def _date(value: str, where: str) -> Date | None:
+def _date(value: str, where: str, end: bool = False) -> Date | None:
+    """``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` where only the month or year is known (then the
+    first day for a start, the last day for an end)."""
     if not value:
         return None
     try:
-        if len(value) == 4:
-            return Date(int(value), 1, 1)
-        return Date.fromisoformat(value)
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 3:
+            return Date(*parts)
+        if len(parts) == 2:
+            y, m = parts
+            if not end:
+                return Date(y, m, 1)
+            return Date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+        if len(parts) == 1:
+            return Date(parts[0], 12, 31) if end else Date(parts[0], 1, 1)
     except ValueError:
-        raise DataError(f"{where}: bad date {value!r}") from None
+        pass
+    raise DataError(f"{where}: bad date {value!r} (YYYY-MM-DD, YYYY-MM or YYYY)")
 
 
 class KnowledgeBase:
@@ -111,17 +125,20 @@ class KnowledgeBase:
                 self._add(n, state)
             for a in split_multi(row.get("adjectives", "")):
                 self._add(a, Term("adjective", code, country=code, name=row["name"], wikidata=wd))
+            if row.get("end"):
+                continue    # a historic state: its capital and seats now mean its successor
             for c in split_multi(row.get("capital", "")):
                 self._add(c, Term("capital", code, country=code, sector="GOV", name=row["name"],
                                   wikidata=wd))
             for m in split_multi(row.get("metonyms", "")):
                 self._add(m, Term("metonym", code, country=code, sector="GOV", name=row["name"],
                                   wikidata=wd))
-        path = self._path("orgs.tsv")
-        for lineno, row in read_tsv(path):
+        for lineno, row in (r for name in ("orgs.tsv", "armed_groups.tsv")
+                            for r in read_tsv(self._path(name))):
             code = row["code"]
             self.orgs[code] = row
-            org = Term("org", code, sector=row.get("type") or "IGO", name=row["name"],
+            org = Term("org", code, sector=ORG_TYPE_SECTOR.get(row.get("type") or ""),
+                       name=row["name"],
                        wikidata=row.get("wikidata") or None)
             for n in [row["name"], *split_multi(row.get("variants", ""))]:
                 self._add(n, org)
@@ -134,7 +151,8 @@ class KnowledgeBase:
             where = f"{path}:{lineno}"
             role = Role(name=row["name"], country=row["country"], sector=row["sector"] or "GOV",
                         role=row["role"], start=_date(row["start"], where),
-                        end=_date(row["end"], where), wikidata=row.get("wikidata") or None)
+                        end=_date(row["end"], where, end=True),
+                        wikidata=row.get("wikidata") or None)
             self.roles[role.name].append(role)
             person = Term("person", role.name, name=role.name, wikidata=role.wikidata)
             for n in [row["name"], *split_multi(row.get("variants", ""))]:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from .model import Entity, Event
+from ..model import Entity, Event
 
 ENTITY_FIELDS = ("code", "country", "sector", "text", "name", "wikidata")
 FLAT_FIELDS = (
