@@ -105,8 +105,10 @@ class KnowledgeBase:
         toks = tuple(t.text for t in self._tokenize(phrase))
         if not toks or len(toks) > MAX_PHRASE:
             return
-        # short all-capital abbreviations (US, UN, EU) match only as written
-        if phrase.replace(".", "").isupper() and len(phrase.replace(".", "")) <= 5:
+        # people's names and short all-capital abbreviations (US, UN, EU) match only as
+        # written: "Ban" is a person, "ban" a verb or a noun
+        if term.kind == "person" or (phrase.replace(".", "").isupper()
+                                     and len(phrase.replace(".", "")) <= 5):
             if term not in self.exact[toks]:
                 self.exact[toks].append(term)
         else:
@@ -189,14 +191,17 @@ class KnowledgeBase:
         active.sort(key=lambda r: ROLE_ORDER.index(r.role) if r.role in ROLE_ORDER else 99)
         return active[0], latest
 
-    def person_entity(self, person: str, day: Date | None, text: str = "") -> Entity | None:
+    def person_entity(self, person: str, day: Date | None, text: str = "",
+                      title_sector: str | None = None) -> Entity | None:
+        """The entity a person is on ``day``: the role then held; out of the listed roles, the
+        sector of a title written with the name ("State Councilor Yang"), else elite (ELI)."""
         held, latest = self.role_on(person, day)
         if latest is None:
             return None
         if held is not None:
             country, sector = held.country, held.sector
         else:
-            country, sector = latest.country, "ELI"
+            country, sector = latest.country, title_sector or "ELI"
         return Entity(code=f"{country}{sector}", country=country if country in self.states else None,
                       sector=sector, text=text or person, name=person, wikidata=latest.wikidata)
 
@@ -220,10 +225,11 @@ def entity_from_terms(kb: KnowledgeBase, matches: list[tuple[int, int, list[Term
     """
     country = sector = name = wikidata = org = None
     person_entity = None
+    title_sector = next((s for _, _, s in sector_hits), None)
     for start, end, terms in matches:
         for t in terms:
             if t.kind == "person" and person_entity is None:
-                person_entity = kb.person_entity(t.key, day, text)
+                person_entity = kb.person_entity(t.key, day, text, title_sector)
             elif t.kind == "org" and org is None:
                 org = t
             elif t.kind in ("state", "adjective", "capital", "metonym") and country is None:

@@ -21,7 +21,9 @@ from .lexicon import Lexicon, Pattern, StatusCues, default_lexicon, status_cues
 
 SUBJECTS = {"nsubj", "csubj"}
 NP_KEEP_PREPS = {"of"}
-NP_DROP_DEPS = {"cc", "conj", "punct", "relcl", "acl", "advcl", "det", "appos"}
+NP_DROP_DEPS = {"cc", "conj", "relcl", "acl", "advcl", "det", "appos"}
+NP_DROP_NESTED = {"relcl", "acl", "advcl", "conj"}
+HYPHENS = {"-", "‐", "–"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "into", "off", "over"}
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.FUTURE,
                 Status.REPORTED]
@@ -55,6 +57,13 @@ def _object_keys(tok: Any) -> set[str]:
     keys.update(f"{c.lemma_.lower()}_{lemma}" for c in tok.children
                 if c.dep_ in ("amod", "compound", "nmod"))
     return keys
+
+
+def _in_longer_name(toks: list[Any], i: int) -> bool:
+    """Is token ``i`` part of a longer personal name (adjacent PERSON tokens)?"""
+    def person(j: int) -> bool:
+        return 0 <= j < len(toks) and toks[j].ent_type_ == "PERSON" and toks[j].pos_ == "PROPN"
+    return person(i) and (person(i - 1) or person(i + 1))
 
 
 def _controller(gov: Any) -> Any | None:
@@ -178,6 +187,13 @@ class Coder:
                 continue              # "the Sea of Japan", "the Syrian border": a place
             toks = self._np_tokens(c)
             ent = self._resolve(toks, c, day)
+            if ent is None:     # "Joseph Yun, the U.S. special representative, ..."
+                for ap in (a for a in c.children if a.dep_ == "appos"):
+                    ap_toks = self._np_tokens(ap)
+                    ent = self._resolve(ap_toks, ap, day)
+                    if ent is not None:
+                        toks = ap_toks
+                        break
             if ent is not None and ent not in phrase.entities:
                 phrase.entities.append(ent)
                 phrase.spans.append([toks[0].idx - sent.start_char,
@@ -186,14 +202,21 @@ class Coder:
         return phrase
 
     def _np_tokens(self, head: Any) -> list[Any]:
+        """The tokens of a noun phrase: its head, modifiers and of-phrases, without clauses,
+        conjuncts and other prepositional phrases; hyphens inside names are kept."""
+        def keep(c: Any, top: bool) -> bool:
+            if c.dep_ == "punct":
+                return c.text in HYPHENS
+            if c.dep_ == "prep":
+                return c.lower_ in NP_KEEP_PREPS
+            return c.dep_ not in (NP_DROP_DEPS if top else NP_DROP_NESTED)
+
         out = [head]
-        stack = [c for c in head.children if c.dep_ not in NP_DROP_DEPS
-                 and not (c.dep_ == "prep" and c.lower_ not in NP_KEEP_PREPS)]
+        stack = [c for c in head.children if keep(c, True)]
         while stack:
             t = stack.pop()
             out.append(t)
-            stack.extend(c for c in t.children if c.dep_ not in ("relcl", "acl", "advcl", "conj")
-                         and not (c.dep_ == "prep" and c.lower_ not in NP_KEEP_PREPS))
+            stack.extend(c for c in t.children if keep(c, False))
         out.sort(key=lambda t: t.i)
         # trim leading determiners and punctuation from the span
         while len(out) > 1 and out[0].pos_ in ("DET", "PUNCT"):
@@ -208,7 +231,12 @@ class Coder:
         while i < len(words):
             n, terms = self.kb.match(words, i)
             if n:
-                matches.append((i, i + n, terms))
+                # a lone surname inside a longer unknown name is somebody else: "Kim" in
+                # "Kim Jong Nam", "Yun" in "Joseph Yun"
+                if n == 1 and any(t.kind == "person" for t in terms) and _in_longer_name(toks, i):
+                    terms = [t for t in terms if t.kind != "person"]
+                if terms:
+                    matches.append((i, i + n, terms))
                 i += n
                 continue
             i += 1
