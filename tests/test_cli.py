@@ -106,3 +106,23 @@ def test_default_store_comes_from_the_environment(tmp_path, cli):
     assert db.exists()
     r = cli("ingest", tmp_path / "a.txt", cwd=tmp_path, env={"EVENTDESK_DB": ""})
     assert (tmp_path / "eventdesk.duckdb").exists()
+
+
+def test_ingest_skips_bad_records_reports_them_and_keeps_the_rest(tmp_path, cli):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Moscow talks\n2017-04-12\n\nRussia condemned the strike.\n")
+    (corpus / "empty.txt").write_text("")
+    (corpus / "batch.jsonl").write_text('{"text": "China welcomed the talks with Russia."}\n'
+                                        "{broken\n")
+    (corpus / "blob.txt").write_bytes(b"\x00\x01\x02" * 100)
+    db = tmp_path / "s.duckdb"
+    r = cli("ingest", corpus, "--db", db)
+    assert r.returncode == 3
+    for where in ("empty.txt", "batch.jsonl:2", "blob.txt"):
+        assert where in r.stderr
+    assert "2 documents read, 3 skipped" in r.stderr
+    r = cli("events", "--db", db, "--format", "jsonl")
+    texts = {json.loads(line)["text"] for line in r.stdout.splitlines()}
+    assert "Russia condemned the strike." in texts
+    assert any("China welcomed" in t for t in texts)
