@@ -55,7 +55,8 @@ CASES = [
      [("PRK", "USA", "13", "asserted")]),
     ("Moscow warned Washington against further strikes.", [("RUSGOV", "USAGOV", "13", "asserted")]),
     # protest, force posture
-    ("Russian protesters demonstrated against the government.", [("RUSCVL", "-", "14", "asserted")]),
+    ("Russian protesters demonstrated against the government.",
+     [("RUSCVL", "GOV", "14", "asserted")]),
     ("North Korea fired a ballistic missile into the Sea of Japan.",
      [("PRK", "-", "15", "asserted")]),
     ("The United States deployed missile defence batteries in South Korea.",

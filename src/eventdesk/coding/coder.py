@@ -248,10 +248,13 @@ class Coder:
                 i += n
             else:
                 i += 1
-        if not matches:
-            return None
         head_pos = next(k for k, t in enumerate(toks) if t.i == head.i)
         text = toks[0].doc[toks[0].i: toks[-1].i + 1].text
+        if not matches:
+            # no state, organisation or person named: an agent noun still names a sector
+            # without a country ("rebels", "the police", "protesters")
+            sector = next((s for a, b, s in sectors if a <= head_pos < b), None)
+            return Entity(code=sector, sector=sector, text=text) if sector else None
         return entity_from_terms(self.kb, matches, sectors, head_pos, day, text)
 
     def _subject(self, verb: Any) -> tuple[Any | None, bool]:
@@ -292,8 +295,6 @@ class Coder:
                     heads.append(c)
         if obj is None:
             heads = direct + heads
-        elif not heads:
-            heads = [obj]     # the object's own modifiers: "rejected the American demand"
         return heads
 
     def _status(self, verb: Any) -> tuple[Status, Any | None]:
@@ -365,7 +366,13 @@ class Coder:
         if not actor.entities:
             return None
         recipient = _Phrase([], [], set())
-        for h in self._recipient_heads(verb, pattern, obj):
+        heads = self._recipient_heads(verb, pattern, obj)
+        if not heads and obj is not None:
+            # the light verb's object names its target: "rejected the American demand"
+            r = self._phrase(obj, day, sent)
+            if any(e.country or e.sector in (None, "IGO", "NGO") for e in r.entities):
+                recipient = r
+        for h in heads:
             if h.i in actor.tokens:
                 continue
             r = self._phrase(h, day, sent)
