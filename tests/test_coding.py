@@ -56,7 +56,7 @@ CASES = [
     ("Moscow warned Washington against further strikes.", [("RUSGOV", "USAGOV", "13", "asserted")]),
     # protest, force posture
     ("Russian protesters demonstrated against the government.",
-     [("RUSCVL", "GOV", "14", "asserted")]),
+     [("RUSCVL", "RUSGOV", "14", "asserted")]),
     ("North Korea fired a ballistic missile into the Sea of Japan.",
      [("PRK", "-", "15", "asserted")]),
     ("The United States deployed missile defence batteries in South Korea.",

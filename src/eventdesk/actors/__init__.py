@@ -91,6 +91,7 @@ class KnowledgeBase:
         self.sectors: dict[tuple[str, ...], str] = {}
         self.roles: dict[str, list[Role]] = defaultdict(list)
         self.states: dict[str, dict[str, str]] = {}
+        self.references: dict[tuple[str, ...], str] = {}
         self.orgs: dict[str, dict[str, str]] = {}
         self._load()
 
@@ -148,6 +149,11 @@ class KnowledgeBase:
         for lineno, row in read_tsv(path):
             toks = tuple(t.text.lower() for t in self._tokenize(row["term"]))
             self.sectors[toks] = row["sector"]
+        for lineno, row in read_tsv(self._path("references.tsv")):
+            toks = tuple(t.text.lower() for t in self._tokenize(row["phrase"]))
+            self.references[toks] = row["refers_to"]
+            if toks[0] in ("the", "both") and len(toks) > 1 and toks[0] == "the":
+                self.references.setdefault(toks[1:], row["refers_to"])   # phrases lose "the"
         path = self._path("people.tsv")
         for lineno, row in read_tsv(path):
             where = f"{path}:{lineno}"

@@ -25,8 +25,65 @@ NP_DROP_DEPS = {"cc", "conj", "relcl", "acl", "advcl", "det", "appos"}
 NP_DROP_NESTED = {"relcl", "acl", "advcl", "conj"}
 HYPHENS = {"-", "‐", "–"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "into", "off", "over"}
+ANTECEDENT_LABELS = {"PERSON", "GPE", "ORG", "NORP"}
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.FUTURE,
                 Status.REPORTED]
+
+
+@dataclass
+class _Mention:
+    entity: Entity
+    i: int                 # token index of the mention's head in the document
+    person: bool
+    span: tuple[int, int]  # token range of the mention
+
+
+class _Context:
+    """The entities named so far in one document, for words that refer back to them."""
+
+    def __init__(self) -> None:
+        self.mentions: list[_Mention] = []
+        self._seen: set[tuple[int, str]] = set()
+
+    def add(self, entity: Entity, i: int, person: bool, span: tuple[int, int]) -> None:
+        if not (entity.country or entity.name or entity.sector in ("IGO", "NGO", "REB")):
+            return              # sector-only entities ("officials") are not antecedents
+        key = (i, entity.code)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.mentions.append(_Mention(entity, i, person, span))
+
+    def before(self, i: int) -> list[_Mention]:
+        return sorted((m for m in self.mentions if m.i < i), key=lambda m: m.i, reverse=True)
+
+    def last(self, i: int, person: bool | None = None, sector: str | None = None
+             ) -> _Mention | None:
+        for m in self.before(i):
+            if person is not None and m.person != person:
+                continue
+            if sector is not None and m.entity.sector != sector:
+                continue
+            return m
+        return None
+
+    def last_two(self, i: int, people: bool) -> list[_Mention]:
+        """The last two distinct parties named: people ("the two leaders"), else states and
+        organisations, falling back to the people's states ("the two sides" after a meeting
+        of two ministers)."""
+        def pick(cands: list[_Mention], key: Any) -> list[_Mention]:
+            out: list[_Mention] = []
+            for m in cands:
+                if all(key(o.entity) != key(m.entity) for o in out):
+                    out.append(m)
+                if len(out) == 2:
+                    return out[::-1]
+            return []
+
+        before = self.before(i)
+        if people:
+            return pick([m for m in before if m.person], lambda e: e.name)
+        return (pick([m for m in before if not m.person], lambda e: e.country or e.code)
+                or pick(before, lambda e: e.country or e.code))
 
 
 @dataclass
@@ -123,8 +180,17 @@ class Coder:
             yield doc, self.code_parsed(doc, parsed)
 
     def code_parsed(self, doc: Document, parsed: Any) -> list[Event]:
+        """Code one parsed document. Words that refer back ("he", "the two sides", "the
+        minister") resolve against the entities named earlier in the same document."""
         events: list[Event] = []
+        self._ctx = _Context()
         for s_index, sent in enumerate(parsed.sents):
+            for ent in sent.ents:          # names outside any event are antecedents too
+                if ent.label_ in ANTECEDENT_LABELS:
+                    e = self._resolve(list(ent), ent.root, doc.date)
+                    if e is not None:
+                        self._ctx.add(e, ent.root.i, e.name in self.kb.roles,
+                                      (ent.start, ent.end))
             events.extend(self._code_sentence(doc, s_index, sent))
         return events
 
@@ -194,12 +260,58 @@ class Coder:
                     if ent is not None:
                         toks = ap_toks
                         break
-            if ent is not None and ent not in phrase.entities:
-                phrase.entities.append(ent)
-                phrase.spans.append([toks[0].idx - sent.start_char,
-                                     toks[-1].idx + len(toks[-1]) - sent.start_char])
+            span = (toks[0].i, toks[-1].i + 1)
+            if ent is None or not (ent.country or ent.name or ent.sector in ("IGO", "NGO")):
+                found = self._refer_back(toks, c, ent)
+            else:
+                found = [(ent, span)]
+                self._ctx.add(ent, c.i, ent.name in self.kb.roles, span)
+            for e, (a, b) in found:
+                if e in phrase.entities:
+                    continue
+                if not (sent.start <= a and b <= sent.end):
+                    a, b = span     # an antecedent in an earlier sentence: mark the pronoun
+                doc = sent.doc
+                phrase.entities.append(e)
+                phrase.spans.append([doc[a].idx - sent.start_char,
+                                     doc[b - 1].idx + len(doc[b - 1]) - sent.start_char])
+            if found:
                 phrase.tokens.update(t.i for t in toks)
         return phrase
+
+    def _refer_back(self, toks: list[Any], head: Any, generic: Entity | None
+                    ) -> list[tuple[Entity, tuple[int, int]]]:
+        """Entities (with the token range of their mention) that a pronoun, a reciprocal phrase
+        ("the two sides") or a definite description ("the minister", "the government") refers
+        to; else the generic entity, if any."""
+        ctx = getattr(self, "_ctx", None)
+        own = (toks[0].i, toks[-1].i + 1)
+        fallback = [(generic, own)] if generic else []
+        if ctx is None:
+            return fallback
+        words = tuple(t.lower_ for t in toks)
+        kind = self.kb.references.get(words)
+        if kind is None and head.pos_ == "PRON":
+            kind = self.kb.references.get((head.lower_,))
+        if kind in ("person", "group"):
+            m = ctx.last(head.i, person=kind == "person")
+            return [(m.entity, m.span)] if m else fallback
+        if kind in ("both", "both_people"):
+            two = ctx.last_two(head.i, people=kind == "both_people")
+            return [(m.entity, own) for m in two] or fallback
+        definite = any(t.dep_ == "det" and t.lower_ in ("the", "this", "that") for t in head.children)
+        if generic is not None and definite and head.tag_ in ("NN", "NNP"):
+            # "the president", "the ministry": the last entity of that sector, or the
+            # government of the last state named
+            same = ctx.last(head.i, person=False, sector=generic.sector)
+            if same is not None:
+                return [(same.entity, own)]
+            state = ctx.last(head.i, person=False)
+            if state is not None and state.entity.country:
+                c = state.entity.country
+                return [(Entity(code=f"{c}{generic.sector}", country=c, sector=generic.sector,
+                                text=generic.text), own)]
+        return fallback
 
     def _np_tokens(self, head: Any) -> list[Any]:
         """The tokens of a noun phrase: its head, modifiers and of-phrases, without clauses,
