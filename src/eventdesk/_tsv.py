@@ -1,7 +1,7 @@
 """Reading the project's plain-text data tables (TSV with `#` comments and a header row)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -13,11 +13,12 @@ def data_path(package: str, name: str) -> Path:
     return Path(str(resources.files(package).joinpath("data", name)))
 
 
-def read_tsv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def read_tsv(path: Path, on_error: Callable[[DataError], None] | None = None
+             ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield ``(line_number, row)`` for each data row; blank and ``#`` lines are skipped.
 
-    A row with the wrong number of columns raises :class:`DataError` naming file and line.
-    Trailing empty columns may be omitted.
+    A row with the wrong number of columns is a :class:`DataError` naming file and line: raised,
+    or, with ``on_error``, reported there and skipped. Trailing empty columns may be omitted.
     """
     header: list[str] | None = None
     with open(path, encoding="utf-8") as fh:
@@ -30,7 +31,11 @@ def read_tsv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                 header = [c.strip() for c in cells]
                 continue
             if len(cells) > len(header):
-                raise DataError(f"{path}:{lineno}: {len(cells)} columns, header has {len(header)}")
+                err = DataError(f"{path}:{lineno}: {len(cells)} columns, header has {len(header)}")
+                if on_error is None:
+                    raise err
+                on_error(err)
+                continue
             cells += [""] * (len(header) - len(cells))
             yield lineno, {h: c.strip() for h, c in zip(header, cells)}
     if header is None:

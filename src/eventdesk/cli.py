@@ -96,13 +96,26 @@ class _Progress:
 
 
 # -- commands ------------------------------------------------------------------------------------
-def cmd_code(args: argparse.Namespace) -> int:
+def _coder(args: argparse.Namespace) -> Any:
+    from .actors import knowledge_base
     from .coding.coder import Coder
+    from .errors import DataError
+
+    try:
+        kb = knowledge_base(tuple(args.actors or ()))
+    except DataError as exc:
+        raise UsageError(str(exc)) from None
+    for p in kb.problems:
+        _err(f"warning: {p}")
+    return Coder(kb=kb)
+
+
+def cmd_code(args: argparse.Namespace) -> int:
     from .formats import EventWriter
     from .readers import ReadStats
 
     problems, stats = _Problems(), ReadStats()
-    coder = Coder()
+    coder = _coder(args)
     writer = EventWriter(sys.stdout, args.format)
     n = 0
     with _Progress(not args.quiet) as bar:
@@ -121,7 +134,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     problems, stats = _Problems(), ReadStats()
     with open_store(args.db) as store, _Progress(not args.quiet) as bar:
-        result = store.ingest(_documents(args, problems, stats), batch_size=args.batch_size,
+        result = store.ingest(_documents(args, problems, stats), coder=_coder(args),
+                              batch_size=args.batch_size,
                               progress=lambda r: bar.update(r.documents_seen, r.events_added))
         total = store.counts()
     extra = (f"{result.documents_added} new, {result.documents_replaced} changed, "
@@ -211,6 +225,32 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_actors_lookup(args: argparse.Namespace) -> int:
+    from .actors import knowledge_base, lookup
+    from .dates import parse_date
+
+    try:
+        day = parse_date(args.date)[0]
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    kb = knowledge_base(tuple(args.actors or ()))
+    print("\n".join(lookup(kb, args.mention, day)))
+    return EXIT_OK
+
+
+def cmd_actors_check(args: argparse.Namespace) -> int:
+    from .actors import check, knowledge_base
+
+    kb = knowledge_base(tuple(args.actors or ()))
+    problems = check(kb)
+    for p in problems:
+        print(p)
+    n_roles = sum(len(r) for r in kb.roles.values())
+    _err(f"{len(kb.states)} states, {len(kb.orgs)} organisations, {len(kb.roles)} people with "
+         f"{n_roles} roles, {len(kb.sectors)} sector terms; {len(problems)} problems")
+    return EXIT_SKIPPED if problems else EXIT_OK
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from .ontology import QUAD_NAMES
     from .store import open_store
@@ -238,6 +278,13 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
                    help="files (.txt .html .jsonl), directories (recursive) or - for stdin")
     p.add_argument("--date", help="date of documents that carry none (YYYY-MM-DD)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_actors(p)
+
+
+def _add_actors(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--actors", action="append", metavar="FILE",
+                   help="your own actor file (YAML or TSV) on top of the packaged knowledge "
+                        "base; may be repeated")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -299,6 +346,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.set_defaults(func=cmd_explain)
 
+    p = sub.add_parser("actors", help="look up and check the actor knowledge base",
+                       formatter_class=fmt, description="The actor knowledge base.",
+                       epilog="examples:\n  eventdesk actors lookup \"Lavrov\" --date 2017-05-10\n"
+                              "  eventdesk actors check --actors my_actors.yaml")
+    asub = p.add_subparsers(dest="actors_command", metavar="ACTION")
+    q = asub.add_parser("lookup", help="what a mention resolves to on a date",
+                        formatter_class=fmt, description="Resolve a mention and show the "
+                        "knowledge-base rows behind it.",
+                        epilog="example:\n  eventdesk actors lookup \"President Trump\" --date 2023-06-01")
+    q.add_argument("mention")
+    q.add_argument("--date", help="the date to resolve on (YYYY-MM-DD; default: latest roles)")
+    _add_actors(q)
+    q.set_defaults(func=cmd_actors_lookup)
+    q = asub.add_parser("check", help="lint the knowledge base", formatter_class=fmt,
+                        description="Lint the knowledge base (and your actor files): malformed "
+                        "rows, ambiguous terms, open-ended roles not marked current, unknown "
+                        "codes, duplicate people. Exit code 3 when problems are found.",
+                        epilog="example:\n  eventdesk actors check --actors my_actors.yaml")
+    _add_actors(q)
+    q.set_defaults(func=cmd_actors_check)
+
     p = sub.add_parser("summary", help="counts, dates and busiest dyads of a store",
                        formatter_class=fmt, description="Summarise a store.",
                        epilog="example:\n  eventdesk summary --db demo/eventdesk.duckdb")
@@ -313,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if not getattr(args, "func", None):
+        if getattr(args, "command", None) == "actors":
+            parser.parse_args(["actors", "--help"])
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:

@@ -17,11 +17,14 @@ from datetime import date as Date
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+import logging
 from typing import Any
 
 from .._tsv import data_path, read_tsv, split_multi
 from ..errors import DataError
 from ..model import Entity
+
+log = logging.getLogger(__name__)
 
 PKG = "eventdesk.actors"
 MAX_PHRASE = 7
@@ -54,6 +57,8 @@ class Role:
     start: Date | None
     end: Date | None
     wikidata: str | None
+    source: str = ""          # file:line
+    current: bool = False     # an open-ended role marked as held today
 
     def active(self, day: Date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
@@ -81,25 +86,52 @@ def _date(value: str, where: str, end: bool = False) -> Date | None:
 
 
 class KnowledgeBase:
-    """Gazetteer of token sequences → :class:`Term`, plus dated roles of people."""
+    """Gazetteer of token sequences → :class:`Term`, plus dated roles of people.
 
-    def __init__(self, tokenize: Any, data_dir: Path | None = None):
+    ``user_files`` (YAML or TSV, see :meth:`add_file`) extend or override the packaged tables:
+    their terms are tried first, and a person they list has exactly the roles they give.
+    A malformed row is reported in :attr:`problems` (file and line) and skipped; the rest loads.
+    """
+
+    KINDS = ("states", "orgs", "sectors", "references", "people")
+    REQUIRED = {"states": ("code", "name"), "orgs": ("code", "name"),
+                "sectors": ("term", "sector"), "references": ("phrase", "refers_to"),
+                "people": ("name", "country", "role")}
+
+    def __init__(self, tokenize: Any, data_dir: Path | None = None,
+                 user_files: list[Path] | tuple[Path, ...] = ()):
         self._tokenize = tokenize
         self._dir = data_dir
         self.folded: dict[tuple[str, ...], list[Term]] = defaultdict(list)
         self.exact: dict[tuple[str, ...], list[Term]] = defaultdict(list)
         self.sectors: dict[tuple[str, ...], str] = {}
+        self.title_roles: dict[tuple[str, ...], str] = {}      # "president" → head_of_state
         self.roles: dict[str, list[Role]] = defaultdict(list)
         self.states: dict[str, dict[str, str]] = {}
         self.references: dict[tuple[str, ...], str] = {}
         self.orgs: dict[str, dict[str, str]] = {}
-        self._load()
+        self.problems: list[str] = []
+        self.sources: dict[str, list[str]] = defaultdict(list)   # key → file:line of its rows
+        self._user_people: set[str] = set()
+        for kind, names in (("states", ["states.tsv"]), ("orgs", ["orgs.tsv", "armed_groups.tsv"]),
+                            ("sectors", ["sectors.tsv"]), ("references", ["references.tsv"]),
+                            ("people", ["people.tsv"])):
+            for name in names:
+                path = self._path(name)
+                for lineno, row in read_tsv(path, self._problem):
+                    self._load_row(kind, row, f"{path}:{lineno}", first=False)
+        for f in user_files:
+            self.add_file(Path(f))
 
     def _path(self, name: str) -> Path:
         return self._dir / name if self._dir else data_path(PKG, name)
 
+    def _problem(self, err: Exception) -> None:
+        self.problems.append(str(err))
+        log.warning("%s", err)
+
     # -- loading -----------------------------------------------------------------------------
-    def _add(self, phrase: str, term: Term) -> None:
+    def _add(self, phrase: str, term: Term, first: bool) -> None:
         phrase = phrase.strip()
         if not phrase:
             return
@@ -110,61 +142,123 @@ class KnowledgeBase:
         # written: "Ban" is a person, "ban" a verb or a noun
         if term.kind == "person" or (phrase.replace(".", "").isupper()
                                      and len(phrase.replace(".", "")) <= 5):
-            if term not in self.exact[toks]:
-                self.exact[toks].append(term)
+            terms = self.exact[toks]
         else:
-            key = tuple(t.lower() for t in toks)
-            if term not in self.folded[key]:
-                self.folded[key].append(term)
+            terms = self.folded[tuple(t.lower() for t in toks)]
+        if term in terms:
+            terms.remove(term)
+            first = first or not terms
+        terms.insert(0, term) if first else terms.append(term)
 
-    def _load(self) -> None:
-        path = self._path("states.tsv")
-        for lineno, row in read_tsv(path):
-            code = row["code"]
-            self.states[code] = row
-            wd = row.get("wikidata") or None
-            state = Term("state", code, country=code, name=row["name"], wikidata=wd)
-            for n in [row["name"], *split_multi(row.get("variants", ""))]:
-                self._add(n, state)
-            for a in split_multi(row.get("adjectives", "")):
-                self._add(a, Term("adjective", code, country=code, name=row["name"], wikidata=wd))
-            if row.get("end"):
-                continue    # a historic state: its capital and seats now mean its successor
-            for c in split_multi(row.get("capital", "")):
-                self._add(c, Term("capital", code, country=code, sector="GOV", name=row["name"],
-                                  wikidata=wd))
-            for m in split_multi(row.get("metonyms", "")):
-                self._add(m, Term("metonym", code, country=code, sector="GOV", name=row["name"],
-                                  wikidata=wd))
-        for lineno, row in (r for name in ("orgs.tsv", "armed_groups.tsv")
-                            for r in read_tsv(self._path(name))):
-            code = row["code"]
-            self.orgs[code] = row
-            org = Term("org", code, sector=ORG_TYPE_SECTOR.get(row.get("type") or ""),
-                       name=row["name"],
-                       wikidata=row.get("wikidata") or None)
-            for n in [row["name"], *split_multi(row.get("variants", ""))]:
-                self._add(n, org)
-        path = self._path("sectors.tsv")
-        for lineno, row in read_tsv(path):
-            toks = tuple(t.text.lower() for t in self._tokenize(row["term"]))
+    def _load_row(self, kind: str, row: dict[str, str], where: str, first: bool) -> None:
+        missing = [c for c in self.REQUIRED[kind] if not row.get(c)]
+        if missing:
+            self._problem(DataError(f"{where}: {kind} row lacks {', '.join(missing)}"))
+            return
+        try:
+            getattr(self, f"_load_{kind}")(row, where, first)
+        except DataError as exc:
+            self._problem(exc)
+
+    def _load_states(self, row: dict[str, str], where: str, first: bool) -> None:
+        code = row["code"]
+        self.states[code] = row
+        self.sources[code].append(where)
+        wd = row.get("wikidata") or None
+        state = Term("state", code, country=code, name=row["name"], wikidata=wd)
+        for n in [row["name"], *split_multi(row.get("variants", ""))]:
+            self._add(n, state, first)
+        for a in split_multi(row.get("adjectives", "")):
+            self._add(a, Term("adjective", code, country=code, name=row["name"], wikidata=wd),
+                      first)
+        if row.get("end"):
+            return      # a historic state: its capital and seats now mean its successor
+        for c in split_multi(row.get("capital", "")):
+            self._add(c, Term("capital", code, country=code, sector="GOV", name=row["name"],
+                              wikidata=wd), first)
+        for m in split_multi(row.get("metonyms", "")):
+            self._add(m, Term("metonym", code, country=code, sector="GOV", name=row["name"],
+                              wikidata=wd), first)
+
+    def _load_orgs(self, row: dict[str, str], where: str, first: bool) -> None:
+        code = row["code"]
+        self.orgs[code] = row
+        self.sources[code].append(where)
+        org = Term("org", code, sector=ORG_TYPE_SECTOR.get(row.get("type") or ""),
+                   name=row["name"], wikidata=row.get("wikidata") or None)
+        for n in [row["name"], *split_multi(row.get("variants", ""))]:
+            self._add(n, org, first)
+
+    def _load_sectors(self, row: dict[str, str], where: str, first: bool) -> None:
+        toks = tuple(t.text.lower() for t in self._tokenize(row["term"]))
+        if first or toks not in self.sectors:
             self.sectors[toks] = row["sector"]
-        for lineno, row in read_tsv(self._path("references.tsv")):
-            toks = tuple(t.text.lower() for t in self._tokenize(row["phrase"]))
-            self.references[toks] = row["refers_to"]
-            if toks[0] in ("the", "both") and len(toks) > 1 and toks[0] == "the":
-                self.references.setdefault(toks[1:], row["refers_to"])   # phrases lose "the"
-        path = self._path("people.tsv")
-        for lineno, row in read_tsv(path):
-            where = f"{path}:{lineno}"
-            role = Role(name=row["name"], country=row["country"], sector=row["sector"] or "GOV",
-                        role=row["role"], start=_date(row["start"], where),
-                        end=_date(row["end"], where, end=True),
-                        wikidata=row.get("wikidata") or None)
-            self.roles[role.name].append(role)
-            person = Term("person", role.name, name=role.name, wikidata=role.wikidata)
-            for n in [row["name"], *split_multi(row.get("variants", ""))]:
-                self._add(n, person)
+            if row.get("role"):
+                self.title_roles[toks] = row["role"]
+
+    def _load_references(self, row: dict[str, str], where: str, first: bool) -> None:
+        toks = tuple(t.text.lower() for t in self._tokenize(row["phrase"]))
+        self.references[toks] = row["refers_to"]
+        if toks[0] == "the" and len(toks) > 1:
+            self.references.setdefault(toks[1:], row["refers_to"])   # phrases lose "the"
+
+    def _load_people(self, row: dict[str, str], where: str, first: bool) -> None:
+        name = row["name"]
+        role = Role(name=name, country=row["country"], sector=row.get("sector") or "GOV",
+                    role=row["role"], start=_date(row.get("start", ""), where),
+                    end=_date(row.get("end", ""), where, end=True),
+                    wikidata=row.get("wikidata") or None, source=where,
+                    current="current" in (row.get("note") or "").lower())
+        if role.start and role.end and role.end < role.start:
+            raise DataError(f"{where}: {name}'s role ends ({role.end}) before it starts "
+                            f"({role.start})")
+        if first and name not in self._user_people:
+            self._user_people.add(name)          # the user's roles replace the packaged ones
+            self.roles[name] = []
+        self.roles[name].append(role)
+        person = Term("person", name, name=name, wikidata=role.wikidata)
+        for n in [name, *split_multi(row.get("variants", ""))]:
+            self._add(n, person, first)
+
+    def add_file(self, path: Path) -> None:
+        """Add a user's actor file on top of the knowledge base.
+
+        YAML: a mapping with any of the keys ``states``, ``orgs``, ``sectors``, ``references``,
+        ``people``, each a list of entries with the columns of the packaged table of that name
+        (multi-valued fields as lists or ``|``-separated strings). TSV: a table like the
+        packaged one whose file name starts with the kind (``people-mine.tsv``).
+        """
+        if not path.exists():
+            raise DataError(f"{path}: no such actor file")
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                raise DataError(f"{path}: not readable YAML ({str(exc).splitlines()[0]})") from None
+            if not isinstance(data, dict):
+                raise DataError(f"{path}: expected a mapping with keys {', '.join(self.KINDS)}")
+            for kind, entries in data.items():
+                if kind not in self.KINDS or not isinstance(entries, list):
+                    self._problem(DataError(f"{path}: unknown section {kind!r} (expected a list "
+                                            f"under one of {', '.join(self.KINDS)})"))
+                    continue
+                for n, entry in enumerate(entries, 1):
+                    where = f"{path}:{kind}[{n}]"
+                    if not isinstance(entry, dict):
+                        self._problem(DataError(f"{where}: entry is not a mapping"))
+                        continue
+                    row = {k: "|".join(map(str, v)) if isinstance(v, list) else
+                           ("" if v is None else str(v)) for k, v in entry.items()}
+                    self._load_row(kind, row, where, first=True)
+            return
+        kind = next((k for k in self.KINDS if path.name.startswith(k)), None)
+        if kind is None:
+            raise DataError(f"{path}: a TSV actor file's name must start with one of "
+                            f"{', '.join(self.KINDS)}")
+        for lineno, row in read_tsv(path, self._problem):
+            self._load_row(kind, row, f"{path}:{lineno}", first=True)
 
     # -- look-ups ------------------------------------------------------------------------------
     def match(self, words: list[str], i: int) -> tuple[int, list[Term]]:
@@ -176,12 +270,14 @@ class KnowledgeBase:
                 return n, terms
         return 0, []
 
-    def sector_match(self, lemmas: list[str], i: int) -> tuple[int, str | None]:
+    def sector_match(self, lemmas: list[str], i: int) -> tuple[int, str | None, str | None]:
+        """Longest agent noun or title at ``lemmas[i]``: (length, sector, kind of role a title
+        names — "president" → head_of_state) or (0, None, None)."""
         for n in range(min(4, len(lemmas) - i), 0, -1):
-            s = self.sectors.get(tuple(lemmas[i:i + n]))
-            if s:
-                return n, s
-        return 0, None
+            key = tuple(lemmas[i:i + n])
+            if key in self.sectors:
+                return n, self.sectors[key], self.title_roles.get(key)
+        return 0, None, None
 
     def role_on(self, person: str, day: Date | None) -> tuple[Role | None, Role | None]:
         """(role held on ``day``, latest role ever) of a person; ``day`` None means latest."""
@@ -198,44 +294,137 @@ class KnowledgeBase:
         return active[0], latest
 
     def person_entity(self, person: str, day: Date | None, text: str = "",
-                      title_sector: str | None = None) -> Entity | None:
-        """The entity a person is on ``day``: the role then held; out of the listed roles, the
-        sector of a title written with the name ("State Councilor Yang"), else elite (ELI)."""
+                      title: tuple[str, str | None] | None = None) -> Entity | None:
+        """The entity a person is on ``day``: the role then held. Out of the listed roles, a
+        title written with the name gives the sector ("State Councilor Yang") unless it names a
+        kind of role the person is listed with, which he no longer holds ("President Trump" in
+        2023); otherwise a former office-holder is an elite (ELI)."""
         held, latest = self.role_on(person, day)
         if latest is None:
             return None
         if held is not None:
             country, sector = held.country, held.sector
         else:
-            country, sector = latest.country, title_sector or "ELI"
+            country, sector = latest.country, "ELI"
+            if title is not None:
+                title_sector, title_role = title
+                if title_role is None or all(r.role != title_role
+                                             for r in self.roles.get(person, [])):
+                    sector = title_sector
         return Entity(code=f"{country}{sector}", country=country if country in self.states else None,
                       sector=sector, text=text or person, name=person, wikidata=latest.wikidata)
 
 
-@lru_cache(maxsize=1)
-def knowledge_base() -> KnowledgeBase:
-    """The knowledge base, loaded once per process (uses the spaCy tokenizer for phrases)."""
+def check(kb: KnowledgeBase) -> list[str]:
+    """Lint the knowledge base: what failed to load, ambiguous state terms, open-ended roles not
+    marked current, unknown country codes, duplicate or overlapping roles. One line a problem."""
+    out = list(kb.problems)
+    for table in (kb.folded, kb.exact):
+        for key, terms in table.items():
+            states = {t.country for t in terms if t.kind in ("state", "adjective", "capital",
+                                                             "metonym")}
+            if len(states) > 1:
+                out.append(f"term {' '.join(key)!r} names several states: "
+                           f"{', '.join(sorted(s for s in states if s))}")
+    for name, roles in kb.roles.items():
+        seen: dict[tuple[str, str, Date | None], Role] = {}
+        for r in roles:
+            if r.end is None and not r.current:
+                out.append(f"{r.source}: {name}'s {r.role} role has no end and is not marked "
+                           "current")
+            if r.country not in kb.states and r.country not in kb.orgs:
+                out.append(f"{r.source}: {name}: unknown country or organisation {r.country!r}")
+            key = (r.role, r.country, r.start)
+            if key in seen:
+                out.append(f"{r.source}: {name}: duplicate of {seen[key].source}")
+            seen[key] = r
+        by_role: dict[tuple[str, str], list[Role]] = defaultdict(list)
+        for r in roles:
+            by_role[(r.role, r.country)].append(r)
+        for rs in by_role.values():
+            rs.sort(key=lambda r: r.start or Date.min)
+            for a, b in zip(rs, rs[1:]):
+                if a.end is None or (b.start is not None and b.start < a.end):
+                    if a.start != b.start:
+                        out.append(f"{b.source}: {name}: {b.role} term overlaps {a.source}")
+    return out
+
+
+def lookup(kb: KnowledgeBase, text: str, day: Date | None) -> list[str]:
+    """What a mention resolves to on ``day``, with the evidence (the rows behind it)."""
+    toks = list(kb._tokenize(text))
+    words = [t.text for t in toks]
+    lines: list[str] = []
+    matches, sectors = [], []
+    i = 0
+    while i < len(words):
+        n, terms = kb.match(words, i)
+        if n:
+            matches.append((i, i + n, terms))
+            for t in terms:
+                lines.append(f"matched {' '.join(words[i:i + n])!r}: {t.kind} {t.key}"
+                             + (f" ({t.name})" if t.name and t.name != t.key else "")
+                             + (f" {t.wikidata}" if t.wikidata else ""))
+                if t.kind == "person":
+                    for r in sorted(kb.roles.get(t.key, []), key=lambda r: r.start or Date.min):
+                        mark = "*" if day and r.active(day) else " "
+                        lines.append(f"  {mark} {r.role} {r.country} {r.sector} "
+                                     f"{r.start or '?'} to {r.end or ('current' if r.current else '?')}"
+                                     f"  [{r.source}]")
+                else:
+                    for src in kb.sources.get(t.key, [])[:2]:
+                        lines.append(f"    [{src}]")
+            i += n
+            continue
+        i += 1
+    lemmas = [t.text.lower() for t in toks]
+    i = 0
+    while i < len(lemmas):
+        n, sec, role = kb.sector_match(lemmas, i)
+        if n:
+            sectors.append((i, i + n, sec, role))
+            lines.append(f"sector {' '.join(lemmas[i:i + n])!r}: {sec}"
+                         + (f" (title of a {role})" if role else ""))
+            i += n
+        else:
+            i += 1
+    if not matches:
+        lines.append("no state, organisation or person matches"
+                     + (f"; sector only: {sectors[-1][2]}" if sectors else ""))
+        return lines
+    ent = entity_from_terms(kb, matches, sectors, len(toks) - 1, day, text)
+    if ent is not None:
+        lines.append(f"on {day or 'an unknown date'}: {ent.code} (country {ent.country or '-'}, "
+                     f"sector {ent.sector or '-'}" + (f", {ent.name}" if ent.name else "")
+                     + (f", {ent.wikidata}" if ent.wikidata else "") + ")")
+    return lines
+
+
+@lru_cache(maxsize=8)
+def knowledge_base(user_files: tuple[str, ...] = ()) -> KnowledgeBase:
+    """The knowledge base (with the user's actor files on top), loaded once per process."""
     from .. import nlp
 
-    return KnowledgeBase(nlp.load().tokenizer)
+    return KnowledgeBase(nlp.load().tokenizer, user_files=tuple(Path(f) for f in user_files))
 
 
 def entity_from_terms(kb: KnowledgeBase, matches: list[tuple[int, int, list[Term]]],
-                      sector_hits: list[tuple[int, int, str]], head_i: int, day: Date | None,
+                      sector_hits: list[tuple[int, int, str, str | None]], head_i: int,
+                      day: Date | None,
                       text: str) -> Entity | None:
     """Merge the mentions found inside one noun phrase into one entity.
 
     ``matches`` are (start, end, terms) token ranges of gazetteer hits, ``sector_hits`` the agent
-    nouns; the person's dated role wins, then an organisation, then a state with the sector of
+    nouns and titles (start, end, sector, role kind); the person's dated role wins, then an organisation, then a state with the sector of
     the head noun ("Russian officials" → RUS GOV).
     """
     country = sector = name = wikidata = org = None
     person_entity = None
-    title_sector = next((s for _, _, s in sector_hits), None)
+    title = next(((s, role) for _, _, s, role in sector_hits), None)
     for start, end, terms in matches:
         for t in terms:
             if t.kind == "person" and person_entity is None:
-                person_entity = kb.person_entity(t.key, day, text, title_sector)
+                person_entity = kb.person_entity(t.key, day, text, title)
             elif t.kind == "org" and org is None:
                 org = t
             elif t.kind in ("state", "adjective", "capital", "metonym") and country is None:
@@ -245,7 +434,7 @@ def entity_from_terms(kb: KnowledgeBase, matches: list[tuple[int, int, list[Term
     if person_entity is not None:
         return person_entity
     noun_sector = None
-    for start, end, s in sector_hits:
+    for start, end, s, _ in sector_hits:
         if start <= head_i < end:
             noun_sector = s
     if noun_sector is None and sector_hits:

@@ -354,9 +354,9 @@ class Coder:
             i += 1
         i = 0
         while i < len(lemmas):
-            n, s = self.kb.sector_match(lemmas, i)
+            n, s, role = self.kb.sector_match(lemmas, i)
             if n:
-                sectors.append((i, i + n, s))
+                sectors.append((i, i + n, s, role))
                 i += n
             else:
                 i += 1
@@ -365,7 +365,7 @@ class Coder:
         if not matches:
             # no state, organisation or person named: an agent noun still names a sector
             # without a country ("rebels", "the police", "protesters")
-            sector = next((s for a, b, s in sectors if a <= head_pos < b), None)
+            sector = next((s for a, b, s, _ in sectors if a <= head_pos < b), None)
             return Entity(code=sector, sector=sector, text=text) if sector else None
         return entity_from_terms(self.kb, matches, sectors, head_pos, day, text)
 
