@@ -352,7 +352,9 @@ def check(kb: KnowledgeBase) -> list[str]:
 
 def lookup(kb: KnowledgeBase, text: str, day: Date | None) -> list[str]:
     """What a mention resolves to on ``day``, with the evidence (the rows behind it)."""
-    toks = list(kb._tokenize(text))
+    from .. import nlp
+
+    toks = list(nlp.parse(text))          # lemmas for the agent nouns ("officials")
     words = [t.text for t in toks]
     lines: list[str] = []
     matches, sectors = [], []
@@ -377,7 +379,7 @@ def lookup(kb: KnowledgeBase, text: str, day: Date | None) -> list[str]:
             i += n
             continue
         i += 1
-    lemmas = [t.text.lower() for t in toks]
+    lemmas = [t.lemma_.lower() for t in toks]
     i = 0
     while i < len(lemmas):
         n, sec, role = kb.sector_match(lemmas, i)

@@ -319,8 +319,8 @@ class Coder:
         def keep(c: Any, top: bool) -> bool:
             if c.dep_ == "punct":
                 return c.text in HYPHENS
-            if c.dep_ == "prep":
-                return c.lower_ in NP_KEEP_PREPS
+            if c.dep_ == "prep":   # "Secretary of State", not "accused China of shielding"
+                return c.lower_ in NP_KEEP_PREPS and any(g.dep_ == "pobj" for g in c.children)
             return c.dep_ not in (NP_DROP_DEPS if top else NP_DROP_NESTED)
 
         out = [head]
