@@ -146,13 +146,23 @@ def test_coreference_within_a_document(coder, text, expected):
     assert tuple(expected) in [tuple(g) for g in got], got
 
 
-def test_pronoun_without_antecedent_codes_nothing(coder):
-    assert code(coder, "He condemned the strike.") == []
+def test_pronoun_without_antecedent_is_an_unknown_actor(coder):
+    (ev,) = coder.code("He condemned the strike.", date="2017-04-12")
+    assert [(e.code, e.country, e.text) for e in ev.actor] == [("---", None, "He")]
+    assert Coder(unknown_actors=False).code("He condemned the strike.", date="2017-04-12") == []
 
 
 def test_coreference_does_not_cross_documents(coder):
     assert code(coder, "Lavrov spoke to reporters.") != []
-    assert code(coder, "He criticized the United States.") == []
+    assert [a for a, _, _, _ in code(coder, "He criticized the United States.")] == [["---"]]
+
+
+def test_unresolved_recipient_phrase_is_marked_without_an_entity(coder):
+    text = "Russia condemned the missile strike."
+    (ev,) = coder.code(text, date="2017-04-12")
+    assert ev.recipient == ()
+    (s, e), = ev.spans["recipient"]
+    assert text[s:e] == "missile strike"
 
 
 def test_antecedent_in_the_same_sentence_is_marked_in_the_spans(coder):

@@ -26,6 +26,7 @@ NP_DROP_NESTED = {"relcl", "acl", "advcl", "conj"}
 HYPHENS = {"-", "‐", "–"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "into", "off", "over"}
 ANTECEDENT_LABELS = {"PERSON", "GPE", "ORG", "NORP"}
+UNKNOWN = "---"        # CAMEO's code for an actor the text names but the knowledge base lacks
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.FUTURE,
                 Status.REPORTED]
 
@@ -143,7 +144,10 @@ class Coder:
     """
 
     def __init__(self, lexicon: Lexicon | None = None, kb: KnowledgeBase | None = None,
-                 batch_size: int = 32):
+                 batch_size: int = 32, unknown_actors: bool = True):
+        """``unknown_actors``: keep events whose actor (or a named recipient) is not in the
+        knowledge base, with the entity code ``---`` and the text as written."""
+        self.unknown_actors = unknown_actors
         self.lexicon = lexicon or default_lexicon()
         self.kb = kb or knowledge_base()
         self.cues: StatusCues = status_cues()
@@ -236,8 +240,13 @@ class Coder:
                 return p, obj
         return None
 
-    def _phrase(self, head: Any, day: Date | None, sent: Any) -> _Phrase:
-        """Entities of a noun phrase and of its conjuncts ("Russia and China")."""
+    def _phrase(self, head: Any, day: Date | None, sent: Any, unknown: str = "none"
+                ) -> _Phrase:
+        """Entities of a noun phrase and of its conjuncts ("Russia and China").
+
+        A conjunct that resolves to nothing becomes an unknown entity (code ``---``, its text
+        kept) when ``unknown`` is "any", or "named" and the phrase is a name or a pronoun
+        ("Abu Sayyaf gunmen", "AMISOM", "he" with no antecedent)."""
         conjuncts = [head]
         stack = [head]
         while stack:
@@ -266,6 +275,11 @@ class Coder:
             else:
                 found = [(ent, span)]
                 self._ctx.add(ent, c.i, ent.name in self.kb.roles, span)
+            if not found and unknown != "none" and (
+                    unknown == "any" or c.pos_ in ("PROPN", "PRON")
+                    or c.ent_type_ in ANTECEDENT_LABELS):
+                text = sent.doc[toks[0].i: toks[-1].i + 1].text
+                found = [(Entity(code=UNKNOWN, text=text), span)]
             for e, (a, b) in found:
                 if e in phrase.entities:
                     continue
@@ -474,11 +488,12 @@ class Coder:
         subj, _ = self._subject(verb)
         if subj is None:
             return None
-        actor = self._phrase(subj, day, sent)
+        actor = self._phrase(subj, day, sent, "any" if self.unknown_actors else "none")
         if not actor.entities:
             return None
         recipient = _Phrase([], [], set())
         heads = self._recipient_heads(verb, pattern, obj)
+        unnamed: list[list[int]] = []
         if not heads and obj is not None:
             # the light verb's object names its target: "rejected the American demand"
             r = self._phrase(obj, day, sent)
@@ -487,14 +502,20 @@ class Coder:
         for h in heads:
             if h.i in actor.tokens:
                 continue
-            r = self._phrase(h, day, sent)
+            r = self._phrase(h, day, sent, "named" if self.unknown_actors else "none")
             for e, sp in zip(r.entities, r.spans):
                 if e not in recipient.entities:
                     recipient.entities.append(e)
                     recipient.spans.append(sp)
             recipient.tokens |= r.tokens
+            if not r.entities and h.lemma_.lower() not in place_nouns():
+                # the text's recipient phrase names no actor ("condemned the strike"): it is
+                # marked in the spans, without an entity
+                toks = self._np_tokens(h)
+                unnamed.append([toks[0].idx - sent.start_char,
+                                toks[-1].idx + len(toks[-1]) - sent.start_char])
         actors, recipients = actor.entities, recipient.entities
-        a_spans, r_spans = actor.spans, recipient.spans
+        a_spans, r_spans = actor.spans, recipient.spans + unnamed
         if pattern.reciprocal and not recipients and len(actors) >= 2:
             actors, recipients = actors[:1], actors[1:]
             a_spans, r_spans = a_spans[:1], a_spans[1:]
