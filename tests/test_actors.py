@@ -105,7 +105,7 @@ SENTENCE_CASES = [
     ("Putin met Xi in Beijing.", (["RUSGOV"], ["CHNGOV"], "04", "Beijing")),
     ("Tillerson visited Moscow.", (["USAGOV"], ["RUSGOV"], "04", None)),
     ("Tillerson traveled to Moscow.", (["USAGOV"], ["RUSGOV"], "04", None)),
-    ("Pence arrived in Seoul.", (["USAGOV"], ["KORGOV"], "04", None)),
+    ("Pence arrived in Seoul.", (["USAGOV"], ["KORGOV"], "04", "Seoul")),   # host and place
     ("The Kremlin's spokesman criticized Washington.", (["RUSGOV"], ["USAGOV"], "11", None)),
     # compounds: one event, one actor list
     ("Russia and China called for dialogue.", (["CHN", "RUS"], [], "02", None)),

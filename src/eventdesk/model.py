@@ -79,9 +79,16 @@ class Entity:
 
 @dataclass(frozen=True)
 class Location:
+    """Where an event happened: ``feature`` is country, city, feature (a sea, a border) or
+    place (named, not in the gazetteer); coordinates and GeoNames id for cities."""
+
     name: str
     country: str | None = None
     text: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    feature: str | None = None
+    geonameid: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import nlp
 from ..actors import KnowledgeBase, entity_from_terms, knowledge_base
-from ..geo import location_of, place_nouns
+from ..geo import PLACE_LABELS, location_of, place_nouns
 from ..model import Document, Entity, Event, Location, Precision, Status, stable_hash
 from ..ontology import cameo
 from .lexicon import Lexicon, Pattern, StatusCues, default_lexicon, status_cues
@@ -275,7 +275,7 @@ class Coder:
             else:
                 found = [(ent, span)]
                 self._ctx.add(ent, c.i, ent.name in self.kb.roles, span)
-            if not found and unknown != "none" and (
+            if not found and unknown != "none" and c.ent_type_ not in PLACE_LABELS and (
                     unknown == "any" or c.pos_ in ("PROPN", "PRON")
                     or c.ent_type_ in ANTECEDENT_LABELS):
                 text = sent.doc[toks[0].i: toks[-1].i + 1].text
@@ -523,7 +523,11 @@ class Coder:
         claimants: tuple[Entity, ...] = ()
         if claimant_head is not None:
             claimants = tuple(self._phrase(claimant_head, day, sent).entities)
-        location = self._location(verb, obj, actor.tokens | recipient.tokens)
+        ctx = getattr(self, "_ctx", None)
+        countries = [e.country for e in (*actors, *recipients) if e.country] + (
+            [m.entity.country for m in ctx.before(verb.i) if m.entity.country] if ctx else [])
+        # a host named by its capital is also the place: "arrived in Moscow", "visited Seoul"
+        location = self._location(verb, obj, actor.tokens, countries)
         code = cameo(pattern.cameo)
         action_toks = [verb] + [c for c in verb.children if c.dep_ == "prt"] + (
             [obj] if obj is not None else [])
@@ -544,7 +548,8 @@ class Coder:
             status=status, pattern=pattern.id, source_of_claim=claimants, location=location,
             spans=spans)
 
-    def _location(self, verb: Any, obj: Any | None, used: set[int]) -> Location | None:
+    def _location(self, verb: Any, obj: Any | None, used: set[int], countries: list[str]
+                  ) -> Location | None:
         hosts = [verb] + ([obj] if obj is not None else []) + [
             c for c in verb.children if c.dep_ == "dobj"]
         for h in hosts:
@@ -552,7 +557,7 @@ class Coder:
                 if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS:
                     for g in c.children:
                         if g.dep_ == "pobj" and g.i not in used:
-                            loc = location_of(self.kb, self._np_tokens(g))
+                            loc = location_of(self.kb, self._np_tokens(g), countries)
                             if loc is not None:
                                 return loc
         return None
