@@ -77,7 +77,7 @@ CASES = [
      [("UKRMIL", "-", "19", "asserted")]),
     ("The United States shot down a Syrian jet.", [("USA", "SYR", "19", "asserted")]),
     ("Syrian government forces used chemical weapons against civilians.",
-     [("SYR", "-", "20", "asserted")]),
+     [("SYR", "CVL", "20", "asserted")]),
     # status: negated, hypothetical, future, desired, reported
     ("Russia did not condemn the missile test.", [("RUS", "-", "11", "negated")]),
     ("Pyongyang never accepted the invitation to talks.", [("PRKGOV", "-", "03", "negated")]),

@@ -26,6 +26,7 @@ NP_DROP_NESTED = {"relcl", "acl", "advcl", "conj"}
 HYPHENS = {"-", "‐", "–"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "into", "off", "over"}
 ANTECEDENT_LABELS = {"PERSON", "GPE", "ORG", "NORP"}
+NOT_RECIPIENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 UNKNOWN = "---"        # CAMEO's code for an actor the text names but the knowledge base lacks
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.FUTURE,
                 Status.REPORTED]
@@ -416,7 +417,9 @@ class Coder:
         for h in hosts:
             for c in h.children:
                 if c.dep_ in ("prep", "dative") and c.lower_ in pattern.recipient_preps:
-                    heads.extend(g for g in c.children if g.dep_ == "pobj")
+                    # "on Monday", "to 15 years" are times and amounts, not recipients
+                    heads.extend(g for g in c.children if g.dep_ == "pobj"
+                                 and g.ent_type_ not in NOT_RECIPIENTS)
                 elif c.dep_ == "dative" and c.tag_ != "IN":
                     heads.append(c)
         if obj is None:

@@ -9,7 +9,8 @@ A pattern names the governing verb's lemma and, optionally, what else must be th
     pull_out >of                 a required particle: "pulled out of"
     call -oprd|ccomp|xcomp       excluded dependents: not "called the talks useful"
 
-``[a|b]`` is the required object head (``chemical_weapon``: head "weapon" with the modifier
+Every pattern also takes the recipient after with, to, against, on and toward (the
+``DEFAULT_RECIPIENT_PREPS``). ``[a|b]`` is the required object head (``chemical_weapon``: head "weapon" with the modifier
 "chemical") (the direct object, or the passive subject), ``+p`` a
 required preposition whose object is the recipient, ``>p|q`` the prepositions that may introduce
 the recipient, ``-dep|dep`` dependency labels the verb must not have, and ``verb_prt`` a
@@ -27,6 +28,10 @@ from pathlib import Path
 from .._tsv import data_path, read_tsv
 from ..errors import DataError
 from ..ontology import is_cameo
+
+#: Prepositions that introduce the recipient for every pattern ("signed a deal with", "sent aid
+#: to", "imposed sanctions on", "warned against", "a shift toward"); ``>p`` adds others.
+DEFAULT_RECIPIENT_PREPS = frozenset({"with", "to", "against", "on", "toward", "towards"})
 
 _TOKEN = re.compile(r"\[[^\]]+\]|\+\S+|>\S+|-\S+|\S+")
 
@@ -75,7 +80,8 @@ def parse_pattern(text: str, *, id: str, cameo: str, flags: str = "", source: st
         raise DataError(f"{source}: unknown CAMEO code {cameo!r}")
     return Pattern(id=id, cameo=cameo, verb=verb, particle=particle or None,
                    objects=frozenset(objects), required_prep=frozenset(required),
-                   recipient_preps=frozenset(preps | required), excluded_deps=frozenset(excluded),
+                   recipient_preps=frozenset(preps | required | DEFAULT_RECIPIENT_PREPS),
+                   excluded_deps=frozenset(excluded),
                    reciprocal="recip" in flags.split(","), source=source)
 
 
