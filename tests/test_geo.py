@@ -23,7 +23,7 @@ def location(coder, text, day="2017-04-12"):
     ("Trump met Lavrov at the White House.", "White House", "USA", "place"),
     ("North Korea fired a missile into the Sea of Japan.", "Sea of Japan", None, "feature"),
     ("Russian and Chinese officials held talks in Astana.", "Astana", "KAZ", "city"),
-    ("The ferry arrived in Vladivostok.", "Vladivostok", "RUS", "city"),
+    ("The North Korean ferry arrived in Vladivostok.", "Vladivostok", "RUS", "city"),
     ("Ukrainian troops fought separatists near Avdiivka.", "Avdiyivka", "UKR", "city"),
     ("NATO leaders met in Brussels.", "Brussels", "BEL", "city"),
 ])

@@ -489,10 +489,13 @@ class Coder:
                obj: Any | None) -> Event | None:
         day = doc.date
         subj, _ = self._subject(verb)
-        if subj is None:
-            return None
-        actor = self._phrase(subj, day, sent, "any" if self.unknown_actors else "none")
-        if not actor.entities:
+        unknown = "named" if self.unknown_actors else "none"
+        # violence is often reported by its instrument or its unnamed perpetrators ("a car bomb
+        # killed", "gunmen stormed"): there any subject is kept as an unknown actor
+        violent = self.unknown_actors and cameo(pattern.cameo).quad == 4
+        actor = (self._phrase(subj, day, sent, "any" if violent else unknown)
+                 if subj is not None else _Phrase([], [], set()))
+        if not actor.entities and not self._between(verb, obj):
             return None
         recipient = _Phrase([], [], set())
         heads = self._recipient_heads(verb, pattern, obj)
@@ -505,7 +508,7 @@ class Coder:
         for h in heads:
             if h.i in actor.tokens:
                 continue
-            r = self._phrase(h, day, sent, "named" if self.unknown_actors else "none")
+            r = self._phrase(h, day, sent, unknown)
             for e, sp in zip(r.entities, r.spans):
                 if e not in recipient.entities:
                     recipient.entities.append(e)
@@ -522,6 +525,13 @@ class Coder:
         if pattern.reciprocal and not recipients and len(actors) >= 2:
             actors, recipients = actors[:1], actors[1:]
             a_spans, r_spans = a_spans[:1], a_spans[1:]
+        if not actors:
+            # no actor named, but "a ferry line between North Korea and Russia" names both
+            # parties of the action
+            if len(recipients) < 2:
+                return None
+            actors, recipients = recipients[:1], recipients[1:]
+            a_spans, r_spans = r_spans[:1], r_spans[1:]
         status, claimant_head = self._status(verb)
         claimants: tuple[Entity, ...] = ()
         if claimant_head is not None:
@@ -550,6 +560,14 @@ class Coder:
             penta=code.penta, plover=code.plover, mode=code.mode, context=code.context,
             status=status, pattern=pattern.id, source_of_claim=claimants, location=location,
             spans=spans)
+
+    @staticmethod
+    def _between(verb: Any, obj: Any | None) -> bool:
+        """Does the action name its parties with "between" ("a line between A and B")?"""
+        return any(c.dep_ == "prep" and c.lower_ == "between"
+                   for h in ([verb] + ([obj] if obj is not None else [])
+                             + [c for c in verb.children if c.dep_ == "dobj"])
+                   for c in h.children)
 
     def _location(self, verb: Any, obj: Any | None, used: set[int], countries: list[str]
                   ) -> Location | None:
