@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date as Date
+from datetime import timedelta
 
 from .errors import InputError
 from .model import Precision
@@ -77,3 +78,80 @@ def parse_date(value: str | Date | None) -> tuple[Date | None, Precision]:
     if parsed is None:
         raise InputError(f"date {text!r} does not parse (use YYYY-MM-DD)")
     return parsed.date(), Precision.DAY
+
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAY = re.compile(r"\b(?:(last|this|next|on|early|late)\s+)?(" + "|".join(WEEKDAYS) +
+                      r")(?:\s+(?:morning|afternoon|evening|night))?\b", re.I)
+_RELATIVE = {
+    # phrase → (unit, offset); offset in units relative to the base date
+    "today": ("day", 0), "tonight": ("day", 0), "yesterday": ("day", -1),
+    "tomorrow": ("day", 1), "this week": ("week", 0), "last week": ("week", -1),
+    "earlier this week": ("week", 0), "later this week": ("week", 0), "next week": ("week", 1),
+    "this month": ("month", 0), "earlier this month": ("month", 0),
+    "later this month": ("month", 0), "last month": ("month", -1), "next month": ("month", 1),
+    "this year": ("year", 0), "earlier this year": ("year", 0), "last year": ("year", -1),
+    "next year": ("year", 1), "later this year": ("year", 0),
+}
+
+
+def _shift(base: Date, unit: str, offset: int) -> tuple[Date, Precision]:
+    if unit == "day":
+        return base + timedelta(days=offset), Precision.DAY
+    if unit == "week":
+        monday = base - timedelta(days=base.weekday()) + timedelta(weeks=offset)
+        return monday, Precision.WEEK
+    if unit == "month":
+        m = base.month - 1 + offset
+        return Date(base.year + m // 12, m % 12 + 1, 1), Precision.MONTH
+    return Date(base.year + offset, 1, 1), Precision.YEAR
+
+
+def resolve_relative(text: str, base: Date, future: bool = False
+                     ) -> tuple[Date, Precision] | None:
+    """A date phrase of a sentence ("on Thursday", "last month", "May 14", "next week") as a
+    date relative to the document's date ``base``; ``future`` when the verb looks ahead.
+
+    >>> resolve_relative("on Thursday", Date(2017, 4, 12))        # a Wednesday
+    (datetime.date(2017, 4, 6), <Precision.DAY: 'day'>)
+    >>> resolve_relative("on Thursday", Date(2017, 4, 12), future=True)[0]
+    datetime.date(2017, 4, 13)
+    """
+    phrase = " ".join(text.lower().replace("’", "'").split())
+    phrase = re.sub(r"^(on|in|during|since|by|from|until|of)\s+", "", phrase)
+    if phrase in _RELATIVE:
+        return _shift(base, *_RELATIVE[phrase])
+    m = _WEEKDAY.search(phrase)
+    if m and len(phrase) <= len(m.group(0)) + 2:
+        target = WEEKDAYS.index(m.group(2).lower())
+        qualifier = (m.group(1) or "").lower()
+        if qualifier == "next" or (future and qualifier != "last"):
+            days = (target - base.weekday()) % 7
+            if qualifier == "next" and days == 0:
+                days = 7
+            return base + timedelta(days=days), Precision.DAY
+        days = (base.weekday() - target) % 7
+        if qualifier == "last" and days == 0:
+            days = 7
+        return base - timedelta(days=days), Precision.DAY
+    found = find_date(phrase)
+    if found:
+        return found[0], found[1]
+    # a month and day without a year ("May 14"), or a month alone ("in March")
+    m = re.fullmatch(_MON + r"(?:\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?)?", phrase, re.I)
+    if m:
+        month = MONTHS[m.group("mon").lower().rstrip(".")]
+        day = int(m.group("d")) if m.group("d") else 1
+        year = base.year
+        try:
+            d = Date(year, month, day)
+        except ValueError:
+            return None
+        if not future and d > base + timedelta(days=1):
+            d = d.replace(year=year - 1)       # "in December", written in April: the last one
+        elif future and d < base - timedelta(days=1):
+            d = d.replace(year=year + 1)
+        return d, Precision.DAY if m.group("d") else Precision.MONTH
+    if re.fullmatch(r"(?:19|20)\d\d", phrase):
+        return Date(int(phrase), 1, 1), Precision.YEAR
+    return None

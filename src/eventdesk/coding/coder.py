@@ -26,6 +26,7 @@ NP_DROP_NESTED = {"relcl", "acl", "advcl", "conj"}
 HYPHENS = {"-", "‐", "–"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "into", "off", "over"}
 ANTECEDENT_LABELS = {"PERSON", "GPE", "ORG", "NORP"}
+DATE_PATH = {"pobj", "prep", "npadvmod", "tmod", "nummod", "compound", "amod", "advmod", "det"}
 NOT_RECIPIENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 UNKNOWN = "---"        # CAMEO's code for an actor the text names but the knowledge base lacks
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.FUTURE,
@@ -399,12 +400,12 @@ class Coder:
                     pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
                     if pobj is not None:
                         return pobj, True
-            if v.dep_ == "xcomp" and v.head is not v:
+            if v.dep_ == "xcomp" and v.head.i != v.i:
                 # object control: "urged North Korea to halt", "called on Russia to withdraw"
                 controller = _controller(v.head)
                 if controller is not None:
                     return controller, False
-            if v.dep_ in ("conj", "xcomp") and v.head is not v:
+            if v.dep_ in ("conj", "xcomp") and v.head.i != v.i:
                 v = v.head
                 continue
             break
@@ -453,7 +454,7 @@ class Coder:
 
         own(verb)
         v = verb
-        if v.dep_ == "conj" and v.head is not v:
+        if v.dep_ == "conj" and v.head.i != v.i:
             contrast = any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in v.children) \
                 or any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in v.head.children)
             has_aux = any(c.dep_ in ("aux", "neg") for c in v.children)
@@ -461,10 +462,10 @@ class Coder:
             if not contrast and not has_aux:
                 own(v)
         for _ in range(3):                      # up the chain of complements
-            if v.dep_ not in ("xcomp", "ccomp", "pcomp") or v.head is v:
+            if v.dep_ not in ("xcomp", "ccomp", "pcomp") or v.head.i == v.i:
                 break
             gov = v.head
-            if gov.dep_ == "prep" and gov.head is not gov:   # "accused X of sending"
+            if gov.dep_ == "prep" and gov.head.i != gov.i:   # "accused X of sending"
                 gov = gov.head
             for lemma in _lemma_candidates(gov):
                 if lemma in cues.governors:
@@ -541,6 +542,7 @@ class Coder:
             [m.entity.country for m in ctx.before(verb.i) if m.entity.country] if ctx else [])
         # a host named by its capital is also the place: "arrived in Moscow", "visited Seoul"
         location = self._location(verb, obj, actor.tokens, countries)
+        day, precision = self._event_date(verb, obj, sent, doc, status)
         code = cameo(pattern.cameo)
         action_toks = [verb] + [c for c in verb.children if c.dep_ == "prt"] + (
             [obj] if obj is not None else [])
@@ -554,12 +556,39 @@ class Coder:
         return Event(
             id=stable_hash(doc.id, s_index, verb.i - sent.start, pattern.id),
             doc_id=doc.id, sentence_index=s_index, text=sent.text,
-            date=day, date_precision=doc.date_precision if day else Precision.UNKNOWN,
+            date=day, date_precision=precision,
             actor=tuple(actors), recipient=tuple(recipients),
             cameo=code.code, cameo_name=code.name, goldstein=code.goldstein, quad=code.quad,
             penta=code.penta, plover=code.plover, mode=code.mode, context=code.context,
             status=status, pattern=pattern.id, source_of_claim=claimants, location=location,
             spans=spans)
+
+    @staticmethod
+    def _event_date(verb: Any, obj: Any | None, sent: Any, doc: Document, status: Status
+                    ) -> tuple[Date | None, Precision]:
+        """The event's date: a date phrase attached to the verb (or its object) resolved
+        against the document's date ("on Thursday", "last month", "May 14"), looking ahead for
+        future, hypothetical and desired events; else the document's date."""
+        from ..dates import resolve_relative
+
+        fallback = (doc.date, doc.date_precision if doc.date else Precision.UNKNOWN)
+        if doc.date is None:
+            return fallback
+        future = status in (Status.FUTURE, Status.HYPOTHETICAL, Status.DESIRED)
+        for ent in sent.ents:
+            if ent.label_ != "DATE":
+                continue
+            r = ent.root
+            targets = {verb.i} | ({obj.i} if obj is not None else set())
+            for _ in range(4):      # spaCy makes a new Token on each access: compare indices
+                if r.i in targets or r.dep_ not in DATE_PATH or r.head.i == r.i:
+                    break
+                r = r.head
+            if r.i in targets:
+                found = resolve_relative(ent.text, doc.date, future)
+                if found is not None:
+                    return found
+        return fallback
 
     @staticmethod
     def _between(verb: Any, obj: Any | None) -> bool:

@@ -99,7 +99,7 @@ def location_of(kb: KnowledgeBase, tokens: list[Any], countries: Iterable[str] =
     """
     words = [t.text for t in tokens]
     text = " ".join(words)
-    heads = [t for t in tokens if t.head not in tokens or t.head is t]
+    heads = [t for t in tokens if t.head not in tokens or t.head.i == t.i]
     if heads and heads[0].lemma_.lower() in place_nouns():
         # "the Sea of Japan": the feature is the place, not the state named in it
         name = " ".join(t.text for t in tokens if t.pos_ != "DET")

@@ -80,7 +80,9 @@ def _title_and_body(text: str) -> tuple[str | None, str, Date | None, Precision]
     # a publication date in the first lines; a short line that is mostly the date is a dateline
     for i, line in enumerate(lines[:6]):
         found = find_date(line)
-        if found:
+        # a dateline: a short line with a date, or a line that starts with one; a date inside
+        # the body's sentences is the date of an event, not of the document
+        if found and (len(line.strip()) <= 60 or found[2][0] <= len(line) - len(line.lstrip()) + 1):
             doc_date, precision = found[0], found[1]
             if len(line.strip()) <= 60:
                 lines[i] = ""
