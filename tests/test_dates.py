@@ -65,3 +65,16 @@ def test_a_date_in_the_body_is_not_the_document_date(tmp_path):
     p.write_text("The two leaders first met on May 14, 2016, in Beijing, and agreed to meet again.\n")
     (doc,) = read_documents([p])
     assert doc.date is None
+
+
+@pytest.mark.parametrize("phrase,future,expected", [
+    ("three weeks ago", False, date(2017, 3, 20)),     # dateparser, then the week's Monday
+    ("two days ago", False, date(2017, 4, 10)),
+    ("in two days", True, date(2017, 4, 14)),
+])
+def test_counted_phrases_go_through_dateparser(phrase, future, expected):
+    assert resolve_relative(phrase, WED, future)[0] == expected
+
+
+def test_decades_are_not_read_as_days():
+    assert resolve_relative("the 1990s", WED) is None

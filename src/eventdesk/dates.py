@@ -154,4 +154,36 @@ def resolve_relative(text: str, base: Date, future: bool = False
         return d, Precision.DAY if m.group("d") else Precision.MONTH
     if re.fullmatch(r"(?:19|20)\d\d", phrase):
         return Date(int(phrase), 1, 1), Precision.YEAR
-    return None
+    return _dateparser(phrase, base, future)
+
+
+_COUNTED = re.compile(r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|"
+                      r"several)\s+(?:day|week|month|year)s?\s+(?:ago|earlier|before)\b|"
+                      r"\bin\s+(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+                      r"(?:day|week|month|year)s?\b", re.I)
+
+
+def _dateparser(phrase: str, base: Date, future: bool) -> tuple[Date, Precision] | None:
+    """What the project's own rules do not read ("three weeks ago", "in two days"), through
+    dateparser (pinned: its relative-date handling has changed between releases)."""
+    if not _COUNTED.search(phrase):
+        return None
+    from datetime import datetime
+
+    import dateparser
+
+    parsed = dateparser.parse(phrase, languages=["en"], settings={
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day),
+        "PREFER_DATES_FROM": "future" if future else "past",
+        "RETURN_TIME_AS_PERIOD": True, "STRICT_PARSING": False})
+    if parsed is None:
+        return None
+    unit = "day"
+    if "week" in phrase:
+        unit = "week"
+    elif "month" in phrase:
+        unit = "month"
+    elif "year" in phrase:
+        unit = "year"
+    d = parsed.date()
+    return (_shift(d, unit, 0) if unit != "day" else (d, Precision.DAY))
