@@ -117,7 +117,7 @@ def resolve_relative(text: str, base: Date, future: bool = False
     >>> resolve_relative("on Thursday", Date(2017, 4, 12), future=True)[0]
     datetime.date(2017, 4, 13)
     """
-    phrase = " ".join(text.lower().replace("’", "'").split())
+    phrase = original = " ".join(text.lower().replace("’", "'").split())
     phrase = re.sub(r"^(on|in|during|since|by|from|until|of)\s+", "", phrase)
     if phrase in _RELATIVE:
         return _shift(base, *_RELATIVE[phrase])
@@ -154,7 +154,7 @@ def resolve_relative(text: str, base: Date, future: bool = False
         return d, Precision.DAY if m.group("d") else Precision.MONTH
     if re.fullmatch(r"(?:19|20)\d\d", phrase):
         return Date(int(phrase), 1, 1), Precision.YEAR
-    return _dateparser(phrase, base, future)
+    return _dateparser(original, base, future)
 
 
 _COUNTED = re.compile(r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|"
