@@ -26,6 +26,7 @@ NP_DROP_NESTED = {"relcl", "acl", "advcl", "conj"}
 HYPHENS = {"-", "‐", "–"}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "into", "off", "over"}
 ANTECEDENT_LABELS = {"PERSON", "GPE", "ORG", "NORP"}
+DATE_PREPS = {"on", "in", "during", "at", "over", "of", "earlier", "later"}
 DATE_PATH = {"pobj", "prep", "npadvmod", "tmod", "nummod", "compound", "amod", "advmod", "det"}
 NOT_RECIPIENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 UNKNOWN = "---"        # CAMEO's code for an actor the text names but the knowledge base lacks
@@ -416,8 +417,13 @@ class Coder:
         direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
         hosts = [verb] + ([obj] if obj is not None else direct)
         for h in hosts:
+            # a plain object's own phrases belong to it ("condemned the strike on Syria"):
+            # only the pattern's explicit prepositions reach through it ("demanded an
+            # explanation from Moscow")
+            preps = (pattern.explicit_preps if obj is None and h.i != verb.i
+                     else pattern.recipient_preps)
             for c in h.children:
-                if c.dep_ in ("prep", "dative") and c.lower_ in pattern.recipient_preps:
+                if c.dep_ in ("prep", "dative") and c.lower_ in preps:
                     # "on Monday", "to 15 years" are times and amounts, not recipients
                     heads.extend(g for g in c.children if g.dep_ == "pobj"
                                  and g.ent_type_ not in NOT_RECIPIENTS)
@@ -583,6 +589,8 @@ class Coder:
             for _ in range(4):      # spaCy makes a new Token on each access: compare indices
                 if r.i in targets or r.dep_ not in DATE_PATH or r.head.i == r.i:
                     break
+                if r.dep_ == "prep" and r.lower_ not in DATE_PREPS:
+                    break           # "since 1999", "until May": not when it happened
                 r = r.head
             if r.i in targets:
                 found = resolve_relative(ent.text, doc.date, future)

@@ -45,6 +45,7 @@ class Pattern:
     objects: frozenset[str]
     required_prep: frozenset[str]
     recipient_preps: frozenset[str]
+    explicit_preps: frozenset[str]      # the pattern's own, without the defaults
     excluded_deps: frozenset[str]
     reciprocal: bool
     source: str            # file:line
@@ -81,6 +82,7 @@ def parse_pattern(text: str, *, id: str, cameo: str, flags: str = "", source: st
     return Pattern(id=id, cameo=cameo, verb=verb, particle=particle or None,
                    objects=frozenset(objects), required_prep=frozenset(required),
                    recipient_preps=frozenset(preps | required | DEFAULT_RECIPIENT_PREPS),
+                   explicit_preps=frozenset(preps | required),
                    excluded_deps=frozenset(excluded),
                    reciprocal="recip" in flags.split(","), source=source)
 
