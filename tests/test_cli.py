@@ -7,21 +7,22 @@ import pytest
 from conftest import CORPUS
 from eventdesk import __version__
 
-COMMANDS = ["code", "ingest", "events", "explain", "summary"]
+COMMANDS = ["code", "ingest", "events", "explain", "summary", "actors", "lexicon",
+            "actors lookup", "actors check", "lexicon check"]
 
 
 def test_version_and_help(cli):
     r = cli("--version")
     assert r.returncode == 0 and r.stdout.strip() == f"eventdesk {__version__}"
     r = cli("--help")
-    assert r.returncode == 0 and all(c in r.stdout for c in COMMANDS)
+    assert r.returncode == 0 and all(c.split()[0] in r.stdout for c in COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(cli, command):
-    r = cli(command, "--help")
+    r = cli(*command.split(), "--help")
     assert r.returncode == 0
-    assert "example:" in r.stdout and f"eventdesk {command}" in r.stdout
+    assert "example" in r.stdout and f"eventdesk {command}" in r.stdout
 
 
 def test_no_command_and_unknown_command_are_usage_errors(cli):

@@ -162,3 +162,28 @@ def test_location_is_the_place_of_the_event(coder):
     (ev,) = coder.code("Rex Tillerson met Sergei Lavrov in Moscow.", date="2017-04-12")
     assert ev.location.name == "Moscow" and ev.location.country == "RUS"
     assert [e.country for e in ev.recipient] == ["RUS"]
+
+
+def test_packaged_lexicon_is_clean_and_reaches_every_root():
+    from eventdesk.coding.lexicon import check_lexicon
+
+    problems, stats = check_lexicon()
+    assert problems == []
+    assert stats["roots"] == 20 and stats["patterns"] >= 350
+
+
+def test_lexicon_check_reports_each_problem_with_its_line(tmp_path, cli):
+    bad = tmp_path / "verbs.tsv"
+    bad.write_text("id\tcameo\tpattern\tflags\n"
+                   "a\t040\tmeet >with\t\n"
+                   "b\t999\tfrobnicate\t\n"          # unknown code
+                   "a\t040\tgreet\t\n"               # duplicate id
+                   "c\t040\tmeet >with\t\n"          # duplicate of a
+                   "d\t111\tmeet >with\t\n"          # conflicts with a
+                   "e\t040\t[talk] hold\t\n"         # malformed pattern
+                   "f\t040\tx\ty\tz\tw\n")           # too many columns
+    r = cli("lexicon", "check", bad)
+    assert r.returncode == 3
+    for line, what in ((3, "unknown CAMEO code"), (4, "duplicate id"), (5, "duplicates a"),
+                       (6, "conflicts with a"), (7, "must start with a verb"), (8, "columns")):
+        assert any(f"verbs.tsv:{line}" in l and what in l for l in r.stdout.splitlines()), (line, r.stdout)

@@ -251,6 +251,23 @@ def cmd_actors_check(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if problems else EXIT_OK
 
 
+def cmd_lexicon_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .coding.lexicon import check_lexicon
+
+    path = Path(args.file) if args.file else None
+    if path is not None and not path.exists():
+        raise UsageError(f"{path}: no such lexicon file")
+    problems, stats = check_lexicon(path)
+    for p in problems:
+        print(p)
+    _err(f"{stats['patterns']} patterns over {stats['verbs']} verbs; {stats['codes']} of "
+         f"{stats['codes_in_table']} CAMEO codes and {stats['roots']} of 20 roots reachable; "
+         f"{len(problems)} problems")
+    return EXIT_SKIPPED if problems else EXIT_OK
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from .ontology import QUAD_NAMES
     from .store import open_store
@@ -367,6 +384,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_actors(q)
     q.set_defaults(func=cmd_actors_check)
 
+    p = sub.add_parser("lexicon", help="check the event lexicon", formatter_class=fmt,
+                       description="The event lexicon (coding/data/verbs.tsv).",
+                       epilog="example:\n  eventdesk lexicon check")
+    lsub = p.add_subparsers(dest="lexicon_command", metavar="ACTION")
+    q = lsub.add_parser("check", help="lint the lexicon", formatter_class=fmt,
+                        description="Lint a lexicon file: malformed rows, unknown codes, "
+                        "duplicate ids, duplicate or conflicting patterns, coverage. Exit code "
+                        "3 when problems are found.",
+                        epilog="example:\n  eventdesk lexicon check my_verbs.tsv")
+    q.add_argument("file", nargs="?", help="a lexicon file (default: the packaged one)")
+    q.set_defaults(func=cmd_lexicon_check)
+
     p = sub.add_parser("summary", help="counts, dates and busiest dyads of a store",
                        formatter_class=fmt, description="Summarise a store.",
                        epilog="example:\n  eventdesk summary --db demo/eventdesk.duckdb")
@@ -381,8 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if not getattr(args, "func", None):
-        if getattr(args, "command", None) == "actors":
-            parser.parse_args(["actors", "--help"])
+        if getattr(args, "command", None) in ("actors", "lexicon"):
+            parser.parse_args([args.command, "--help"])
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:

@@ -149,3 +149,44 @@ def status_cues() -> StatusCues:
         else:
             raise DataError(f"{path.name}:{lineno}: unknown cue kind {kind!r}")
     return StatusCues(modals, frozenset(negators), marks, governors)
+
+
+def check_lexicon(path: Path | None = None) -> tuple[list[str], dict[str, int]]:
+    """Lint a lexicon file: malformed rows and unknown codes, duplicate ids, duplicate or
+    conflicting patterns (the same constraints, the same or another code), and entries that can
+    never fire because an equally specific entry for the same verb comes first. Returns the
+    problems (one line each, with file:line) and coverage figures."""
+    from ..ontology import cameo_table
+
+    path = path or data_path("eventdesk.coding", "verbs.tsv")
+    problems: list[str] = []
+    patterns: list[Pattern] = []
+    ids: dict[str, str] = {}
+    for lineno, row in read_tsv(path, lambda e: problems.append(str(e))):
+        where = f"{path.name}:{lineno}"
+        if row["id"] in ids:
+            problems.append(f"{where}: duplicate id {row['id']!r} (first at {ids[row['id']]})")
+            continue
+        ids[row["id"]] = where
+        try:
+            patterns.append(parse_pattern(row["pattern"], id=row["id"], cameo=row["cameo"],
+                                          flags=row.get("flags", ""), source=where))
+        except DataError as exc:
+            problems.append(str(exc))
+    seen: dict[tuple, Pattern] = {}
+    for p in patterns:
+        key = (p.verb, p.particle, p.objects, p.required_prep, p.excluded_deps)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = p
+        elif first.cameo == p.cameo:
+            problems.append(f"{p.source}: {p.id} duplicates {first.id} ({first.source})")
+        else:
+            problems.append(f"{p.source}: {p.id} ({p.cameo}) conflicts with {first.id} "
+                            f"({first.cameo}, {first.source}): the same constraints; only the "
+                            "first can fire")
+    codes = {p.cameo for p in patterns}
+    table = cameo_table()
+    stats = {"patterns": len(patterns), "codes": len(codes), "codes_in_table": len(table),
+             "roots": len({c[:2] for c in codes}), "verbs": len({p.verb for p in patterns})}
+    return problems, stats
