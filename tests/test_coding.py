@@ -96,10 +96,6 @@ CASES = [
 ]
 
 
-def _code_of(entity):
-    return entity.code
-
-
 def _matches(ev, actor, recipient, root, status):
     actors = {e.code for e in ev.actor} | {e.country for e in ev.actor if e.country}
     recips = {e.code for e in ev.recipient} | {e.country for e in ev.recipient if e.country}

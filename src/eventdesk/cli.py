@@ -269,7 +269,6 @@ def cmd_lexicon_check(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from .ontology import QUAD_NAMES
     from .store import open_store
 
     with open_store(args.db, read_only=True) as store:
@@ -281,7 +280,6 @@ def cmd_summary(args: argparse.Namespace) -> int:
     print("busiest dyads (asserted events, net Goldstein):")
     for a, r, n, g in s["dyads"]:
         print(f"  {a:>4} → {r:<4} {n:4d}  {g:+7.1f}")
-    del QUAD_NAMES
     return EXIT_OK
 
 

@@ -173,13 +173,13 @@ def _jsonl_record(line: str, location: str, path: str | None,
                     source=rec.get("source") or None, path=path)
 
 
-def jsonl_documents(lines: Iterable[bytes], name: str, on_error: ErrorHandler,
+def jsonl_documents(lines: Iterable[bytes | int], name: str, on_error: ErrorHandler,
                     path: str | None = None) -> Iterator[Document]:
     for lineno, raw in enumerate(lines, 1):
         location = f"{name}:{lineno}"
         try:
-            if len(raw) > MAX_DOCUMENT_BYTES:
-                _check_size(len(raw), location)
+            if isinstance(raw, int) or len(raw) > MAX_DOCUMENT_BYTES:
+                _check_size(raw if isinstance(raw, int) else len(raw), location)
             if not raw.strip():
                 continue
             line = decode(raw, location, on_error)
@@ -221,19 +221,20 @@ def _read_file(path: Path, default_date: Date | None, default_precision: Precisi
                 default_precision=default_precision, location=location)
 
 
-def _lines_limited(fh: BinaryIO) -> Iterator[bytes]:
-    """Lines of a binary file; an oversized line is yielded as a short stand-in of its length."""
+def _lines_limited(fh: BinaryIO) -> Iterator[bytes | int]:
+    """Lines of a binary file; a line longer than the limit is read past and yielded as its
+    length (an int), so that it is reported without being held in memory."""
     while True:
         line = fh.readline(MAX_DOCUMENT_BYTES + 1)
         if not line:
             return
         if len(line) > MAX_DOCUMENT_BYTES and not line.endswith(b"\n"):
-            rest = len(line)
+            size = len(line)
             while chunk := fh.readline(1 << 20):
-                rest += len(chunk)
+                size += len(chunk)
                 if chunk.endswith(b"\n"):
                     break
-            yield b" " * rest if rest < 2 * MAX_DOCUMENT_BYTES else b" " * (MAX_DOCUMENT_BYTES + 1)
+            yield size
         else:
             yield line
 
