@@ -279,8 +279,8 @@ class Coder:
                 found = [(ent, span)]
                 self._ctx.add(ent, c.i, ent.name in self.kb.roles, span)
             if not found and unknown != "none" and c.ent_type_ not in PLACE_LABELS and (
-                    unknown == "any" or c.pos_ in ("PROPN", "PRON")
-                    or c.ent_type_ in ANTECEDENT_LABELS):
+                    unknown == "any" or c.pos_ == "PRON" or any(
+                        t.pos_ == "PROPN" or t.ent_type_ in ANTECEDENT_LABELS for t in toks)):
                 text = sent.doc[toks[0].i: toks[-1].i + 1].text
                 found = [(Entity(code=UNKNOWN, text=text), span)]
             for e, (a, b) in found:
