@@ -270,6 +270,36 @@ class KnowledgeBase:
                 return n, terms
         return 0, []
 
+    def mentions(self, tokens: list[Any]
+                 ) -> tuple[list[tuple[int, int, list[Term]]], list[tuple[int, int, str, str | None]]]:
+        """Scan parsed tokens left to right: the gazetteer hits (start, end, terms) and the agent
+        nouns and titles (start, end, sector, role kind), longest first. A lone surname inside
+        a longer name the gazetteer lacks is somebody else ("Kim" in "Kim Jong Nam")."""
+        words = [t.text for t in tokens]
+        lemmas = [t.lemma_.lower() for t in tokens]
+        matches: list[tuple[int, int, list[Term]]] = []
+        i = 0
+        while i < len(words):
+            n, terms = self.match(words, i)
+            if not n:
+                i += 1
+                continue
+            if n == 1 and any(t.kind == "person" for t in terms) and _in_longer_name(tokens, i):
+                terms = [t for t in terms if t.kind != "person"]
+            if terms:
+                matches.append((i, i + n, terms))
+            i += n
+        sectors: list[tuple[int, int, str, str | None]] = []
+        i = 0
+        while i < len(lemmas):
+            n, sec, role = self.sector_match(lemmas, i)
+            if n:
+                sectors.append((i, i + n, sec, role))   # type: ignore[arg-type]
+                i += n
+            else:
+                i += 1
+        return matches, sectors
+
     def sector_match(self, lemmas: list[str], i: int) -> tuple[int, str | None, str | None]:
         """Longest agent noun or title at ``lemmas[i]``: (length, sector, kind of role a title
         names — "president" → head_of_state) or (0, None, None)."""
@@ -315,6 +345,13 @@ class KnowledgeBase:
                       sector=sector, text=text or person, name=person, wikidata=latest.wikidata)
 
 
+def _in_longer_name(toks: list[Any], i: int) -> bool:
+    """Is token ``i`` part of a longer personal name (adjacent PERSON tokens)?"""
+    def person(j: int) -> bool:
+        return 0 <= j < len(toks) and toks[j].ent_type_ == "PERSON" and toks[j].pos_ == "PROPN"
+    return person(i) and (person(i - 1) or person(i + 1))
+
+
 def check(kb: KnowledgeBase) -> list[str]:
     """Lint the knowledge base: what failed to load, ambiguous state terms, open-ended roles not
     marked current, unknown country codes, duplicate or overlapping roles. One line a problem."""
@@ -355,41 +392,26 @@ def lookup(kb: KnowledgeBase, text: str, day: Date | None) -> list[str]:
     from .. import nlp
 
     toks = list(nlp.parse(text))          # lemmas for the agent nouns ("officials")
-    words = [t.text for t in toks]
-    lines: list[str] = []
-    matches, sectors = [], []
-    i = 0
-    while i < len(words):
-        n, terms = kb.match(words, i)
-        if n:
-            matches.append((i, i + n, terms))
-            for t in terms:
-                lines.append(f"matched {' '.join(words[i:i + n])!r}: {t.kind} {t.key}"
-                             + (f" ({t.name})" if t.name and t.name != t.key else "")
-                             + (f" {t.wikidata}" if t.wikidata else ""))
-                if t.kind == "person":
-                    for r in sorted(kb.roles.get(t.key, []), key=lambda r: r.start or Date.min):
-                        mark = "*" if day and r.active(day) else " "
-                        lines.append(f"  {mark} {r.role} {r.country} {r.sector} "
-                                     f"{r.start or '?'} to {r.end or ('current' if r.current else '?')}"
-                                     f"  [{r.source}]")
-                else:
-                    for src in kb.sources.get(t.key, [])[:2]:
-                        lines.append(f"    [{src}]")
-            i += n
-            continue
-        i += 1
     lemmas = [t.lemma_.lower() for t in toks]
-    i = 0
-    while i < len(lemmas):
-        n, sec, role = kb.sector_match(lemmas, i)
-        if n:
-            sectors.append((i, i + n, sec, role))
-            lines.append(f"sector {' '.join(lemmas[i:i + n])!r}: {sec}"
-                         + (f" (title of a {role})" if role else ""))
-            i += n
-        else:
-            i += 1
+    lines: list[str] = []
+    matches, sectors = kb.mentions(toks)
+    for i, j, terms in matches:
+        for t in terms:
+            lines.append(f"matched {' '.join(x.text for x in toks[i:j])!r}: {t.kind} {t.key}"
+                         + (f" ({t.name})" if t.name and t.name != t.key else "")
+                         + (f" {t.wikidata}" if t.wikidata else ""))
+            if t.kind == "person":
+                for r in sorted(kb.roles.get(t.key, []), key=lambda r: r.start or Date.min):
+                    mark = "*" if day and r.active(day) else " "
+                    lines.append(f"  {mark} {r.role} {r.country} {r.sector} "
+                                 f"{r.start or '?'} to {r.end or ('current' if r.current else '?')}"
+                                 f"  [{r.source}]")
+            else:
+                for src in kb.sources.get(t.key, [])[:2]:
+                    lines.append(f"    [{src}]")
+    for i, j, sec, role in sectors:
+        lines.append(f"sector {' '.join(lemmas[i:j])!r}: {sec}"
+                     + (f" (title of a {role})" if role else ""))
     if not matches:
         lines.append("no state, organisation or person matches"
                      + (f"; sector only: {sectors[-1][2]}" if sectors else ""))

@@ -120,13 +120,6 @@ def _object_keys(tok: Any) -> set[str]:
     return keys
 
 
-def _in_longer_name(toks: list[Any], i: int) -> bool:
-    """Is token ``i`` part of a longer personal name (adjacent PERSON tokens)?"""
-    def person(j: int) -> bool:
-        return 0 <= j < len(toks) and toks[j].ent_type_ == "PERSON" and toks[j].pos_ == "PROPN"
-    return person(i) and (person(i - 1) or person(i + 1))
-
-
 def _controller(gov: Any) -> Any | None:
     """The object that controls an infinitive complement of ``gov``, if it has one."""
     for c in gov.children:
@@ -353,30 +346,7 @@ class Coder:
         return out
 
     def _resolve(self, toks: list[Any], head: Any, day: Date | None) -> Entity | None:
-        words = [t.text for t in toks]
-        lemmas = [t.lemma_.lower() for t in toks]
-        matches, sectors = [], []
-        i = 0
-        while i < len(words):
-            n, terms = self.kb.match(words, i)
-            if n:
-                # a lone surname inside a longer unknown name is somebody else: "Kim" in
-                # "Kim Jong Nam", "Yun" in "Joseph Yun"
-                if n == 1 and any(t.kind == "person" for t in terms) and _in_longer_name(toks, i):
-                    terms = [t for t in terms if t.kind != "person"]
-                if terms:
-                    matches.append((i, i + n, terms))
-                i += n
-                continue
-            i += 1
-        i = 0
-        while i < len(lemmas):
-            n, s, role = self.kb.sector_match(lemmas, i)
-            if n:
-                sectors.append((i, i + n, s, role))
-                i += n
-            else:
-                i += 1
+        matches, sectors = self.kb.mentions(toks)
         head_pos = next(k for k, t in enumerate(toks) if t.i == head.i)
         text = toks[0].doc[toks[0].i: toks[-1].i + 1].text
         if not matches:
