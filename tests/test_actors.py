@@ -273,3 +273,24 @@ def test_actors_cli_lookup_and_check(cli, tmp_path):
     r = cli("code", "-", "--date", "2017-05-10", "--actors", tmp_path / "missing.yaml",
             input="Russia condemned the strike.")
     assert r.returncode == 2 and "missing.yaml" in r.stderr
+
+
+NOMINAL_CASES = [
+    ("Tillerson's visit to Moscow ended on Wednesday.", (["USAGOV"], ["RUSGOV"], "04", "asserted")),
+    ("The Xi-Trump summit opened at Mar-a-Lago.", (["CHNGOV"], ["USAGOV"], "04", "asserted")),
+    ("Russia welcomed the upcoming Putin-Trump meeting.", (["RUSGOV"], ["USAGOV"], "04", "future")),
+    ("A Russian–U.S. working group met in Geneva.", (["RUS"], ["USA"], "04", "asserted")),
+    ("Russian-Chinese talks opened in Moscow.", (["RUS"], ["CHN"], "04", "asserted")),
+]
+
+
+@pytest.mark.parametrize("text,expected", NOMINAL_CASES, ids=[t[:40] for t, _ in NOMINAL_CASES])
+def test_nominal_events_and_dash_pairs_name_both_parties(coder, text, expected):
+    got = [(sorted(e.code for e in ev.actor), sorted(e.code for e in ev.recipient), ev.cameo[:2],
+            ev.status.value) for ev in coder.code(text, date="2017-04-12")]
+    assert tuple(expected) in [tuple(g) for g in got], got
+
+
+def test_light_verb_object_is_not_coded_twice(coder):
+    events = coder.code("Trump held a summit with Xi.", date="2017-04-12")
+    assert [e.pattern for e in events] == ["040.hold.meeting"]

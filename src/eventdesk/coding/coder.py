@@ -17,7 +17,7 @@ from ..actors import KnowledgeBase, entity_from_terms, knowledge_base
 from ..geo import PLACE_LABELS, location_of, place_nouns
 from ..model import Document, Entity, Event, Location, Precision, Status, stable_hash
 from ..ontology import cameo
-from .lexicon import Lexicon, Pattern, StatusCues, default_lexicon, status_cues
+from .lexicon import Lexicon, Pattern, StatusCues, default_lexicon, noun_lexicon, status_cues
 
 SUBJECTS = {"nsubj", "csubj"}
 NP_KEEP_PREPS = {"of"}
@@ -145,6 +145,7 @@ class Coder:
         knowledge base, with the entity code ``---`` and the text as written."""
         self.unknown_actors = unknown_actors
         self.lexicon = lexicon or default_lexicon()
+        self.nouns = noun_lexicon()
         self.kb = kb or knowledge_base()
         self.cues: StatusCues = status_cues()
         self.batch_size = batch_size
@@ -197,6 +198,7 @@ class Coder:
     # -- one sentence ---------------------------------------------------------------------------
     def _code_sentence(self, doc: Document, s_index: int, sent: Any) -> list[Event]:
         found: list[tuple[Any, Pattern, Event]] = []
+        light_objects: set[int] = set()
         for tok in sent:
             if tok.pos_ not in ("VERB", "AUX") and tok.tag_[:2] != "VB":
                 continue
@@ -204,13 +206,68 @@ class Coder:
             if match is None:
                 continue
             pattern, obj = match
+            if obj is not None:
+                light_objects.add(obj.i)
             ev = self._event(doc, s_index, sent, tok, pattern, obj)
             if ev is not None:
                 found.append((tok, pattern, ev))
+        # nominal events: "Tillerson's visit to Moscow", "the Xi-Trump summit", unless the noun
+        # is the object of a verb that was coded ("held a summit", "paid a visit")
+        for tok in sent:
+            if tok.pos_ != "NOUN" or tok.i in light_objects:
+                continue
+            for p in self.nouns.by_verb.get(tok.lemma_.lower(), ()):
+                ev = self._nominal_event(doc, s_index, sent, tok, p)
+                if ev is not None:
+                    found.append((tok, p, ev))
+                break
         # a statement verb whose complement produced an event is not an event of its own
         governors = {t.head.i for t, _, _ in found if t.dep_ in ("ccomp", "xcomp")}
         return [ev for tok, p, ev in found
                 if not (p.cameo.startswith("01") and tok.i in governors)]
+
+    def _nominal_event(self, doc: Document, s_index: int, sent: Any, noun: Any, pattern: Pattern
+                       ) -> Event | None:
+        """An event named by a noun: its possessor or its name modifiers are the parties
+        ("Tillerson's visit", "the Xi-Trump summit", "U.S. sanctions"); the objects of the
+        pattern's prepositions are the recipients ("visit to Moscow", "talks with Lavrov")."""
+        day = doc.date
+        actor = _Phrase([], [], set())
+        poss = [c for c in noun.children if c.dep_ == "poss"]
+        if poss:
+            actor = self._phrase(poss[0], day, sent)
+        else:
+            mods = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
+                    and (c.pos_ == "PROPN" or c.ent_type_ in ANTECEDENT_LABELS)]
+            for m in mods:
+                for t in sorted([m, *(g for g in m.children if g.dep_ in ("compound", "punct",
+                                                                          "amod", "nmod"))],
+                                key=lambda t: t.i):
+                    if t.pos_ == "PUNCT" or t.i in actor.tokens:
+                        continue
+                    ent = self._resolve([t], t, day)
+                    if ent is not None and (ent.country or ent.name) and ent not in actor.entities:
+                        actor.entities.append(ent)
+                        actor.spans.append([t.idx - sent.start_char,
+                                            t.idx + len(t) - sent.start_char])
+                        actor.tokens.add(t.i)
+        if not actor.entities:
+            return None
+        recipient = _Phrase([], [], set())
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in pattern.explicit_preps:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        r = self._phrase(g, day, sent)
+                        recipient.entities += [e for e in r.entities if e not in recipient.entities]
+                        recipient.spans += r.spans
+        actors, recipients = actor.entities, recipient.entities
+        a_spans, r_spans = actor.spans, recipient.spans
+        if pattern.reciprocal and not recipients and len(actors) >= 2:
+            actors, recipients = actors[:1], actors[1:]
+            a_spans, r_spans = a_spans[:1], a_spans[1:]
+        return self._finish(doc, s_index, sent, noun, pattern, None, actors, recipients,
+                            a_spans, r_spans, actor.tokens)
 
     def _match(self, verb: Any) -> tuple[Pattern, Any | None] | None:
         children = list(verb.children)
@@ -257,6 +314,15 @@ class Coder:
             if c.lemma_.lower() in places:
                 continue              # "the Sea of Japan", "the Syrian border": a place
             toks = self._np_tokens(c)
+            pair = self._dash_pair(toks, c, day)
+            if pair:            # "a Russian–U.S. working group": both parties
+                for e in pair:
+                    if e not in phrase.entities:
+                        phrase.entities.append(e)
+                        phrase.spans.append([toks[0].idx - sent.start_char,
+                                             toks[-1].idx + len(toks[-1]) - sent.start_char])
+                phrase.tokens.update(t.i for t in toks)
+                continue
             ent = self._resolve(toks, c, day)
             if ent is None:     # "Joseph Yun, the U.S. special representative, ..."
                 for ap in (a for a in c.children if a.dep_ == "appos"):
@@ -288,6 +354,19 @@ class Coder:
             if found:
                 phrase.tokens.update(t.i for t in toks)
         return phrase
+
+    def _dash_pair(self, toks: list[Any], head: Any, day: Date | None) -> list[Entity]:
+        """Two parties joined by a dash inside one phrase ("Russian–U.S. talks", "the
+        Xi-Trump summit"), each with the phrase's head noun; else nothing."""
+        matches, _ = self.kb.mentions(toks)
+        for (a0, a1, _), (b0, b1, _) in zip(matches, matches[1:]):
+            if b0 == a1 + 1 and toks[a1].text in HYPHENS | {"—", "/"}:
+                left = [t for k, t in enumerate(toks) if not b0 <= k < b1 and k != a1]
+                right = [t for k, t in enumerate(toks) if not a0 <= k < a1 and k != a1]
+                one, two = self._resolve(left, head, day), self._resolve(right, head, day)
+                if one and two and one != two and (one.country, one.code) != (two.country, two.code):
+                    return [one, two]
+        return []
 
     def _refer_back(self, toks: list[Any], head: Any, generic: Entity | None
                     ) -> list[tuple[Entity, tuple[int, int]]]:
@@ -427,6 +506,8 @@ class Coder:
                 elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cues.marks
                                                for m in c.children):
                     found.add(Status.HYPOTHETICAL)   # the main clause of "If X, Y will ..."
+                elif c.dep_ in ("amod", "compound") and c.lower_ in cues.modifiers:
+                    found.add(Status(cues.modifiers[c.lower_]))    # "an upcoming summit"
 
         own(verb)
         v = verb
@@ -509,6 +590,16 @@ class Coder:
                 return None
             actors, recipients = recipients[:1], recipients[1:]
             a_spans, r_spans = r_spans[:1], r_spans[1:]
+        return self._finish(doc, s_index, sent, verb, pattern, obj, actors, recipients,
+                            a_spans, r_spans, actor.tokens)
+
+    def _finish(self, doc: Document, s_index: int, sent: Any, verb: Any, pattern: Pattern,
+                obj: Any | None, actors: list[Entity], recipients: list[Entity],
+                a_spans: list[list[int]], r_spans: list[list[int]], actor_tokens: set[int]
+                ) -> Event:
+        """Status, claimant, place, date and spans of an event whose parties are known;
+        ``verb`` is the word that names the action (a verb, or a noun such as "visit")."""
+        day = doc.date
         status, claimant_head = self._status(verb)
         claimants: tuple[Entity, ...] = ()
         if claimant_head is not None:
@@ -517,7 +608,7 @@ class Coder:
         countries = [e.country for e in (*actors, *recipients) if e.country] + (
             [m.entity.country for m in ctx.before(verb.i) if m.entity.country] if ctx else [])
         # a host named by its capital is also the place: "arrived in Moscow", "visited Seoul"
-        location = self._location(verb, obj, actor.tokens, countries)
+        location = self._location(verb, obj, actor_tokens, countries)
         day, precision = self._event_date(verb, obj, sent, doc, status)
         code = cameo(pattern.cameo)
         action_toks = [verb] + [c for c in verb.children if c.dep_ == "prt"] + (

@@ -119,12 +119,19 @@ def default_lexicon() -> Lexicon:
     return Lexicon.from_file(data_path("eventdesk.coding", "verbs.tsv"))
 
 
+@lru_cache(maxsize=1)
+def noun_lexicon() -> Lexicon:
+    """Nouns that name events ("visit", "summit"), in the verb patterns' syntax."""
+    return Lexicon.from_file(data_path("eventdesk.coding", "nouns.tsv"))
+
+
 @dataclass(frozen=True)
 class StatusCues:
     modals: dict[str, str]       # would → hypothetical, will → future
     negators: frozenset[str]     # not, never, n't
     marks: dict[str, str]        # if → hypothetical
     governors: dict[str, str]    # hope → desired, say → reported, refuse → negated
+    modifiers: dict[str, str]    # upcoming → future (of an event noun)
 
 
 @lru_cache(maxsize=1)
@@ -133,6 +140,7 @@ def status_cues() -> StatusCues:
     negators: set[str] = set()
     marks: dict[str, str] = {}
     governors: dict[str, str] = {}
+    modifiers: dict[str, str] = {}
     path = data_path("eventdesk.coding", "status.tsv")
     for lineno, row in read_tsv(path):
         kind, word, status = row["kind"], row["word"].lower(), row["status"]
@@ -146,9 +154,11 @@ def status_cues() -> StatusCues:
             marks[word] = status
         elif kind == "governor":
             governors[word] = status
+        elif kind == "modifier":
+            modifiers[word] = status
         else:
             raise DataError(f"{path.name}:{lineno}: unknown cue kind {kind!r}")
-    return StatusCues(modals, frozenset(negators), marks, governors)
+    return StatusCues(modals, frozenset(negators), marks, governors, modifiers)
 
 
 def check_lexicon(path: Path | None = None) -> tuple[list[str], dict[str, int]]:
