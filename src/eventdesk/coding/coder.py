@@ -134,9 +134,11 @@ def _controller(gov: Any) -> Any | None:
 class Coder:
     """Codes text into events.
 
-    >>> coder = Coder()                                                   # doctest: +SKIP
-    >>> [e.cameo for e in coder.code("Russia condemned the U.S. strike.", date="2017-04-07")]
-    ['111']                                                               # doctest: +SKIP
+    ::
+
+        coder = Coder()
+        [e.cameo for e in coder.code("Russia condemned the U.S. strike.", date="2017-04-07")]
+        # ['111']
     """
 
     def __init__(self, lexicon: Lexicon | None = None, kb: KnowledgeBase | None = None,
