@@ -75,11 +75,11 @@ class _Progress:
 
     def __enter__(self) -> "_Progress":
         if self.enabled:
+            from rich.console import Console
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             self._p = Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                               TimeElapsedColumn(), transient=True,
-                               console=__import__("rich.console").console.Console(stderr=True))
+                               TimeElapsedColumn(), transient=True, console=Console(stderr=True))
             self._p.start()
             self._task = self._p.add_task("starting")
         return self

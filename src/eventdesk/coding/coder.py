@@ -496,11 +496,10 @@ class Coder:
         claimant = None
         cues = self.cues
 
-        def own(v: Any, negation: bool = True) -> None:
+        def own(v: Any) -> None:
             for c in v.children:
                 if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in cues.negators):
-                    if negation:
-                        found.add(Status.NEGATED)
+                    found.add(Status.NEGATED)
                 elif c.dep_ == "aux" and c.lower_ in cues.modals:
                     found.add(Status(cues.modals[c.lower_]))
                 elif c.dep_ == "mark" and c.lower_ in cues.marks:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime, timezone
@@ -262,9 +262,6 @@ class Store:
             return self.con.execute(sql.replace("SELECT e.record", "SELECT " + cols, 1),
                                     params).df()
         return [Event.from_json(r[0]) for r in self.con.execute(sql, params).fetchall()]
-
-    def iter_events(self, **filters: Any) -> Iterator[Event]:
-        yield from self.events(**filters)
 
     def event(self, event_id: str) -> Event | None:
         row = self.con.execute("SELECT record FROM events WHERE event_id = ? OR event_id LIKE ?",
