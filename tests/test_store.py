@@ -106,3 +106,24 @@ def test_second_process_gets_a_clear_message_while_a_writer_holds_the_store(tmp_
         r = cli("events", "--db", db)
         assert r.returncode == 2
         assert "in use by another process" in r.stderr
+
+
+def test_analysis_relation_groups_reports_and_keeps_the_office(tmp_path):
+    """Two outlets reporting one meeting are one corroborated event with two sources; the
+    head of state's office on the date is carried for the divergence analysis."""
+    from eventdesk import Coder, open_store
+    from eventdesk.model import Document
+    from datetime import date
+
+    text = "President Vladimir Putin met Chinese President Xi Jinping in Moscow on Monday."
+    docs = [Document(id=f"d{i}", text=text + " " + extra, date=date(2017, 5, 3), source=src)
+            for i, (src, extra) in enumerate([("Wire A", ""), ("Wire B", "Talks went well.")])]
+    with open_store(tmp_path / "s.duckdb") as store:
+        store.ingest(docs, Coder())
+        raw = store.con.execute(
+            f"SELECT count(*) FROM {store.analysis_events(raw=True)} WHERE root = '04'").fetchone()
+        grouped = store.con.execute(
+            f"SELECT n_reports, n_sources, actor_office, actor_country, recipient_country "
+            f"FROM {store.analysis_events()} WHERE root = '04'").fetchall()
+    assert raw[0] == 2
+    assert grouped == [(2, 2, "head_of_state", "RUS", "CHN")]

@@ -67,13 +67,17 @@ class Entity:
     text: str = ""
     name: str | None = None
     wikidata: str | None = None
+    #: the kind of office a person (or a title: "the Russian president") holds on the event's
+    #: date: head_of_state, head_of_government, foreign_minister, ... (see actors.ROLE_ORDER)
+    office: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Entity":
-        return cls(**{k: d.get(k) for k in ("code", "country", "sector", "name", "wikidata")},
+        return cls(**{k: d.get(k) for k in ("code", "country", "sector", "name", "wikidata",
+                                            "office")},
                    text=d.get("text") or "")
 
 

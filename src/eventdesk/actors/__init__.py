@@ -332,8 +332,9 @@ class KnowledgeBase:
         held, latest = self.role_on(person, day)
         if latest is None:
             return None
+        office = None
         if held is not None:
-            country, sector = held.country, held.sector
+            country, sector, office = held.country, held.sector, held.role
         else:
             country, sector = latest.country, "ELI"
             if title is not None:
@@ -342,7 +343,8 @@ class KnowledgeBase:
                                              for r in self.roles.get(person, [])):
                     sector = title_sector
         return Entity(code=f"{country}{sector}", country=country if country in self.states else None,
-                      sector=sector, text=text or person, name=person, wikidata=latest.wikidata)
+                      sector=sector, text=text or person, name=person, wikidata=latest.wikidata,
+                      office=office)
 
 
 def _in_longer_name(toks: list[Any], i: int) -> bool:
@@ -471,5 +473,7 @@ def entity_from_terms(kb: KnowledgeBase, matches: list[tuple[int, int, list[Term
     if country is None:
         return None
     sector = noun_sector or sector
+    office = next((role for start, end, _, role in sector_hits if role and start <= head_i < end),
+                  None)
     return Entity(code=f"{country}{sector or ''}", country=country, sector=sector, text=text,
-                  name=name, wikidata=wikidata if not sector else None)
+                  name=name, wikidata=wikidata if not sector else None, office=office)

@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE TABLE IF NOT EXISTS event_entities (
     event_id VARCHAR NOT NULL, role VARCHAR NOT NULL, position INTEGER NOT NULL,
     code VARCHAR, country VARCHAR, sector VARCHAR, text VARCHAR, name VARCHAR,
-    wikidata VARCHAR);
+    wikidata VARCHAR, office VARCHAR);
 CREATE TABLE IF NOT EXISTS provenance (
     event_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, sentence_index INTEGER NOT NULL,
     source VARCHAR, url VARCHAR, published DATE, spans JSON);
@@ -194,14 +194,14 @@ class Store:
                                        ("source_of_claim", ev.source_of_claim)):
                         for pos, e in enumerate(ents):
                             ent_rows.append([ev.id, role, pos, e.code, e.country, e.sector,
-                                             e.text, e.name, e.wikidata])
+                                             e.text, e.name, e.wikidata, e.office])
                     prov_rows.append([ev.id, doc.id, ev.sentence_index, doc.source, doc.url,
                                       doc.date, json.dumps(ev.spans)])
             con.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
             if ev_rows:
                 con.executemany("INSERT INTO events VALUES (" + ",".join("?" * 24) + ")", ev_rows)
             if ent_rows:
-                con.executemany("INSERT INTO event_entities VALUES (?,?,?,?,?,?,?,?,?)", ent_rows)
+                con.executemany("INSERT INTO event_entities VALUES (?,?,?,?,?,?,?,?,?,?)", ent_rows)
             if prov_rows:
                 con.executemany("INSERT INTO provenance VALUES (?,?,?,?,?,?,?)", prov_rows)
             con.execute("COMMIT")
@@ -283,6 +283,52 @@ class Store:
                                [event_id])
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def analysis_events(self, *, raw: bool = False,
+                        statuses: Iterable[str] | None = ("asserted",)) -> str:
+        """A SQL relation (a parenthesised subquery, to use after FROM) of the events analyses
+        read: one row per corroborated event, or per report when ``raw``; only the given
+        statuses (None for all). Columns, the contract every analysis relies on:
+
+        ``event_id`` (a representative report), ``group_id``, ``date`` (DATE), ``date_precision``,
+        ``actor_country``, ``actor_code``, ``actor_sector``, ``actor_office``, ``actor_name``,
+        ``recipient_country``, ``recipient_code``, ``recipient_sector``, ``cameo``, ``root``,
+        ``goldstein``, ``quad``, ``plover``, ``mode``, ``status``, ``n_reports``, ``n_sources``,
+        ``n_docs``, ``doc_id``, ``sentence``.
+        """
+        status_sql = ""
+        if statuses is not None:
+            quoted = ", ".join("'" + s.replace("'", "''") + "'" for s in statuses)
+            status_sql = f" WHERE e.status IN ({quoted})"
+        base = (
+            "SELECT e.event_id, e.event_date AS date, e.date_precision, e.actor_country, "
+            "e.actor_code, a.sector AS actor_sector, a.office AS actor_office, "
+            "a.name AS actor_name, e.recipient_country, e.recipient_code, "
+            "r.sector AS recipient_sector, e.cameo, e.root, e.goldstein, e.quad, e.plover, "
+            "e.mode, e.status, e.doc_id, e.sentence, d.source "
+            "FROM events e LEFT JOIN documents d USING (doc_id) "
+            "LEFT JOIN event_entities a ON a.event_id = e.event_id AND a.role = 'actor' "
+            "AND a.position = 0 "
+            "LEFT JOIN event_entities r ON r.event_id = e.event_id AND r.role = 'recipient' "
+            "AND r.position = 0" + status_sql)
+        if raw:
+            return (f"(SELECT b.* EXCLUDE (source), b.event_id AS group_id, 1 AS n_reports, "
+                    f"1 AS n_sources, 1 AS n_docs FROM ({base}) b)")
+        # one real event, many reports: same dyad (codes), root, status and day
+        key = "actor_code, recipient_code, root, status, date"
+        return (f"(SELECT min(event_id) AS event_id, md5(concat_ws('|', coalesce(actor_code, '-'), coalesce(recipient_code, '-'), root, status, coalesce(CAST(date AS VARCHAR), '-'))) AS group_id, "
+                "date, any_value(date_precision) AS date_precision, "
+                "any_value(actor_country) AS actor_country, actor_code, "
+                "any_value(actor_sector) AS actor_sector, any_value(actor_office) AS actor_office, "
+                "any_value(actor_name) AS actor_name, "
+                "any_value(recipient_country) AS recipient_country, recipient_code, "
+                "any_value(recipient_sector) AS recipient_sector, "
+                "mode() WITHIN GROUP (ORDER BY cameo) AS cameo, root, "
+                "avg(goldstein) AS goldstein, any_value(quad) AS quad, "
+                "any_value(plover) AS plover, any_value(mode) AS mode, status, "
+                "count(*) AS n_reports, count(DISTINCT source) AS n_sources, "
+                "count(DISTINCT doc_id) AS n_docs, arg_min(doc_id, event_id) AS doc_id, "
+                f"arg_min(sentence, event_id) AS sentence FROM ({base}) b GROUP BY {key})")
 
     def counts(self) -> dict[str, int]:
         q = {"documents": "SELECT count(*) FROM documents",
