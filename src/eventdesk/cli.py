@@ -399,6 +399,12 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="example:\n  eventdesk summary --db demo/eventdesk.duckdb")
     _add_db(p)
     p.set_defaults(func=cmd_summary)
+
+    from .analysis.cli import register as register_analysis
+    from .interop.cli import register as register_interop
+
+    register_interop(sub, fmt)       # import, export
+    register_analysis(sub, fmt)      # dyad, dyads, triangle, balance, divergence, ... brief
     return parser
 
 

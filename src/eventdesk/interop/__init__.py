@@ -1,0 +1,2 @@
+"""Other datasets' formats: import GDELT, ICEWS, POLECAT, PLOVER and Phoenix events into the store,
+and export the store in those formats."""
