@@ -7,7 +7,7 @@ import pytest
 from conftest import CORPUS
 from eventdesk import __version__
 
-COMMANDS = ["code", "ingest", "events", "explain", "summary", "actors", "lexicon",
+COMMANDS = ["code", "ingest", "events", "explain", "summary", "eval", "actors", "lexicon",
             "actors lookup", "actors check", "lexicon check"]
 
 

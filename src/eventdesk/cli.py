@@ -268,6 +268,29 @@ def cmd_lexicon_check(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if problems else EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from .evaluate import evaluate, read_gold, report_lines, write_misses
+
+    problems = _Problems()
+    fmt, items = read_gold(args.gold, args.format, problems)
+    if args.limit:
+        items = items[: args.limit]
+    scores = evaluate(items, _coder(args), fmt)
+    if args.json:
+        print(json.dumps(scores.to_dict(), indent=2))
+    else:
+        for line in report_lines(scores):
+            print(line)
+    misses = args.misses or f"{Path(args.gold).stem}.misses.tsv"
+    n = write_misses(scores, misses)
+    _err(f"{len(items)} gold items scored; {n} with a miss written to {misses}"
+         + (f"; {problems.skipped} records skipped" if problems.skipped else ""))
+    return EXIT_SKIPPED if problems.skipped else EXIT_OK
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from .store import open_store
 
@@ -393,6 +416,31 @@ def build_parser() -> argparse.ArgumentParser:
                         epilog="example:\n  eventdesk lexicon check my_verbs.tsv")
     q.add_argument("file", nargs="?", help="a lexicon file (default: the packaged one)")
     q.set_defaults(func=cmd_lexicon_check)
+
+    p = sub.add_parser(
+        "eval", help="score the coder against a labelled file", formatter_class=fmt,
+        description="Code every labelled sentence of GOLD and score the coder: five-way "
+                    "accuracy, macro-F1 and confusion matrix; PLOVER type accuracy; actor and "
+                    "recipient accuracy; (actor, recipient, root) triples; the misses go to a "
+                    "file for review.",
+        epilog=textwrap.dedent("""\
+            formats (detected from the file when --format is not given):
+              conflibert-class  sentence<TAB>label, label the five-way class 0-4
+              conflibert-spans  token<TAB>BIO tag (S source, T target, R reciprocal)
+              plover-gsr        JSON array of {text, event, source, target} records
+              petrarch-xml      PETRARCH validation <Sentence> records with <EventCoding>
+
+            example:
+              eventdesk eval train.tsv --format conflibert-class --misses misses.tsv"""))
+    p.add_argument("gold", metavar="GOLD", help="the labelled file")
+    p.add_argument("--format", choices=["conflibert-class", "conflibert-spans", "plover-gsr",
+                                        "petrarch-xml"], help="the gold file's format")
+    p.add_argument("--misses", metavar="FILE",
+                   help="where to write the items with a miss (default GOLD-stem.misses.tsv)")
+    p.add_argument("--limit", type=int, metavar="N", help="score only the first N items")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    _add_actors(p)
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("summary", help="counts, dates and busiest dyads of a store",
                        formatter_class=fmt, description="Summarise a store.",

@@ -68,6 +68,11 @@ def parse_date(value: str | Date | None) -> tuple[Date | None, Precision]:
     text = str(value).strip()
     if re.fullmatch(r"(?:19|20)\d\d", text):
         return Date(int(text), 1, 1), Precision.YEAR
+    if re.fullmatch(r"(?:19|20)\d{6}", text):        # GDELT's and PETRARCH's YYYYMMDD
+        try:
+            return Date(int(text[:4]), int(text[4:6]), int(text[6:])), Precision.DAY
+        except ValueError:
+            raise InputError(f"date {text!r} does not parse (not a day of the calendar)") from None
     found = find_date(text)
     if found and found[2][0] <= 1 and found[2][1] >= len(text) - 12:
         return found[0], found[1]

@@ -85,3 +85,10 @@ def cameo(code: str) -> CameoCode:
         return cameo_table()[code]
     except KeyError:
         raise DataError(f"unknown CAMEO code {code!r}") from None
+
+
+@lru_cache(maxsize=1)
+def plover_types() -> dict[str, tuple[str, float]]:
+    """The 16 PLOVER event types: type → (quad category, score)."""
+    path = data_path("eventdesk.ontology", "plover_types.tsv")
+    return {row["event"]: (row["quad"], float(row["score"])) for _, row in read_tsv(path)}
