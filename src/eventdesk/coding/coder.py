@@ -30,6 +30,8 @@ DATE_PREPS = {"on", "in", "during", "at", "over", "of", "earlier", "later"}
 DATE_PATH = {"pobj", "prep", "npadvmod", "tmod", "nummod", "compound", "amod", "advmod", "det"}
 NOT_RECIPIENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 UNKNOWN = "---"        # CAMEO's code for an actor the text names but the knowledge base lacks
+STATEMENT_PREPS = {"about", "over", "of", "on", "at", "regarding"}   # what a statement is about
+VIOLENT_ROOTS = {"15", "17", "18", "19", "20"}   # force, coercion, assault, fight, mass violence
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.FUTURE,
                 Status.REPORTED]
 
@@ -150,6 +152,10 @@ class Coder:
         self.nouns = noun_lexicon()
         self.kb = kb or knowledge_base()
         self.cues: StatusCues = status_cues()
+        # nouns that name an action of their own: the head words of the noun lexicon and the
+        # object heads of the violent patterns ("carried out strikes", "launched an attack")
+        self.event_nouns = {o.split("_")[-1] for ps in self.lexicon.by_verb.values() for p in ps
+                            if p.cameo[:2] in VIOLENT_ROOTS for o in p.objects}
         self.batch_size = batch_size
 
     # -- public API -------------------------------------------------------------------------
@@ -464,25 +470,80 @@ class Coder:
         return None, False
 
     def _recipient_heads(self, verb: Any, pattern: Pattern, obj: Any | None) -> list[Any]:
+        """Heads of the recipient phrases: the direct object (for a pattern without an object
+        head), and the objects of the pattern's recipient prepositions on the verb, on its
+        object, on the object of a required preposition ("called for sanctions against X"),
+        and on a participle that modifies the object ("lifted a ban imposed on X"). The author
+        of the thing acted on is a recipient too ("rejected accusations by the US")."""
         heads: list[Any] = []
         direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
         hosts = [verb] + ([obj] if obj is not None else direct)
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ in pattern.required_prep:
+                hosts.extend(g for g in c.children if g.dep_ == "pobj")
         for h in hosts:
-            # a plain object's own phrases belong to it ("condemned the strike on Syria"):
-            # only the pattern's explicit prepositions reach through it ("demanded an
-            # explanation from Moscow")
-            preps = (pattern.explicit_preps if obj is None and h.i != verb.i
-                     else pattern.recipient_preps)
-            for c in h.children:
-                if c.dep_ in ("prep", "dative") and c.lower_ in preps:
-                    # "on Monday", "to 15 years" are times and amounts, not recipients
-                    heads.extend(g for g in c.children if g.dep_ == "pobj"
-                                 and g.ent_type_ not in NOT_RECIPIENTS)
-                elif c.dep_ == "dative" and c.tag_ != "IN":
-                    heads.append(c)
+            through = h.i == verb.i or obj is not None or self._reach_through(h)
+            # an event noun's own phrases belong to it ("condemned the strike on Syria"): only
+            # the pattern's explicit prepositions reach through it ("demanded an explanation
+            # from Moscow")
+            preps = pattern.recipient_preps if through else pattern.explicit_preps
+            if pattern.cameo[:2] == "01" and (h.i != verb.i or obj is not None):
+                preps = preps | STATEMENT_PREPS     # "expressed optimism about the deal"
+            phrases = [h]
+            if h.i != verb.i:
+                phrases += [c for c in h.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+            for host in phrases:
+                for c in host.children:
+                    if c.dep_ in ("prep", "dative") and c.lower_ in preps:
+                        # "on Monday", "to 15 years" are times and amounts, not recipients
+                        heads.extend(g for g in c.children if g.dep_ == "pobj"
+                                     and g.ent_type_ not in NOT_RECIPIENTS)
+                    elif c.dep_ == "dative" and c.tag_ != "IN" and host.i == verb.i:
+                        heads.append(c)
+            if h.i != verb.i:
+                for c in h.children:
+                    if c.dep_ == "prep" and c.lower_ == "by":
+                        heads.extend(g for g in c.children if g.dep_ == "pobj")
         if obj is None:
             heads = direct + heads
         return heads
+
+    def _statement_topics(self, verb: Any, actor: _Phrase, day: Date | None, sent: Any
+                          ) -> list[Any]:
+        """What a statement with no recipient is about: the subject of its complement clause
+        ("said the U.S. Embassy had conveyed concerns"), unless that is the speaker again ("said
+        it is skeptical the program would ..."), in which case the clause's own complement or
+        the object of its adjective ("skeptical about Iranian motives") is."""
+        heads: list[Any] = []
+        clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+        for _ in range(2):
+            deeper: list[Any] = []
+            for cl in clauses:
+                for g in cl.children:
+                    if g.dep_ in ("nsubj", "nsubjpass"):
+                        ents = self._phrase(g, day, sent).entities
+                        speaker = {e.code for e in actor.entities}
+                        if (g.pos_ == "PRON" and not ents) or (
+                                ents and all(e.code in speaker for e in ents)):
+                            deeper.extend(c for c in cl.children if c.dep_ == "ccomp")
+                        else:
+                            heads.append(g)
+                    elif g.dep_ == "acomp":
+                        heads.extend(pobj for pr in g.children if pr.dep_ == "prep"
+                                     and pr.lower_ in STATEMENT_PREPS
+                                     for pobj in pr.children if pobj.dep_ == "pobj")
+                        deeper.extend(c for c in g.children if c.dep_ == "ccomp")
+            if heads or not deeper:
+                break
+            clauses = deeper
+        return heads
+
+    def _reach_through(self, noun: Any) -> bool:
+        """May the recipient prepositions reach through this object? Yes for a thing given,
+        shared or withheld ("suspended aid to El Salvador"), no for a noun that names an event
+        of its own ("condemned the strike on Syria")."""
+        return noun.pos_ in ("NOUN", "PROPN") and noun.lemma_.lower() not in self.nouns.by_verb \
+            and noun.lemma_.lower() not in self.event_nouns
 
     def _status(self, verb: Any) -> tuple[Status, Any | None]:
         """The event's status and, for reported events, the head of the claimant.
@@ -558,6 +619,8 @@ class Coder:
             return None
         recipient = _Phrase([], [], set())
         heads = self._recipient_heads(verb, pattern, obj)
+        if not heads and pattern.cameo[:2] == "01":
+            heads = self._statement_topics(verb, actor, day, sent)
         unnamed: list[list[int]] = []
         if not heads and obj is not None:
             # the light verb's object names its target: "rejected the American demand"
