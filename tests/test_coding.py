@@ -93,6 +93,27 @@ CASES = [
     ("Moscow said Damascus had not used chemical weapons.", [("SYRGOV", "-", "20", "negated")]),
     ("Russian media reported that Chinese troops fired on North Korean soldiers.",
      [("CHNMIL", "PRKMIL", "19", "reported")]),
+    # habits and general truths are not asserted events
+    ("Russia usually vetoes resolutions critical of Syria.", [("RUS", "SYR", "12", "generic")]),
+    ("Whenever Russia vetoes a resolution, Washington condemns the veto.",
+     [("RUS", "-", "12", "generic"), ("USAGOV", "-", "11", "generic")]),
+    # where the recipient is found
+    ("President Trump has suspended aid to El Salvador.", [("USAGOV", "SLV", "16", "asserted")]),
+    ("Ethiopia rejected accusations by the United States.", [("ETH", "USA", "12", "asserted")]),
+    ("The United Nations called for sanctions against Myanmar.",
+     [("UNO", "MMR", "02", "asserted")]),
+    ("Trump lifted a travel ban imposed on Chadian citizens.",
+     [("USAGOV", "TCD", "08", "asserted")]),
+    ("The State Department said it is skeptical about Iranian motives.",
+     [("USAGOV", "IRN", "01", "asserted")]),
+    ("Moscow threatened to expel American diplomats.",
+     [("RUSGOV", "USAGOV", "13", "asserted"), ("RUSGOV", "USAGOV", "16", "hypothetical")]),
+    ("The United States agreed to create a joint working group with Russia.",
+     [("USA", "RUS", "03", "asserted")]),
+    ("The United Nations has suspended aid deliveries in Nigeria.",
+     [("UNO", "NGA", "16", "asserted")]),
+    ("When Tillerson arrived in Moscow, Lavrov met him.",
+     [("USAGOV", "RUSGOV", "04", "asserted"), ("RUSGOV", "USAGOV", "04", "asserted")]),
 ]
 
 

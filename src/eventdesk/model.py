@@ -23,6 +23,7 @@ class Status(str, Enum):
     FUTURE = "future"
     DESIRED = "desired"
     REPORTED = "reported"
+    GENERIC = "generic"      # a habit or a general truth: "when thwarted, Moscow plays a spoiler"
 
 
 class Precision(str, Enum):

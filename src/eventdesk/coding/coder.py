@@ -17,7 +17,7 @@ from ..actors import KnowledgeBase, entity_from_terms, knowledge_base
 from ..geo import PLACE_LABELS, location_of, place_nouns
 from ..model import Document, Entity, Event, Location, Precision, Status, stable_hash
 from ..ontology import cameo
-from .lexicon import Lexicon, Pattern, StatusCues, default_lexicon, noun_lexicon, status_cues
+from .lexicon import DEFAULT_RECIPIENT_PREPS, Lexicon, Pattern, StatusCues, default_lexicon, noun_lexicon, status_cues
 
 SUBJECTS = {"nsubj", "csubj"}
 NP_KEEP_PREPS = {"of"}
@@ -32,8 +32,9 @@ NOT_RECIPIENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QU
 UNKNOWN = "---"        # CAMEO's code for an actor the text names but the knowledge base lacks
 STATEMENT_PREPS = {"about", "over", "of", "on", "at", "regarding"}   # what a statement is about
 VIOLENT_ROOTS = {"15", "17", "18", "19", "20"}   # force, coercion, assault, fight, mass violence
-STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.FUTURE,
-                Status.REPORTED]
+STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.GENERIC,
+                Status.FUTURE, Status.REPORTED]
+PRESENT = {"VBZ", "VBP"}
 
 
 @dataclass
@@ -62,9 +63,11 @@ class _Context:
     def before(self, i: int) -> list[_Mention]:
         return sorted((m for m in self.mentions if m.i < i), key=lambda m: m.i, reverse=True)
 
-    def last(self, i: int, person: bool | None = None, sector: str | None = None
-             ) -> _Mention | None:
+    def last(self, i: int, person: bool | None = None, sector: str | None = None,
+             avoid: frozenset[str] = frozenset()) -> _Mention | None:
         for m in self.before(i):
+            if m.entity.code in avoid:
+                continue
             if person is not None and m.person != person:
                 continue
             if sector is not None and m.entity.sector != sector:
@@ -152,6 +155,10 @@ class Coder:
         self.nouns = noun_lexicon()
         self.kb = kb or knowledge_base()
         self.cues: StatusCues = status_cues()
+        self._plain = Pattern(id="", cameo="010", verb="", particle=None, objects=frozenset(),
+                              required_prep=frozenset(), recipient_preps=DEFAULT_RECIPIENT_PREPS,
+                              explicit_preps=frozenset(), excluded_deps=frozenset(),
+                              reciprocal=False, source="")
         # nouns that name an action of their own: the head words of the noun lexicon and the
         # object heads of the violent patterns ("carried out strikes", "launched an attack")
         self.event_nouns = {o.split("_")[-1] for ps in self.lexicon.by_verb.values() for p in ps
@@ -301,8 +308,8 @@ class Coder:
                 return p, obj
         return None
 
-    def _phrase(self, head: Any, day: Date | None, sent: Any, unknown: str = "none"
-                ) -> _Phrase:
+    def _phrase(self, head: Any, day: Date | None, sent: Any, unknown: str = "none",
+                avoid: frozenset[str] = frozenset()) -> _Phrase:
         """Entities of a noun phrase and of its conjuncts ("Russia and China").
 
         A conjunct that resolves to nothing becomes an unknown entity (code ``---``, its text
@@ -341,7 +348,7 @@ class Coder:
                         break
             span = (toks[0].i, toks[-1].i + 1)
             if ent is None or not (ent.country or ent.name or ent.sector in ("IGO", "NGO")):
-                found = self._refer_back(toks, c, ent)
+                found = self._refer_back(toks, c, ent, avoid)
             else:
                 found = [(ent, span)]
                 self._ctx.add(ent, c.i, ent.name in self.kb.roles, span)
@@ -376,7 +383,8 @@ class Coder:
                     return [one, two]
         return []
 
-    def _refer_back(self, toks: list[Any], head: Any, generic: Entity | None
+    def _refer_back(self, toks: list[Any], head: Any, generic: Entity | None,
+                    avoid: frozenset[str] = frozenset()
                     ) -> list[tuple[Entity, tuple[int, int]]]:
         """Entities (with the token range of their mention) that a pronoun, a reciprocal phrase
         ("the two sides") or a definite description ("the minister", "the government") refers
@@ -391,7 +399,9 @@ class Coder:
         if kind is None and head.pos_ == "PRON":
             kind = self.kb.references.get((head.lower_,))
         if kind in ("person", "group"):
-            m = ctx.last(head.i, person=kind == "person")
+            # an object pronoun is not the clause's own subject ("Lavrov met him")
+            m = ctx.last(head.i, person=kind == "person",
+                         avoid=avoid if head.pos_ == "PRON" else frozenset())
             return [(m.entity, m.span)] if m else fallback
         if kind in ("both", "both_people"):
             two = ctx.last_two(head.i, people=kind == "both_people")
@@ -558,16 +568,25 @@ class Coder:
         cues = self.cues
 
         def own(v: Any) -> None:
+            present = v.tag_ in PRESENT and not any(c.dep_ == "aux" for c in v.children)
             for c in v.children:
                 if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in cues.negators):
                     found.add(Status.NEGATED)
+                elif c.dep_ == "advmod" and c.lower_ in cues.adverbs:
+                    found.add(Status(cues.adverbs[c.lower_]))      # "usually vetoes"
                 elif c.dep_ == "aux" and c.lower_ in cues.modals:
                     found.add(Status(cues.modals[c.lower_]))
                 elif c.dep_ == "mark" and c.lower_ in cues.marks:
                     found.add(Status(cues.marks[c.lower_]))
-                elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cues.marks
-                                               for m in c.children):
-                    found.add(Status.HYPOTHETICAL)   # the main clause of "If X, Y will ..."
+                elif c.dep_ in ("mark", "advmod") and c.lower_ in cues.habitual_marks \
+                        and present:
+                    found.add(Status.GENERIC)                      # "whenever Russia vetoes"
+                elif c.dep_ == "advcl":
+                    marks = {m.lower_ for m in c.children if m.dep_ in ("mark", "advmod")}
+                    if marks & set(cues.marks):
+                        found.add(Status.HYPOTHETICAL)  # the main clause of "If X, Y will ..."
+                    elif marks & cues.habitual_marks and present:
+                        found.add(Status.GENERIC)       # "when thwarted, Moscow plays ..."
                 elif c.dep_ in ("amod", "compound") and c.lower_ in cues.modifiers:
                     found.add(Status(cues.modifiers[c.lower_]))    # "an upcoming summit"
 
@@ -621,6 +640,14 @@ class Coder:
         heads = self._recipient_heads(verb, pattern, obj)
         if not heads and pattern.cameo[:2] == "01":
             heads = self._statement_topics(verb, actor, day, sent)
+        if not heads:
+            # a control or purpose clause names the target: "threatened to expel American
+            # diplomats", "deployed troops to train Nigerian soldiers"
+            for c in verb.children:
+                if c.dep_ in ("xcomp", "advcl") and c.tag_ in ("VB", "VBG") and not any(
+                        g.dep_ in ("nsubj", "mark") for g in c.children):
+                    heads += [h for h in self._recipient_heads(c, self._plain, None)
+                              if h.i not in actor.tokens]
         unnamed: list[list[int]] = []
         if not heads and obj is not None:
             # the light verb's object names its target: "rejected the American demand"
@@ -630,7 +657,8 @@ class Coder:
         for h in heads:
             if h.i in actor.tokens:
                 continue
-            r = self._phrase(h, day, sent, unknown)
+            r = self._phrase(h, day, sent, unknown,
+                             avoid=frozenset(e.code for e in actor.entities))
             for e, sp in zip(r.entities, r.spans):
                 if e not in recipient.entities:
                     recipient.entities.append(e)
@@ -672,7 +700,17 @@ class Coder:
         countries = [e.country for e in (*actors, *recipients) if e.country] + (
             [m.entity.country for m in ctx.before(verb.i) if m.entity.country] if ctx else [])
         # a host named by its capital is also the place: "arrived in Moscow", "visited Seoul"
-        location = self._location(verb, obj, actor_tokens, countries)
+        location, where = self._location(verb, obj, actor_tokens, countries)
+        if (not recipients and location is not None and location.country
+                and cameo(pattern.cameo).quad in (2, 4)
+                and not (r_spans and location.country in {a.country for a in actors})):
+            # a material action upon a place: "suspended aid deliveries in Nigeria", "imposed a
+            # curfew in Kingston" — the place's state is the recipient (not for words: "talks
+            # in Moscow" are not talks with Russia); but a target the text names and we cannot
+            # resolve, at home, stays unresolved ("shelled separatist positions near Avdiivka")
+            recipients = [Entity(code=location.country, country=location.country,
+                                 text=location.text)]
+            r_spans = [*r_spans, where]
         day, precision = self._event_date(verb, obj, sent, doc, status)
         code = cameo(pattern.cameo)
         action_toks = [verb] + [c for c in verb.children if c.dep_ == "prt"] + (
@@ -732,7 +770,9 @@ class Coder:
                    for c in h.children)
 
     def _location(self, verb: Any, obj: Any | None, used: set[int], countries: list[str]
-                  ) -> Location | None:
+                  ) -> tuple[Location | None, list[int]]:
+        """The place of the action (a locative phrase on the verb or its object) and its
+        character span in the sentence."""
         hosts = [verb] + ([obj] if obj is not None else []) + [
             c for c in verb.children if c.dep_ == "dobj"]
         for h in hosts:
@@ -740,7 +780,10 @@ class Coder:
                 if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS:
                     for g in c.children:
                         if g.dep_ == "pobj" and g.i not in used:
-                            loc = location_of(self.kb, self._np_tokens(g), countries)
+                            toks = self._np_tokens(g)
+                            loc = location_of(self.kb, toks, countries)
                             if loc is not None:
-                                return loc
-        return None
+                                start = toks[0].idx - toks[0].sent.start_char
+                                return loc, [start, toks[-1].idx + len(toks[-1])
+                                             - toks[0].sent.start_char]
+        return None, []

@@ -132,6 +132,8 @@ class StatusCues:
     marks: dict[str, str]        # if → hypothetical
     governors: dict[str, str]    # hope → desired, say → reported, refuse → negated
     modifiers: dict[str, str]    # upcoming → future (of an event noun)
+    adverbs: dict[str, str]      # usually → generic (an adverb of the event verb)
+    habitual_marks: frozenset[str]   # when, whenever: with a verb in the present, a habit
 
 
 @lru_cache(maxsize=1)
@@ -141,10 +143,12 @@ def status_cues() -> StatusCues:
     marks: dict[str, str] = {}
     governors: dict[str, str] = {}
     modifiers: dict[str, str] = {}
+    adverbs: dict[str, str] = {}
+    habitual: set[str] = set()
     path = data_path("eventdesk.coding", "status.tsv")
     for lineno, row in read_tsv(path):
         kind, word, status = row["kind"], row["word"].lower(), row["status"]
-        if status not in {"negated", "hypothetical", "future", "desired", "reported"}:
+        if status not in {"negated", "hypothetical", "future", "desired", "reported", "generic"}:
             raise DataError(f"{path.name}:{lineno}: unknown status {status!r}")
         if kind == "modal":
             modals[word] = status
@@ -156,9 +160,14 @@ def status_cues() -> StatusCues:
             governors[word] = status
         elif kind == "modifier":
             modifiers[word] = status
+        elif kind == "adverb":
+            adverbs[word] = status
+        elif kind == "habitual_mark":
+            habitual.add(word)
         else:
             raise DataError(f"{path.name}:{lineno}: unknown cue kind {kind!r}")
-    return StatusCues(modals, frozenset(negators), marks, governors, modifiers)
+    return StatusCues(modals, frozenset(negators), marks, governors, modifiers, adverbs,
+                      frozenset(habitual))
 
 
 def check_lexicon(path: Path | None = None) -> tuple[list[str], dict[str, int]]:
