@@ -112,6 +112,11 @@ CASES = [
      [("USA", "RUS", "03", "asserted")]),
     ("The United Nations has suspended aid deliveries in Nigeria.",
      [("UNO", "NGA", "16", "asserted")]),
+    # refusals: a cooperative action refused is the matching rejection, and it happened
+    ("Putin declined to meet Tillerson.", [("RUSGOV", "USAGOV", "12", "asserted")]),
+    ("Putin did not meet Tillerson.", [("RUSGOV", "USAGOV", "04", "negated")]),
+    ("Turkey refused to withdraw its troops from Iraq.", [("TUR", "-", "12", "asserted")]),
+    ("Biden said he will not lift sanctions on Iran.", [("USAELI", "IRN", "12", "reported")]),
     ("When Tillerson arrived in Moscow, Lavrov met him.",
      [("USAGOV", "RUSGOV", "04", "asserted"), ("RUSGOV", "USAGOV", "04", "asserted")]),
 ]

@@ -17,7 +17,9 @@ from ..actors import KnowledgeBase, entity_from_terms, knowledge_base
 from ..geo import PLACE_LABELS, location_of, place_nouns
 from ..model import Document, Entity, Event, Location, Precision, Status, stable_hash
 from ..ontology import cameo
-from .lexicon import DEFAULT_RECIPIENT_PREPS, Lexicon, Pattern, StatusCues, default_lexicon, noun_lexicon, status_cues
+from .lexicon import (DEFAULT_RECIPIENT_PREPS, Lexicon, Pattern, StatusCues, default_lexicon,
+                      noun_lexicon, refusal_of, status_cues)
+
 
 SUBJECTS = {"nsubj", "csubj"}
 NP_KEEP_PREPS = {"of"}
@@ -236,10 +238,15 @@ class Coder:
                 if ev is not None:
                     found.append((tok, p, ev))
                 break
-        # a statement verb whose complement produced an event is not an event of its own
-        governors = {t.head.i for t, _, _ in found if t.dep_ in ("ccomp", "xcomp")}
+        # a statement verb whose complement produced an event is not an event of its own, nor
+        # is a refusal whose complement is coded as the refusal ("refused to withdraw": 1246)
+        governed: dict[int, set[str]] = {}
+        for t, _, ev in found:
+            if t.dep_ in ("ccomp", "xcomp"):
+                governed.setdefault(t.head.i, set()).add(ev.root)
         return [ev for tok, p, ev in found
-                if not (p.cameo.startswith("01") and tok.i in governors)]
+                if not (tok.i in governed and (p.cameo.startswith("01")
+                                               or ev.root in governed[tok.i]))]
 
     def _nominal_event(self, doc: Document, s_index: int, sent: Any, noun: Any, pattern: Pattern
                        ) -> Event | None:
@@ -555,17 +562,28 @@ class Coder:
         return noun.pos_ in ("NOUN", "PROPN") and noun.lemma_.lower() not in self.nouns.by_verb \
             and noun.lemma_.lower() not in self.event_nouns
 
-    def _status(self, verb: Any) -> tuple[Status, Any | None]:
-        """The event's status and, for reported events, the head of the claimant.
+    def _status(self, verb: Any) -> tuple[Status, Any | None, bool]:
+        """The event's status, the head of the claimant for reported events, and whether the
+        event is refused ("will not accept", "refused to lift": see ``refusals.tsv``).
 
         Cues are the verb's own negators, modals and marks, a conditional clause of the verb,
         and the governing verbs up the chain of complements ("said it proved that Russia was
         occupying": `say` reports). Conjoined verbs share their head's cues unless joined by
-        "but" or carrying auxiliaries of their own.
+        "but" or carrying auxiliaries of their own. A refusal's status is that of the refusal
+        itself: the negation (and the "will" of "will not") no longer count.
         """
         found: set[Status] = set()
         claimant = None
         cues = self.cues
+        refusal: set[Status] = set()        # statuses that the refusal cue alone contributed
+        refused = False
+        kids = list(verb.children)
+        if any(c.dep_ == "neg" for c in kids):
+            aux = next((c for c in kids if c.dep_ == "aux" and c.lower_ in cues.refusals), None)
+            if aux is not None:
+                refused = True
+                refusal = {Status.NEGATED} | ({Status(cues.modals[aux.lower_])}
+                                              if aux.lower_ in cues.modals else set())
 
         def own(v: Any) -> None:
             present = v.tag_ in PRESENT and not any(c.dep_ == "aux" for c in v.children)
@@ -605,10 +623,13 @@ class Coder:
             gov = v.head
             if gov.dep_ == "prep" and gov.head.i != gov.i:   # "accused X of sending"
                 gov = gov.head
+            gov_negated = any(c.dep_ == "neg" for c in gov.children)
             for lemma in _lemma_candidates(gov):
                 if lemma in cues.governors:
                     st = Status(cues.governors[lemma])
                     found.add(st)
+                    if lemma in cues.refusals and not gov_negated and not refused:
+                        refused, refusal = True, {Status.NEGATED}
                     if st is Status.REPORTED and claimant is None:
                         claimant, _ = self._subject(gov)
                     break
@@ -619,10 +640,12 @@ class Coder:
                 elif c.dep_ == "aux" and c.lower_ in cues.modals:
                     found.add(Status(cues.modals[c.lower_]))
             v = gov
+        if refused:
+            found -= refusal
         for st in STATUS_ORDER:
             if st in found:
-                return st, claimant
-        return Status.ASSERTED, claimant
+                return st, claimant, refused
+        return Status.ASSERTED, claimant, refused
 
     def _event(self, doc: Document, s_index: int, sent: Any, verb: Any, pattern: Pattern,
                obj: Any | None) -> Event | None:
@@ -692,7 +715,14 @@ class Coder:
         """Status, claimant, place, date and spans of an event whose parties are known;
         ``verb`` is the word that names the action (a verb, or a noun such as "visit")."""
         day = doc.date
-        status, claimant_head = self._status(verb)
+        status, claimant_head, refused = self._status(verb)
+        code = cameo(pattern.cameo)
+        if refused:
+            rejection = refusal_of(pattern.cameo)
+            if rejection is not None:      # "will not accept refugees": a rejection, asserted
+                code = cameo(rejection)
+            else:                          # nothing cooperative was refused: plainly negated
+                status = Status.NEGATED
         claimants: tuple[Entity, ...] = ()
         if claimant_head is not None:
             claimants = tuple(self._phrase(claimant_head, day, sent).entities)
@@ -712,7 +742,6 @@ class Coder:
                                  text=location.text)]
             r_spans = [*r_spans, where]
         day, precision = self._event_date(verb, obj, sent, doc, status)
-        code = cameo(pattern.cameo)
         action_toks = [verb] + [c for c in verb.children if c.dep_ == "prt"] + (
             [obj] if obj is not None else [])
         action_toks.sort(key=lambda t: t.i)

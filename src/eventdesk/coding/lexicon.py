@@ -134,6 +134,7 @@ class StatusCues:
     modifiers: dict[str, str]    # upcoming → future (of an event noun)
     adverbs: dict[str, str]      # usually → generic (an adverb of the event verb)
     habitual_marks: frozenset[str]   # when, whenever: with a verb in the present, a habit
+    refusals: frozenset[str]     # refuse, decline; will, can (with "not"): a refusal
 
 
 @lru_cache(maxsize=1)
@@ -145,6 +146,7 @@ def status_cues() -> StatusCues:
     modifiers: dict[str, str] = {}
     adverbs: dict[str, str] = {}
     habitual: set[str] = set()
+    refusals: set[str] = set()
     path = data_path("eventdesk.coding", "status.tsv")
     for lineno, row in read_tsv(path):
         kind, word, status = row["kind"], row["word"].lower(), row["status"]
@@ -164,10 +166,35 @@ def status_cues() -> StatusCues:
             adverbs[word] = status
         elif kind == "habitual_mark":
             habitual.add(word)
+        elif kind == "refusal":
+            refusals.add(word)
+            if word not in modals:
+                governors[word] = status
         else:
             raise DataError(f"{path.name}:{lineno}: unknown cue kind {kind!r}")
     return StatusCues(modals, frozenset(negators), marks, governors, modifiers, adverbs,
-                      frozenset(habitual))
+                      frozenset(habitual), frozenset(refusals))
+
+
+@lru_cache(maxsize=1)
+def refusal_codes() -> dict[str, str]:
+    """Cooperative code prefix → the CAMEO code of its refusal (``coding/data/refusals.tsv``)."""
+    path = data_path("eventdesk.coding", "refusals.tsv")
+    out: dict[str, str] = {}
+    for lineno, row in read_tsv(path):
+        if not is_cameo(row["prefix"]) or not is_cameo(row["refusal"]):
+            raise DataError(f"{path.name}:{lineno}: unknown CAMEO code in {row}")
+        out[row["prefix"]] = row["refusal"]
+    return out
+
+
+def refusal_of(code: str) -> str | None:
+    """The rejection that refusing the action ``code`` is: the longest listed prefix wins."""
+    table = refusal_codes()
+    for n in range(len(code), 1, -1):
+        if code[:n] in table:
+            return table[code[:n]]
+    return None
 
 
 def check_lexicon(path: Path | None = None) -> tuple[list[str], dict[str, int]]:
