@@ -112,6 +112,13 @@ CASES = [
      [("USA", "RUS", "03", "asserted")]),
     ("The United Nations has suspended aid deliveries in Nigeria.",
      [("UNO", "NGA", "16", "asserted")]),
+    # a statement that another must or should act is a demand or an appeal
+    ("Russia says Israel must end its attacks on Syria.", [("RUS", "ISR", "10", "asserted")]),
+    ("The EU said Serbia should resume talks with Kosovo.",
+     [("EUR", "SRB", "02", "asserted"), ("SRB", "XKX", "04", "hypothetical")]),
+    # an object reached through the pattern's preposition; an announced event noun
+    ("Russia called for negotiations with Ukraine.", [("RUS", "UKR", "02", "asserted")]),
+    ("Russia announced a visit to Beijing.", [("RUS", "CHNGOV", "04", "asserted")]),
     # refusals: a cooperative action refused is the matching rejection, and it happened
     ("Putin declined to meet Tillerson.", [("RUSGOV", "USAGOV", "12", "asserted")]),
     ("Putin did not meet Tillerson.", [("RUSGOV", "USAGOV", "04", "negated")]),

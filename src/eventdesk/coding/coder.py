@@ -18,7 +18,7 @@ from ..geo import PLACE_LABELS, location_of, place_nouns
 from ..model import Document, Entity, Event, Location, Precision, Status, stable_hash
 from ..ontology import cameo
 from .lexicon import (DEFAULT_RECIPIENT_PREPS, Lexicon, Pattern, StatusCues, default_lexicon,
-                      noun_lexicon, refusal_of, status_cues)
+                      noun_lexicon, obligation_codes, refusal_of, status_cues)
 
 
 SUBJECTS = {"nsubj", "csubj"}
@@ -157,6 +157,7 @@ class Coder:
         self.nouns = noun_lexicon()
         self.kb = kb or knowledge_base()
         self.cues: StatusCues = status_cues()
+        self.obligations = obligation_codes()
         self._plain = Pattern(id="", cameo="010", verb="", particle=None, objects=frozenset(),
                               required_prep=frozenset(), recipient_preps=DEFAULT_RECIPIENT_PREPS,
                               explicit_preps=frozenset(), excluded_deps=frozenset(),
@@ -242,11 +243,10 @@ class Coder:
         # is a refusal whose complement is coded as the refusal ("refused to withdraw": 1246)
         governed: dict[int, set[str]] = {}
         for t, _, ev in found:
-            if t.dep_ in ("ccomp", "xcomp"):
+            if t.dep_ in ("ccomp", "xcomp") or (t.pos_ == "NOUN" and t.dep_ == "dobj"):
                 governed.setdefault(t.head.i, set()).add(ev.root)
         return [ev for tok, p, ev in found
-                if not (tok.i in governed and (p.cameo.startswith("01")
-                                               or ev.root in governed[tok.i]))]
+                if not (tok.i in governed and (ev.root == "01" or ev.root in governed[tok.i]))]
 
     def _nominal_event(self, doc: Document, s_index: int, sent: Any, noun: Any, pattern: Pattern
                        ) -> Event | None:
@@ -273,6 +273,11 @@ class Coder:
                         actor.spans.append([t.idx - sent.start_char,
                                             t.idx + len(t) - sent.start_char])
                         actor.tokens.add(t.i)
+        if not actor.entities and noun.dep_ == "dobj" and noun.head.i != noun.i:
+            # "Denmark announced a suspension of aid to Egypt": the announcer's event
+            subj, _ = self._subject(noun.head)
+            if subj is not None:
+                actor = self._phrase(subj, day, sent)
         if not actor.entities:
             return None
         recipient = _Phrase([], [], set())
@@ -305,7 +310,12 @@ class Coder:
                     continue
                 obj = None
                 if p.objects:
-                    obj = next((o for o in objs if _object_keys(o) & p.objects), None)
+                    # the object head: the direct object, or the object of the pattern's own
+                    # preposition ("called for sanctions": call [sanction] +for)
+                    via = p.required_prep | p.explicit_preps
+                    cands = objs + [g for c in children if c.dep_ == "prep" and c.lower_ in via
+                                    for g in c.children if g.dep_ == "pobj"]
+                    obj = next((o for o in cands if _object_keys(o) & p.objects), None)
                     if obj is None:
                         continue
                 if p.required_prep:
@@ -706,17 +716,30 @@ class Coder:
             actors, recipients = recipients[:1], recipients[1:]
             a_spans, r_spans = r_spans[:1], r_spans[1:]
         return self._finish(doc, s_index, sent, verb, pattern, obj, actors, recipients,
-                            a_spans, r_spans, actor.tokens)
+                            a_spans, r_spans, actor.tokens, self._obligation(verb, pattern))
+
+    def _obligation(self, verb: Any, pattern: Pattern) -> str | None:
+        """A statement that another must or should act is a demand or an appeal ("Russia says
+        Israel must end attacks on Syria": 100): the code ``obligations.tsv`` gives the modal."""
+        if pattern.cameo[:2] != "01":
+            return None
+        for c in verb.children:
+            if c.dep_ == "ccomp":
+                for a in c.children:
+                    if a.dep_ == "aux" and a.lower_ in self.obligations:
+                        return self.obligations[a.lower_]
+        return None
 
     def _finish(self, doc: Document, s_index: int, sent: Any, verb: Any, pattern: Pattern,
                 obj: Any | None, actors: list[Entity], recipients: list[Entity],
-                a_spans: list[list[int]], r_spans: list[list[int]], actor_tokens: set[int]
-                ) -> Event:
+                a_spans: list[list[int]], r_spans: list[list[int]], actor_tokens: set[int],
+                code_override: str | None = None) -> Event:
         """Status, claimant, place, date and spans of an event whose parties are known;
-        ``verb`` is the word that names the action (a verb, or a noun such as "visit")."""
+        ``verb`` is the word that names the action (a verb, or a noun such as "visit");
+        ``code_override`` replaces the pattern's code (a statement that is a demand)."""
         day = doc.date
         status, claimant_head, refused = self._status(verb)
-        code = cameo(pattern.cameo)
+        code = cameo(code_override or pattern.cameo)
         if refused:
             rejection = refusal_of(pattern.cameo)
             if rejection is not None:      # "will not accept refugees": a rejection, asserted

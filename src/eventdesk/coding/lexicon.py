@@ -188,6 +188,19 @@ def refusal_codes() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def obligation_codes() -> dict[str, str]:
+    """Modal of a statement's complement → the CAMEO code the statement then is
+    (``coding/data/obligations.tsv``: "says Israel must end ..." is a demand)."""
+    path = data_path("eventdesk.coding", "obligations.tsv")
+    out: dict[str, str] = {}
+    for lineno, row in read_tsv(path):
+        if not is_cameo(row["cameo"]):
+            raise DataError(f"{path.name}:{lineno}: unknown CAMEO code {row['cameo']!r}")
+        out[row["modal"].lower()] = row["cameo"]
+    return out
+
+
 def refusal_of(code: str) -> str | None:
     """The rejection that refusing the action ``code`` is: the longest listed prefix wins."""
     table = refusal_codes()
