@@ -69,10 +69,10 @@ def divergence(con: Any, rel: str, country: str, target: str, *, office: str = "
         if len(part) < 2:
             raise UsageError(f"too few events to compare: {name} has {len(part)} toward "
                              f"{target} in {win.describe()} (at least 2 needed)")
-    verbal, material = ev.quad.isin([1, 3]), ev.quad.isin([2, 4])
-    specs = [("all", lead, gov), ("verbal", lead[verbal], gov[verbal]),
-             ("material", lead[material], gov[material]),
-             ("say-do gap", lead[verbal], gov[material])]
+    words = lambda d: d[d.quad.isin([1, 3])]  # noqa: E731
+    deeds = lambda d: d[d.quad.isin([2, 4])]  # noqa: E731
+    specs = [("all", lead, gov), ("verbal", words(lead), words(gov)),
+             ("material", deeds(lead), deeds(gov)), ("say-do gap", words(lead), deeds(gov))]
     rows = [_compare(kind, a.goldstein.to_numpy(float), b.goldstein.to_numpy(float), reps, seed)
             for kind, a, b in specs]
     return Divergence(country, target, office, pd.DataFrame(rows), ev)
