@@ -9,7 +9,7 @@ from eventdesk.analysis import dyads, signals, triangle
 from eventdesk.analysis.common import check_actors, window
 from eventdesk.analysis.divergence import divergence
 from eventdesk.analysis.reciprocity import reciprocity
-from eventdesk.analysis.synthetic import event, events_table, generate
+from eventdesk.analysis.synthetic import codes, event, events_table, generate
 from eventdesk.errors import UsageError
 
 
@@ -230,12 +230,13 @@ def test_bad_requests_give_plain_messages(con):
 def test_generated_relation_has_the_contract_columns(con):
     from eventdesk.analysis.synthetic import COLUMNS
 
+    C = codes(5)
     generate(con, "big", 5000, countries=5)
     cols = [r[0] for r in con.execute("DESCRIBE big").fetchall()]
     assert cols == list(COLUMNS)
     n, bad = con.execute("SELECT count(*), count(*) FILTER (WHERE actor_country = "
                          "recipient_country) FROM big").fetchone()
     assert n == 5000 and bad == 0
-    df = dyads.dyad_series(con, "big", "C00", "C01", by="quarter")
+    df = dyads.dyad_series(con, "big", C[0], C[1], by="quarter")
     assert df["n"].sum() > 0
     assert json.dumps(float(df["mean_goldstein"].mean()))

@@ -68,8 +68,18 @@ def check_period(by: str) -> str:
 def side_sql(prefix: str, code: str) -> str:
     """Predicate for one party: a country code matches the country, a longer code the actor
     code itself (``RUS`` matches RUSGOV and RUSMIL; ``RUSMIL`` only the military)."""
-    code = code.replace("'", "''")
-    return f"({prefix}_country = '{code}' OR {prefix}_code = '{code}')"
+    quoted = code.replace("'", "''")
+    if code in state_codes():           # a state: its country column says it all
+        return f"({prefix}_country = '{quoted}')"
+    return f"({prefix}_country = '{quoted}' OR {prefix}_code = '{quoted}')"
+
+
+@lru_cache(maxsize=1)
+def state_codes() -> frozenset[str]:
+    from .._tsv import data_path, read_tsv
+
+    return frozenset(r["code"].upper() for _, r in
+                     read_tsv(data_path("eventdesk.actors", "states.tsv"), lambda e: None))
 
 
 @lru_cache(maxsize=1)

@@ -25,32 +25,40 @@ def dyad_series(con: Any, rel: str, a: str, b: str, *, by: str = "month",
                 baseline: int = 12) -> pd.DataFrame:
     """Per period (empty periods included): counts by quad class, net and mean Goldstein, mean
     intensity (mean |Goldstein|), cooperation and conflict mass (sums of the positive and of the
-    negative scores, kept apart), balance ratio (C+ − C−)/(C+ + C−), net Goldstein per 1,000
-    events of the whole relation in that period (volume-normalised), an EWMA of the mean, and
+    negative scores, kept apart), balance ratio (C+ − C−)/(C+ + C−), net Goldstein per 100
+    events that involve either party in that period with anyone (volume-normalised: a pair
+    that is simply more in the news does not score higher), an EWMA of the mean, and
     the mean's robust z against the ``baseline`` periods before it."""
     check_period(by)
     if a == b:
         raise UsageError(f"a dyad needs two different actors, got {a} twice")
-    quads = ", ".join(f"count(*) FILTER (WHERE quad = {q}) AS {name}" for q, name in QUADS.items())
+    hit = "FILTER (WHERE hit)"
+    quads = ", ".join(f"count(*) {hit[:-1]} AND quad = {q}) AS {name}"
+                      for q, name in QUADS.items())
+    # one scan: the dyad's figures and the volume of both parties' events per period together
+    either = " OR ".join(side_sql(role, x) for role in ("actor", "recipient") for x in (a, b))
     sql = f"""
-        WITH sel_ AS (SELECT date_trunc('{by}', date) AS period, goldstein, quad FROM {rel}
-                    WHERE {win.sql()} AND {pair_sql(a, b, directed)}),
-        agg_ AS (SELECT period, count(*) AS n, {quads}, sum(goldstein) AS net_goldstein,
-                       avg(goldstein) AS mean_goldstein, avg(abs(goldstein)) AS intensity,
-                       sum(greatest(goldstein, 0)) AS coop_mass,
-                       sum(greatest(-goldstein, 0)) AS conflict_mass
-                FROM sel_ GROUP BY period),
+        WITH sel_ AS (SELECT date_trunc('{by}', date) AS period, goldstein, quad,
+                             {pair_sql(a, b, directed)} AS hit FROM {rel}
+                      WHERE {win.sql()} AND ({either})),
+        agg_ AS (SELECT period, count(*) {hit} AS n, {quads},
+                        sum(goldstein) {hit} AS net_goldstein,
+                        avg(goldstein) {hit} AS mean_goldstein,
+                        avg(abs(goldstein)) {hit} AS intensity,
+                        sum(greatest(goldstein, 0)) {hit} AS coop_mass,
+                        sum(greatest(-goldstein, 0)) {hit} AS conflict_mass,
+                        count(*) AS n_all
+                 FROM sel_ GROUP BY period),
         span_ AS (SELECT unnest(generate_series(min(period), max(period),
-                                               INTERVAL 1 {by})) AS period FROM agg_),
-        vol_ AS (SELECT date_trunc('{by}', date) AS period, count(*) AS n_all FROM {rel}
-                WHERE {win.sql()} GROUP BY 1)
+                                                INTERVAL 1 {by})) AS period FROM agg_
+                  WHERE n > 0)
         SELECT CAST(span_.period AS DATE) AS period, coalesce(n, 0) AS n,
                {", ".join(f"coalesce({q}, 0) AS {q}" for q in QUADS.values())},
                coalesce(net_goldstein, 0) AS net_goldstein, mean_goldstein, intensity,
                coalesce(coop_mass, 0) AS coop_mass, coalesce(conflict_mass, 0) AS conflict_mass,
                (coop_mass - conflict_mass) / nullif(coop_mass + conflict_mass, 0) AS balance,
-               1000.0 * coalesce(net_goldstein, 0) / nullif(n_all, 0) AS net_per_1k
-        FROM span_ LEFT JOIN agg_ USING (period) LEFT JOIN vol_ USING (period)
+               100.0 * coalesce(net_goldstein, 0) / nullif(n_all, 0) AS net_per_100
+        FROM span_ LEFT JOIN agg_ USING (period)
         ORDER BY period"""
     df = con.execute(sql).df()
     if df.empty or df["n"].sum() == 0:

@@ -8,7 +8,7 @@ the watched powers.
   first cooperation in a dyad of conflict is more surprising than one more kind of threat;
 - count spike: a period's event count against a Poisson with the EWMA of the earlier periods;
 - intensity shift: the robust z of a period's mean Goldstein against the earlier periods (as
-  a two-sided normal tail), and change points in the mean Goldstein series (``ruptures``, PELT),
+  a two-sided normal tail), and change points in the mean Goldstein series (``ruptures``: PELT on the l2 cost, its C kernel version),
   scored by the z of the shift in means;
 - salience against coverage: material cooperation or conflict reported by at most
   ``few_sources`` sources, scored by how rare an event that strong is in the whole relation;
@@ -58,7 +58,7 @@ class Signal:
 def signals(con: Any, rel: str, *, watch: list[str] | None = None, since: Date | None = None,
             until: Date | None = None, by: str = "month", lookback: int = 365, top: int = 20,
             few_sources: int = 1, baseline: int = 12, min_score: float = 3.0,
-            max_change_dyads: int = 300) -> list[Signal]:
+            max_change_dyads: int = 5000) -> list[Signal]:
     """The ``top`` signals from ``since`` (default: the last three periods of the data) to
     ``until``, highest score first, each with up to three sentences behind it."""
     check_period(by)
@@ -229,9 +229,9 @@ def _change_points(means: np.ndarray, counts: np.ndarray, pairs: pd.DataFrame,
         if not sigma > 1e-9:
             continue
         n = len(series)
-        breaks = rpt.Pelt(model="l2", min_size=3, jump=1).fit(series).predict(
+        breaks = rpt.KernelCPD(kernel="linear", min_size=3).fit(series).predict(
             pen=3 * np.log(n) * sigma**2)
-        edges = [0] + breaks
+        edges = [0] + [int(b) for b in breaks]
         for k in range(1, len(edges) - 1):
             t = edges[k]
             if not recent[t]:

@@ -55,11 +55,19 @@ def events_table(con: Any, name: str, rows: list[dict[str, Any]]) -> str:
     return name
 
 
+def codes(countries: int) -> list[str]:
+    """The first ``countries`` state codes of the knowledge base, in alphabetical order."""
+    from .common import state_codes
+
+    return sorted(state_codes())[:countries]
+
+
 def generate(con: Any, name: str, n: int, *, countries: int = 40, days: int = 3650,
              seed: float = 0.42) -> str:
-    """``n`` random events among ``countries`` three-letter codes (C00..), over ``days`` days
-    from 2010-01-01, in DuckDB from ``range()``."""
+    """``n`` random events among the first ``countries`` state codes (:func:`codes`), over
+    ``days`` days from 2010-01-01, in DuckDB from ``range()``."""
     con.execute(f"SELECT setseed({seed})")
+    states = "[" + ", ".join(f"'{c}'" for c in codes(countries)) + "]"
     con.execute(f"""
         CREATE OR REPLACE TABLE {name} AS
         WITH r AS (SELECT i, floor(random() * {countries})::INT AS a,
@@ -73,13 +81,13 @@ def generate(con: Any, name: str, n: int, *, countries: int = 40, days: int = 36
         SELECT 'e' || i AS event_id, 'g' || i AS group_id,
                DATE '2010-01-01' + CAST(floor(u * {days}) AS INT) AS date,
                'day' AS date_precision,
-               printf('C%02d', a) AS actor_country,
-               printf('C%02d', a) || CASE WHEN v < 0.5 THEN 'GOV' ELSE '' END AS actor_code,
+               {states}[a + 1] AS actor_country,
+               {states}[a + 1] || CASE WHEN v < 0.5 THEN 'GOV' ELSE '' END AS actor_code,
                CASE WHEN v < 0.5 THEN 'GOV' WHEN v < 0.6 THEN 'MIL' END AS actor_sector,
                CASE WHEN v < 0.05 THEN 'head_of_state' WHEN v < 0.08 THEN 'foreign_minister'
                     END AS actor_office,
                NULL::VARCHAR AS actor_name,
-               printf('C%02d', b) AS recipient_country, printf('C%02d', b) AS recipient_code,
+               {states}[b + 1] AS recipient_country, {states}[b + 1] AS recipient_code,
                'GOV' AS recipient_sector,
                printf('%02d%d', root_n, floor(v * 5)::INT) AS cameo,
                printf('%02d', root_n) AS root,

@@ -66,6 +66,14 @@ def _label(signs: tuple[int, int, int]) -> tuple[str, int | None]:
 EDGES = [(0, 1), (0, 2), (1, 2)]
 
 
+def _labels(signs: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`_label` over signs of shape (..., 3, T): an integer per period that
+    differs exactly when the (configuration, key player) pair differs (-1 indeterminate)."""
+    pos = (signs > 0).astype(int)
+    code = pos[..., 0, :] + 2 * pos[..., 1, :] + 4 * pos[..., 2, :]   # which edges are positive
+    return np.where((signs == 0).any(axis=-2), -1, code)
+
+
 @dataclass
 class Triangle:
     players: list[str]
@@ -109,17 +117,17 @@ def triangle(con: Any, rel: str, players: list[str], *, by: str = "month",
         hi = np.nanquantile(boot, 0.975, axis=0) if reps else S
     signs = np.where((S > band) & (lo > 0), 1, np.where((S < -band) & (hi < 0), -1, 0))
     boot_signs = np.where(boot > band, 1, np.where(boot < -band, -1, 0))
+    point = _labels(signs)                                # (T,)
+    same = (_labels(boot_signs) == point[None, :]).mean(axis=0) if reps else np.full(T, np.nan)
     rows = []
     for t, p in enumerate(periods):
         cfg, key = _label(tuple(int(s) for s in signs[:, t]))
-        same = np.mean([_label(tuple(int(s) for s in boot_signs[k, :, t])) == (cfg, key)
-                        for k in range(reps)]) if reps else float("nan")
         row: dict[str, Any] = {"period": p.date()}
         for e, (i, j) in enumerate(EDGES):
             name = f"{players[i]}-{players[j]}"
             row[f"S {name}"], row[f"lo {name}"], row[f"hi {name}"] = S[e, t], lo[e, t], hi[e, t]
         row["configuration"], row["key_player"] = cfg, players[key] if key is not None else ""
-        row["probability"] = same
+        row["probability"] = float(same[t])
         lev = _leverage(S[:, t])
         for i, pl in enumerate(players):
             row[f"leverage {pl}"] = lev[i]
