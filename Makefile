@@ -17,6 +17,7 @@ demo: venv
 	mkdir -p demo
 	$(BIN)/eventdesk ingest examples/corpus --db demo/eventdesk.duckdb
 	$(BIN)/eventdesk summary --db demo/eventdesk.duckdb
+	$(BIN)/eventdesk brief --db demo/eventdesk.duckdb --focus RUS --with USA,CHN -o demo/brief.html
 
 test: venv
 	$(BIN)/python -m pytest

@@ -1,0 +1,183 @@
+"""What every analysis shares: the relation it reads, periods, actor codes, small statistics.
+
+An analysis takes a DuckDB connection and a *relation*: a table name or a parenthesised
+subquery with the columns of :meth:`eventdesk.store.Store.analysis_events`. Aggregation happens
+in SQL; numpy works only on the short per-period series that come back.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from datetime import date as Date
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ..errors import UsageError
+
+PERIODS = ("day", "week", "month", "quarter", "year")
+# sectors of a state's own apparatus; the bare state ("RUS") speaks for its government too
+STATE_SECTORS = ("GOV", "MIL", "LEG", "JUD", "COP", "SPY")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The dates an analysis looks at (either end may be open)."""
+
+    since: Date | None = None
+    until: Date | None = None
+
+    def sql(self, col: str = "date") -> str:
+        parts = [f"{col} IS NOT NULL"]
+        if self.since:
+            parts.append(f"{col} >= DATE '{self.since.isoformat()}'")
+        if self.until:
+            parts.append(f"{col} <= DATE '{self.until.isoformat()}'")
+        return " AND ".join(parts)
+
+    def describe(self) -> str:
+        if not self.since and not self.until:
+            return "all dates"
+        return f"{self.since or 'start'} to {self.until or 'end'}"
+
+
+def window(since: str | Date | None = None, until: str | Date | None = None) -> Window:
+    """A :class:`Window` from ISO dates; a bad or reversed range is a :class:`UsageError`."""
+    s, u = _day(since, "--since"), _day(until, "--until")
+    if s and u and s > u:
+        raise UsageError(f"empty period: --since {s} is after --until {u}")
+    return Window(s, u)
+
+
+def _day(value: str | Date | None, flag: str) -> Date | None:
+    if value is None or isinstance(value, Date):
+        return value
+    try:
+        return Date.fromisoformat(str(value))
+    except ValueError:
+        raise UsageError(f"{flag} {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def check_period(by: str) -> str:
+    if by not in PERIODS:
+        raise UsageError(f"--by {by!r}: choose one of {', '.join(PERIODS)}")
+    return by
+
+
+def side_sql(prefix: str, code: str) -> str:
+    """Predicate for one party: a country code matches the country, a longer code the actor
+    code itself (``RUS`` matches RUSGOV and RUSMIL; ``RUSMIL`` only the military)."""
+    quoted = code.replace("'", "''")
+    if code in state_codes():           # a state: its country column says it all
+        return f"({prefix}_country = '{quoted}')"
+    return f"({prefix}_country = '{quoted}' OR {prefix}_code = '{quoted}')"
+
+
+@lru_cache(maxsize=1)
+def state_codes() -> frozenset[str]:
+    from .._tsv import data_path, read_tsv
+
+    return frozenset(r["code"].upper() for _, r in
+                     read_tsv(data_path("eventdesk.actors", "states.tsv"), lambda e: None))
+
+
+@lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    """State and organisation codes of the packaged knowledge base (read without spaCy)."""
+    from .._tsv import data_path, read_tsv
+
+    codes: set[str] = set()
+    for name in ("states.tsv", "orgs.tsv", "armed_groups.tsv"):
+        for _, row in read_tsv(data_path("eventdesk.actors", name), lambda e: None):
+            if row.get("code"):
+                codes.add(row["code"].upper())
+    return frozenset(codes)
+
+
+def parse_codes(text: str | list[str] | None) -> list[str]:
+    """``"USA,CHN"`` or ``["USA", "CHN"]`` → upper-cased codes, duplicates dropped in order."""
+    if not text:
+        return []
+    items = text.split(",") if isinstance(text, str) else [c for t in text for c in t.split(",")]
+    out: list[str] = []
+    for c in (i.strip().upper() for i in items):
+        if c and c not in out:
+            out.append(c)
+    return out
+
+
+def check_actors(con: Any, rel: str, codes: list[str]) -> list[str]:
+    """Each code must name a party the relation holds; say whether an unknown one is at least
+    a state or organisation the knowledge base knows."""
+    codes = parse_codes(codes)
+    for code in codes:
+        row = con.execute(f"SELECT 1 FROM {rel} WHERE {side_sql('actor', code)} OR "
+                          f"{side_sql('recipient', code)} LIMIT 1").fetchone()
+        if row is not None:
+            continue
+        if code in known_codes():
+            raise UsageError(f"{code}: a known actor code, but the store has no events with it "
+                             "(with these statuses)")
+        raise UsageError(f"{code}: unknown actor code (not in the store, and not a state or "
+                         "organisation of the knowledge base; use codes such as RUS, USA, CHN)")
+    return codes
+
+
+def distinct(codes: list[str], need: int, what: str) -> list[str]:
+    if len(codes) < need:
+        raise UsageError(f"{what} needs {need} different actors, got {len(codes)}")
+    return codes
+
+
+# -- small statistics on per-period series -------------------------------------------------------
+def ewma(x: np.ndarray, alpha: float) -> np.ndarray:
+    """Exponentially weighted mean along the last axis; NaN periods carry the previous value
+    (and leading NaNs stay NaN)."""
+    x = np.asarray(x, dtype=float)
+    out = np.full_like(x, np.nan)
+    prev = np.full(x.shape[:-1], np.nan)
+    for t in range(x.shape[-1]):
+        cur = x[..., t]
+        upd = np.where(np.isnan(prev), cur, alpha * cur + (1 - alpha) * prev)
+        prev = np.where(np.isnan(cur), prev, upd)
+        out[..., t] = prev
+    return out
+
+
+def trailing_robust_z(x: np.ndarray, baseline: int) -> np.ndarray:
+    """Each value's robust z against the ``baseline`` periods before it (median and scaled MAD
+    of the observed ones); NaN when fewer than three are observed or they do not vary."""
+    x = np.asarray(x, dtype=float)
+    z = np.full(x.shape, np.nan)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for t in range(3, x.shape[-1]):
+            past = x[..., max(0, t - baseline):t]
+            med = np.nanmedian(past, axis=-1)
+            mad = 1.4826 * np.nanmedian(np.abs(past - med[..., None]), axis=-1)
+            enough = np.sum(~np.isnan(past), axis=-1) >= 3
+            z[..., t] = np.where(enough & (mad > 1e-9), (x[..., t] - med) / mad, np.nan)
+    return z
+
+
+def hedges_g(a: np.ndarray, b: np.ndarray) -> float:
+    """Standardised mean difference of a and b with the small-sample correction."""
+    na, nb = len(a), len(b)
+    if na < 2 or nb < 2:
+        return float("nan")
+    pooled = ((na - 1) * a.var(ddof=1) + (nb - 1) * b.var(ddof=1)) / (na + nb - 2)
+    if pooled <= 0:
+        return float("nan")
+    d = (a.mean() - b.mean()) / np.sqrt(pooled)
+    return float(d * (1 - 3 / (4 * (na + nb) - 9)))
+
+
+def bootstrap_diff(a: np.ndarray, b: np.ndarray, *, reps: int = 2000, seed: int = 0,
+                   level: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap interval of mean(a) − mean(b), resampling each group."""
+    rng = np.random.default_rng(seed)
+    ma = rng.choice(a, size=(reps, len(a))).mean(axis=1)
+    mb = rng.choice(b, size=(reps, len(b))).mean(axis=1)
+    lo, hi = np.quantile(ma - mb, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)

@@ -1,0 +1,276 @@
+"""The strategic triangle (after Dittmer 1981) and structural balance of a set of actors.
+
+An edge score S_ij is the mean of the two directions' mean Goldstein scores. In the triangle it
+is computed per period and smoothed (EWMA); it gets a sign only outside a neutral band and when
+its bootstrap interval excludes zero. The bootstrap is parametric: each direction's period mean
+is redrawn from a normal with the period's standard error (the direction's pooled variance when
+the period has a single event), so it runs on per-period sums that SQL returns, not on events.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UsageError
+from .common import Window, check_period, ewma, side_sql
+
+FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}
+CONFIGS = {3: "ménage à trois", 2: "romantic triangle", 1: "stable marriage", 0: "unit veto"}
+DEFAULT_SD = 3.0       # Goldstein spread assumed for a direction seen only once
+
+
+def _directed_stats(con: Any, rel: str, players: list[str], by: str | None,
+                    win: Window) -> pd.DataFrame:
+    """n, mean and variance of Goldstein per (period,) source and target player, in SQL."""
+    case = lambda prefix: "CASE " + " ".join(  # noqa: E731
+        f"WHEN {side_sql(prefix, p)} THEN {i}" for i, p in enumerate(players)) + " END"
+    period = f"date_trunc('{by}', date)" if by else "NULL"
+    sql = f"""
+        WITH sel_ AS (SELECT {period} AS period, {case('actor')} AS src,
+                           {case('recipient')} AS dst, goldstein FROM {rel}
+                    WHERE {win.sql()})
+        SELECT CAST(period AS DATE) AS period, src, dst, count(*) AS n,
+               avg(goldstein) AS mean, var_samp(goldstein) AS var
+        FROM sel_ WHERE src IS NOT NULL AND dst IS NOT NULL AND src <> dst
+        GROUP BY ALL ORDER BY ALL"""
+    return con.execute(sql).df()
+
+
+def _pooled_var(stats: pd.DataFrame) -> dict[tuple[int, int], float]:
+    out = {}
+    for (s, d), g in stats.groupby(["src", "dst"]):
+        ok = g[g["n"] >= 2]
+        dof = (ok["n"] - 1).sum()
+        out[(s, d)] = float(((ok["n"] - 1) * ok["var"]).sum() / dof) if dof > 0 else DEFAULT_SD**2
+    return out
+
+
+def _label(signs: tuple[int, int, int]) -> tuple[str, int | None]:
+    """Configuration name and its key player (pivot of a romantic triangle, pariah of a
+    stable marriage) from the signs of edges (0,1), (0,2), (1,2)."""
+    if 0 in signs:
+        return "indeterminate", None
+    pos = [e for e, s in zip(EDGES, signs) if s > 0]
+    key = None
+    if len(pos) == 2:
+        key = (set(pos[0]) & set(pos[1])).pop()
+    elif len(pos) == 1:
+        key = ({0, 1, 2} - set(pos[0])).pop()
+    return CONFIGS[len(pos)], key
+
+
+EDGES = [(0, 1), (0, 2), (1, 2)]
+
+
+def _labels(signs: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`_label` over signs of shape (..., 3, T): an integer per period that
+    differs exactly when the (configuration, key player) pair differs (-1 indeterminate)."""
+    pos = (signs > 0).astype(int)
+    code = pos[..., 0, :] + 2 * pos[..., 1, :] + 4 * pos[..., 2, :]   # which edges are positive
+    return np.where((signs == 0).any(axis=-2), -1, code)
+
+
+@dataclass
+class Triangle:
+    players: list[str]
+    frame: pd.DataFrame                        # one row per period
+    changes: list[str] = field(default_factory=list)
+
+
+def triangle(con: Any, rel: str, players: list[str], *, by: str = "month",
+             win: Window = Window(), band: float = 1.0, alpha: float = 0.5,
+             reps: int = 1000, seed: int = 0) -> Triangle:
+    """Edge scores, configuration (with its bootstrap probability), role scores, each player's
+    pivot leverage L_P = min(S_PA, S_PB) − S_AB, and the periods where the configuration or the
+    pivot changes."""
+    check_period(by)
+    if len(set(players)) != 3:
+        raise UsageError(f"a triangle needs three different actors, got {', '.join(players)}")
+    stats = _directed_stats(con, rel, players, by, win)
+    if stats.empty:
+        raise UsageError(f"no events among {', '.join(players)} in {win.describe()}")
+    periods = pd.date_range(stats["period"].min(), stats["period"].max(), freq=FREQ[by])
+    idx = {p.date(): t for t, p in enumerate(periods)}
+    T = len(periods)
+    mean = np.full((3, 3, T), np.nan)
+    se = np.full((3, 3, T), np.nan)
+    pooled = _pooled_var(stats)
+    for r in stats.itertuples():
+        t = idx[r.period if not hasattr(r.period, "date") else r.period.date()]
+        var = r.var if r.n >= 2 and not np.isnan(r.var) else pooled[(r.src, r.dst)]
+        mean[r.src, r.dst, t] = r.mean
+        se[r.src, r.dst, t] = np.sqrt(max(var, 1e-6) / r.n)
+    rng = np.random.default_rng(seed)
+    draws = rng.normal(mean, np.nan_to_num(se), size=(reps, 3, 3, T))
+    draws[:, np.isnan(mean)] = np.nan
+    S = _edges(mean, alpha)                               # (3, T)
+    boot = _edges(draws, alpha)                           # (reps, 3, T)
+    import warnings
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo = np.nanquantile(boot, 0.025, axis=0) if reps else S
+        hi = np.nanquantile(boot, 0.975, axis=0) if reps else S
+    signs = np.where((S > band) & (lo > 0), 1, np.where((S < -band) & (hi < 0), -1, 0))
+    boot_signs = np.where(boot > band, 1, np.where(boot < -band, -1, 0))
+    point = _labels(signs)                                # (T,)
+    same = (_labels(boot_signs) == point[None, :]).mean(axis=0) if reps else np.full(T, np.nan)
+    rows = []
+    for t, p in enumerate(periods):
+        cfg, key = _label(tuple(int(s) for s in signs[:, t]))
+        row: dict[str, Any] = {"period": p.date()}
+        for e, (i, j) in enumerate(EDGES):
+            name = f"{players[i]}-{players[j]}"
+            row[f"S {name}"], row[f"lo {name}"], row[f"hi {name}"] = S[e, t], lo[e, t], hi[e, t]
+        row["configuration"], row["key_player"] = cfg, players[key] if key is not None else ""
+        row["probability"] = float(same[t])
+        lev = _leverage(S[:, t])
+        for i, pl in enumerate(players):
+            row[f"leverage {pl}"] = lev[i]
+            row[f"role {pl}"] = _role(S[:, t], i)
+        best = int(np.nanargmax(lev)) if not np.all(np.isnan(lev)) else None
+        row["pivot"] = players[best] if best is not None and lev[best] > 0 else ""
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    return Triangle(players, frame, _changes(frame))
+
+
+def _edges(mean: np.ndarray, alpha: float) -> np.ndarray:
+    """Directed means (..., 3, 3, T) → smoothed undirected edge scores (..., 3, T)."""
+    import warnings
+
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for i, j in EDGES:
+            pair = np.stack([mean[..., i, j, :], mean[..., j, i, :]])
+            out.append(ewma(np.nanmean(pair, axis=0), alpha))
+    return np.stack(out, axis=-2)
+
+
+def _edge(S: np.ndarray, i: int, j: int) -> float:
+    return float(S[EDGES.index((min(i, j), max(i, j)))])
+
+
+def _leverage(S: np.ndarray) -> np.ndarray:
+    out = np.full(3, np.nan)
+    for p in range(3):
+        a, b = [q for q in range(3) if q != p]
+        out[p] = min(_edge(S, p, a), _edge(S, p, b)) - _edge(S, a, b)
+    return out
+
+
+def _role(S: np.ndarray, p: int) -> float:
+    a, b = [q for q in range(3) if q != p]
+    return _edge(S, p, a) + _edge(S, p, b) - _edge(S, a, b)
+
+
+def _changes(frame: pd.DataFrame) -> list[str]:
+    out, prev = [], None
+    for r in frame.itertuples(index=False):
+        cur = (r.configuration, r.key_player, r.pivot)
+        if prev is not None and cur != prev:
+            what = []
+            if cur[:2] != prev[:2]:
+                what.append(f"configuration {_cfg_text(*prev[:2])} → {_cfg_text(*cur[:2])}")
+            if cur[2] != prev[2]:
+                what.append(f"pivot {prev[2] or 'none'} → {cur[2] or 'none'}")
+            out.append(f"{r.period}: " + "; ".join(what))
+        prev = cur
+    return out
+
+
+def _cfg_text(cfg: str, key: str) -> str:
+    if cfg == "romantic triangle" and key:
+        return f"romantic triangle (pivot {key})"
+    if cfg == "stable marriage" and key:
+        return f"stable marriage ({key} the pariah)"
+    return cfg
+
+
+# -- balance --------------------------------------------------------------------------------------
+@dataclass
+class Balance:
+    players: list[str]
+    edges: pd.DataFrame                 # a, b, score, lo, hi, sign, n
+    triads: int
+    balanced_triads: int
+    frustration: int
+    camps: tuple[list[str], list[str]]
+    frustrated: list[tuple[str, str]]
+
+    @property
+    def balanced_share(self) -> float:
+        return self.balanced_triads / self.triads if self.triads else float("nan")
+
+
+def balance(con: Any, rel: str, players: list[str], *, win: Window = Window(),
+            band: float = 1.0) -> Balance:
+    """The signed graph of edge scores over the window: the share of balanced triads, the exact
+    frustration index (fewest edges whose removal leaves a balanced graph, solved as an integer
+    program) and the two camps it implies. An edge inside the neutral band, or whose 95%
+    interval includes zero, or with no events, is left out of the graph."""
+    if len(set(players)) < 3:
+        raise UsageError(f"balance needs at least three different actors, got {len(set(players))}")
+    stats = _directed_stats(con, rel, players, None, win)
+    if stats.empty:
+        raise UsageError(f"no events among {', '.join(players)} in {win.describe()}")
+    rows = []
+    for i, j in combinations(range(len(players)), 2):
+        d = stats[((stats.src == i) & (stats.dst == j)) | ((stats.src == j) & (stats.dst == i))]
+        if d.empty:
+            continue
+        var = d["var"].fillna(DEFAULT_SD**2).to_numpy()
+        score = float(d["mean"].mean())
+        se = float(np.sqrt(np.sum(var / d["n"].to_numpy())) / len(d))
+        lo, hi = score - 1.96 * se, score + 1.96 * se
+        sign = 1 if score > band and lo > 0 else -1 if score < -band and hi < 0 else 0
+        rows.append({"a": players[i], "b": players[j], "score": score, "lo": lo, "hi": hi,
+                     "sign": sign, "n": int(d["n"].sum())})
+    edges = pd.DataFrame(rows, columns=["a", "b", "score", "lo", "hi", "sign", "n"])
+    signed = {(r.a, r.b): r.sign for r in edges.itertuples() if r.sign != 0}
+    tri = bal = 0
+    for x, y, z in combinations(players, 3):
+        s = [signed.get(k) for k in ((x, y), (x, z), (y, z))]
+        if None not in s:
+            tri += 1
+            bal += int(np.prod(s) > 0)
+    frustration, side = frustration_index(players, signed)
+    camps = ([p for p in players if side[p] == 0], [p for p in players if side[p] == 1])
+    frustrated = [k for k, s in signed.items()
+                  if (s > 0) == (side[k[0]] != side[k[1]])]
+    return Balance(players, edges, tri, bal, frustration, camps, frustrated)
+
+
+def frustration_index(players: list[str], signed: dict[tuple[str, str], int]
+                      ) -> tuple[int, dict[str, int]]:
+    """Exact frustration index by a 0/1 integer program (scipy's HiGHS): choose a side x_p for
+    each player and a flag y_e for each edge, minimise the flags, where a positive edge across
+    the sides or a negative edge within a side must be flagged."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    n, edges = len(players), list(signed.items())
+    if not edges:
+        return 0, {p: 0 for p in players}
+    pos = {p: k for k, p in enumerate(players)}
+    m = len(edges)
+    A = np.zeros((2 * m, n + m))
+    lb = np.zeros(2 * m)
+    for e, ((a, b), s) in enumerate(edges):
+        i, j, y = pos[a], pos[b], n + e
+        A[2 * e, [y, i, j]] = [1, -1, 1] if s > 0 else [1, -1, -1]
+        A[2 * e + 1, [y, i, j]] = [1, 1, -1] if s > 0 else [1, 1, 1]
+        lb[2 * e], lb[2 * e + 1] = (0, 0) if s > 0 else (-1, 1)
+    c = np.r_[np.zeros(n), np.ones(m)]
+    upper = np.ones(n + m)
+    upper[0] = 0                                    # the first player's side is fixed
+    res = milp(c, constraints=LinearConstraint(A, lb, np.inf), integrality=np.ones(n + m),
+               bounds=Bounds(np.zeros(n + m), upper))
+    if not res.success:
+        raise RuntimeError(f"frustration index: the integer program failed ({res.message})")
+    x = np.round(res.x).astype(int)
+    return int(round(res.fun)), {p: int(x[pos[p]]) for p in players}
