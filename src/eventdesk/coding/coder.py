@@ -158,6 +158,7 @@ class Coder:
         self.kb = kb or knowledge_base()
         self.cues: StatusCues = status_cues()
         self.obligations = obligation_codes()
+        self.statement_verbs = {p.verb for p in self.lexicon.patterns if p.cameo == "010"}
         self._plain = Pattern(id="", cameo="010", verb="", particle=None, objects=frozenset(),
                               required_prep=frozenset(), recipient_preps=DEFAULT_RECIPIENT_PREPS,
                               explicit_preps=frozenset(), excluded_deps=frozenset(),
@@ -242,11 +243,15 @@ class Coder:
         # a statement verb whose complement produced an event is not an event of its own, nor
         # is a refusal whose complement is coded as the refusal ("refused to withdraw": 1246)
         governed: dict[int, set[str]] = {}
+        announced: set[int] = set()      # "announced a suspension of aid": the suspension
         for t, _, ev in found:
-            if t.dep_ in ("ccomp", "xcomp") or (t.pos_ == "NOUN" and t.dep_ == "dobj"):
+            if t.dep_ in ("ccomp", "xcomp"):
                 governed.setdefault(t.head.i, set()).add(ev.root)
+            elif t.pos_ == "NOUN" and t.dep_ == "dobj":
+                announced.add(t.head.i)
         return [ev for tok, p, ev in found
-                if not (tok.i in governed and (ev.root == "01" or ev.root in governed[tok.i]))]
+                if not (tok.i in governed and (ev.root == "01" or ev.root in governed[tok.i]))
+                and not (tok.i in announced and ev.cameo == "010")]
 
     def _nominal_event(self, doc: Document, s_index: int, sent: Any, noun: Any, pattern: Pattern
                        ) -> Event | None:
@@ -256,6 +261,7 @@ class Coder:
         day = doc.date
         actor = _Phrase([], [], set())
         poss = [c for c in noun.children if c.dep_ == "poss"]
+        mods: list[Any] = []
         if poss:
             actor = self._phrase(poss[0], day, sent)
         else:
@@ -273,7 +279,8 @@ class Coder:
                         actor.spans.append([t.idx - sent.start_char,
                                             t.idx + len(t) - sent.start_char])
                         actor.tokens.add(t.i)
-        if not actor.entities and noun.dep_ == "dobj" and noun.head.i != noun.i:
+        if not actor.entities and not mods and noun.dep_ == "dobj" and noun.head.i != noun.i \
+                and noun.head.lemma_.lower() in self.statement_verbs:
             # "Denmark announced a suspension of aid to Egypt": the announcer's event
             subj, _ = self._subject(noun.head)
             if subj is not None:
