@@ -247,9 +247,13 @@ people:
   - {name: Twice, country: FRA, role: other, start: 2010-01-01, end: 2011-01-01}
 states:
   - {code: ZZZ, name: Zedland, capital: Paris}
+  - {code: SUN, name: Soviet Union Again}
 """)
     kb = KnowledgeBase(nlp.load().tokenizer, user_files=[f])
     problems = "\n".join(check(kb))
+    # codes are checked against pycountry's ISO 3166 tables
+    assert "ZZZ (Zedland) is not an ISO 3166 alpha-3 code" in problems
+    assert "SUN (Soviet Union Again) is a former ISO code but has no end date" in problems
     assert "Open Ended's other role has no end and is not marked current" in problems
     assert "unknown country or organisation 'XYZ'" in problems
     assert "Twice: duplicate of" in problems

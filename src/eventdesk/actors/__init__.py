@@ -358,6 +358,7 @@ def check(kb: KnowledgeBase) -> list[str]:
     """Lint the knowledge base: what failed to load, ambiguous state terms, open-ended roles not
     marked current, unknown country codes, duplicate or overlapping roles. One line a problem."""
     out = list(kb.problems)
+    out += _check_state_codes(kb)
     for table in (kb.folded, kb.exact):
         for key, terms in table.items():
             states = {t.country for t in terms if t.kind in ("state", "adjective", "capital",
@@ -386,6 +387,30 @@ def check(kb: KnowledgeBase) -> list[str]:
                 if a.end is None or (b.start is not None and b.start < a.end):
                     if a.start != b.start:
                         out.append(f"{b.source}: {name}: {b.role} term overlaps {a.source}")
+    return out
+
+
+#: codes that are deliberately not ISO 3166 (see the conventions at the top of states.tsv)
+NON_ISO_CODES = {"XKX": "Kosovo", "GFR": "West Germany", "RVN": "South Vietnam"}
+
+
+def _check_state_codes(kb: KnowledgeBase) -> list[str]:
+    """Every state code is an ISO 3166-1 alpha-3 code, or a former one (ISO 3166-3) for a state
+    that ended, checked against pycountry's tables; the known exceptions are listed above."""
+    import pycountry
+
+    current = {c.alpha_3 for c in pycountry.countries}
+    former = {getattr(c, "alpha_3", None) for c in pycountry.historic_countries}
+    out = []
+    for code, row in kb.states.items():
+        if code in NON_ISO_CODES:
+            continue
+        ended = bool(row.get("end"))
+        if code not in current and code not in former:
+            out.append(f"states.tsv: {code} ({row.get('name')}) is not an ISO 3166 alpha-3 code")
+        elif code in former and code not in current and not ended:
+            out.append(f"states.tsv: {code} ({row.get('name')}) is a former ISO code but has no "
+                       "end date")
     return out
 
 
