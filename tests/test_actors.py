@@ -15,6 +15,8 @@ def kb():
 
 # (person mention, date, expected code) — before, during, between and after terms
 ROLE_CASES = [
+    ("Kim", "2017-05-10", "PRKGOV"),            # a shared name: the Kim in office that day
+    ("Kim", "2001-05-10", "KORGOV"),            # ... Kim Dae-jung, who took office later
     ("Trump", "2016-11-09", "USAELI"),          # before his first term: no listed role yet
     ("Trump", "2017-01-20", "USAGOV"),          # first day in office
     ("Trump", "2019-06-01", "USAGOV"),

@@ -459,6 +459,18 @@ def knowledge_base(user_files: tuple[str, ...] = ()) -> KnowledgeBase:
     return KnowledgeBase(nlp.load().tokenizer, user_files=tuple(Path(f) for f in user_files))
 
 
+def _person_rank(kb: KnowledgeBase, person: str, day: Date | None) -> tuple[int, int, Date]:
+    """How likely a shared name means this person on ``day``: in office first (the higher the
+    office the better), then the latest to have held one before the day."""
+    held, latest = kb.role_on(person, day)
+    if held is not None:
+        order = ROLE_ORDER.index(held.role) if held.role in ROLE_ORDER else len(ROLE_ORDER)
+        return 1, -order, held.start or Date.min
+    past = [r for r in kb.roles.get(person, []) if day is None or (r.start or Date.min) <= day]
+    last = max(((r.end or Date.max) for r in past), default=Date.min)
+    return 0, 0, last
+
+
 def entity_from_terms(kb: KnowledgeBase, matches: list[tuple[int, int, list[Term]]],
                       sector_hits: list[tuple[int, int, str, str | None]], head_i: int,
                       day: Date | None,
@@ -473,9 +485,15 @@ def entity_from_terms(kb: KnowledgeBase, matches: list[tuple[int, int, list[Term
     person_entity = None
     title = next(((s, role) for _, _, s, role in sector_hits), None)
     for start, end, terms in matches:
+        people = [t for t in terms if t.kind == "person"]
+        if people and person_entity is None:
+            # a name several people share ("Kim"): the one in office on the day, else the one
+            # who left office last
+            best = max(people, key=lambda t: _person_rank(kb, t.key, day))
+            person_entity = kb.person_entity(best.key, day, text, title)
         for t in terms:
-            if t.kind == "person" and person_entity is None:
-                person_entity = kb.person_entity(t.key, day, text, title)
+            if t.kind == "person":
+                continue
             elif t.kind == "org" and org is None:
                 org = t
             elif t.kind in ("state", "adjective", "capital", "metonym") and country is None:
