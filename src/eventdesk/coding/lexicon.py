@@ -244,8 +244,26 @@ def check_lexicon(path: Path | None = None) -> tuple[list[str], dict[str, int]]:
             problems.append(f"{p.source}: {p.id} ({p.cameo}) conflicts with {first.id} "
                             f"({first.cameo}, {first.source}): the same constraints; only the "
                             "first can fire")
+    # object heads an earlier entry with the same verb, constraints and specificity already
+    # takes: for those heads the later entry never fires
+    taken: dict[tuple, list[Pattern]] = defaultdict(list)
+    for p in patterns:
+        if not p.objects:
+            continue
+        key = (p.verb, p.particle, p.required_prep, p.excluded_deps, p.specificity)
+        for first in taken[key]:
+            shared = p.objects & first.objects
+            if shared and p.objects != first.objects:
+                problems.append(f"{p.source}: {p.id} ({p.cameo}) shares the object heads "
+                                f"{'|'.join(sorted(shared))} with {first.id} ({first.cameo}, "
+                                f"{first.source}); only the first can fire for them")
+        taken[key].append(p)
     codes = {p.cameo for p in patterns}
     table = cameo_table()
+    missing = sorted(c for c in table if c not in codes)
+    if missing:
+        problems.append(f"{path.name}: {len(missing)} CAMEO codes no pattern reaches: "
+                        + " ".join(missing))
     stats = {"patterns": len(patterns), "codes": len(codes), "codes_in_table": len(table),
              "roots": len({c[:2] for c in codes}), "verbs": len({p.verb for p in patterns})}
     return problems, stats
