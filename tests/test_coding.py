@@ -99,7 +99,7 @@ CASES = [
      [("RUS", "-", "12", "generic"), ("USAGOV", "-", "11", "generic")]),
     # where the recipient is found
     ("President Trump has suspended aid to El Salvador.", [("USAGOV", "SLV", "16", "asserted")]),
-    ("Ethiopia rejected accusations by the United States.", [("ETH", "USA", "12", "asserted")]),
+    ("Ethiopia rejected accusations by the United States.", [("ETH", "USA", "01", "asserted")]),
     ("The United Nations called for sanctions against Myanmar.",
      [("UNO", "MMR", "02", "asserted")]),
     ("Trump lifted a travel ban imposed on Chadian citizens.",

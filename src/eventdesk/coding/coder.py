@@ -32,6 +32,9 @@ DATE_PREPS = {"on", "in", "during", "at", "over", "of", "earlier", "later"}
 DATE_PATH = {"pobj", "prep", "npadvmod", "tmod", "nummod", "compound", "amod", "advmod", "det"}
 NOT_RECIPIENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 UNKNOWN = "---"        # CAMEO's code for an actor the text names but the knowledge base lacks
+#: roots whose action upon a place is an action upon the place's state: aid, yielding, reducing
+#: relations, coercion, assault, fighting, mass violence
+PLACE_AS_TARGET = {"07", "08", "16", "17", "18", "19", "20"}
 STATEMENT_PREPS = {"about", "over", "of", "on", "at", "regarding"}   # what a statement is about
 VIOLENT_ROOTS = {"15", "17", "18", "19", "20"}   # force, coercion, assault, fight, mass violence
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.GENERIC,
@@ -512,11 +515,13 @@ class Coder:
         heads: list[Any] = []
         direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
         hosts = [verb] + ([obj] if obj is not None else direct)
-        for c in verb.children:
-            if c.dep_ == "prep" and c.lower_ in pattern.required_prep:
-                hosts.extend(g for g in c.children if g.dep_ == "pobj")
+        called = [g for c in verb.children if c.dep_ == "prep" and c.lower_ in pattern.required_prep
+                  for g in c.children if g.dep_ == "pobj"]
+        hosts += called
         for h in hosts:
-            through = h.i == verb.i or obj is not None or self._reach_through(h)
+            # what a required preposition introduces is what the action is about ("called for
+            # sanctions against Myanmar"): its own phrases name the recipient
+            through = h.i == verb.i or obj is not None or h in called or self._reach_through(h)
             # an event noun's own phrases belong to it ("condemned the strike on Syria"): only
             # the pattern's explicit prepositions reach through it ("demanded an explanation
             # from Moscow")
@@ -762,11 +767,12 @@ class Coder:
         # a host named by its capital is also the place: "arrived in Moscow", "visited Seoul"
         location, where = self._location(verb, obj, actor_tokens, countries)
         if (not recipients and location is not None and location.country
-                and cameo(pattern.cameo).quad in (2, 4)
+                and code.root in PLACE_AS_TARGET
                 and not (r_spans and location.country in {a.country for a in actors})):
             # a material action upon a place: "suspended aid deliveries in Nigeria", "imposed a
-            # curfew in Kingston" — the place's state is the recipient (not for words: "talks
-            # in Moscow" are not talks with Russia); but a target the text names and we cannot
+            # curfew in Kingston", "a car bomb in Mogadishu" — the place's state is the recipient
+            # (not for words: "talks in Moscow" are not talks with Russia, nor for protests and
+            # force postures: "a strike in Denver"); but a target the text names and we cannot
             # resolve, at home, stays unresolved ("shelled separatist positions near Avdiivka")
             recipients = [Entity(code=location.country, country=location.country,
                                  text=location.text)]
