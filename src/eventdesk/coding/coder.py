@@ -377,7 +377,7 @@ class Coder:
             if ent is None or not (ent.country or ent.name or ent.sector in ("IGO", "NGO")):
                 found = self._refer_back(toks, c, ent, avoid)
             else:
-                found = [(ent, span)]
+                found = [(ent, span)] + self._of_conjuncts(c, ent, day)
                 self._ctx.add(ent, c.i, ent.name in self.kb.roles, span)
             if not found and unknown != "none" and c.ent_type_ not in PLACE_LABELS and (
                     unknown == "any" or c.pos_ == "PRON" or any(
@@ -396,6 +396,27 @@ class Coder:
             if found:
                 phrase.tokens.update(t.i for t in toks)
         return phrase
+
+    def _of_conjuncts(self, head: Any, ent: Entity, day: Date | None
+                      ) -> list[tuple[Entity, tuple[int, int]]]:
+        """The other states of "the foreign ministers of India and Pakistan": each with the
+        head's sector, so that the phrase names both sides."""
+        out: list[tuple[Entity, tuple[int, int]]] = []
+        if ent.country is None or ent.name and ent.name in self.kb.roles:
+            return out
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of":
+                continue
+            for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+                for conj in (g for g in pobj.subtree if g.dep_ == "conj" and g.head.i != g.i):
+                    toks = self._np_tokens(conj)
+                    other = self._resolve(toks, conj, day)
+                    if other is None or not other.country or other.country == ent.country:
+                        continue
+                    code = f"{other.country}{ent.sector or ''}"
+                    out.append((Entity(code=code, country=other.country, sector=ent.sector,
+                                       text=conj.text), (toks[0].i, toks[-1].i + 1)))
+        return out
 
     def _dash_pair(self, toks: list[Any], head: Any, day: Date | None) -> list[Entity]:
         """Two parties joined by a dash inside one phrase ("Russian–U.S. talks", "the
@@ -489,7 +510,9 @@ class Coder:
         v = verb
         for _ in range(4):
             for c in v.children:
-                if c.dep_ in SUBJECTS:
+                if c.dep_ in SUBJECTS or (c.dep_ == "nsubjpass" and v.i != verb.i):
+                    # a governing passive's subject controls the infinitive: "India is set to
+                    # sign", "Kim is expected to attend"
                     return c, False
                 if c.dep_ == "agent":
                     pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
