@@ -321,8 +321,8 @@ class Coder:
                 obj = None
                 if p.objects:
                     # the object head: the direct object, or the object of the pattern's own
-                    # preposition ("called for sanctions": call [sanction] +for)
-                    via = p.required_prep | p.explicit_preps
+                    # preposition or of "for" ("called for sanctions", "appealed for aid")
+                    via = p.required_prep | p.explicit_preps | {"for"}   # "appealed for aid"
                     cands = objs + [g for c in children if c.dep_ == "prep" and c.lower_ in via
                                     for g in c.children if g.dep_ == "pobj"]
                     obj = next((o for o in cands if _object_keys(o) & p.objects), None)
@@ -566,7 +566,7 @@ class Coder:
                 for c in h.children:
                     if c.dep_ == "prep" and c.lower_ == "by":
                         heads.extend(g for g in c.children if g.dep_ == "pobj")
-        if obj is None:
+        if obj is None or obj.dep_ == "pobj":     # "blamed Saudi Arabia for the attack"
             heads = direct + heads
         return heads
 
