@@ -510,6 +510,9 @@ def entity_from_terms(kb: KnowledgeBase, matches: list[tuple[int, int, list[Term
         noun_sector = sector_hits[-1][2]
     if org is not None:
         if country is None:
+            if org.sector is None and noun_sector:     # a region's people: "Latin American
+                return Entity(code=org.key + noun_sector, sector=noun_sector, text=text,
+                              name=org.name)           # clergymen" → LAMREL
             return Entity(code=org.key, country=None, sector=org.sector, text=text, name=org.name,
                           wikidata=org.wikidata)
         noun_sector = noun_sector or sector

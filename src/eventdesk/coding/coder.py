@@ -48,6 +48,7 @@ class _Mention:
     i: int                 # token index of the mention's head in the document
     person: bool
     span: tuple[int, int]  # token range of the mention
+    plural: bool = False   # "clergymen", "Russian officials": not what "it" refers to
 
 
 class _Context:
@@ -57,21 +58,22 @@ class _Context:
         self.mentions: list[_Mention] = []
         self._seen: set[tuple[int, str]] = set()
 
-    def add(self, entity: Entity, i: int, person: bool, span: tuple[int, int]) -> None:
+    def add(self, entity: Entity, i: int, person: bool, span: tuple[int, int],
+            plural: bool = False) -> None:
         if not (entity.country or entity.name or entity.sector in ("IGO", "NGO", "REB")):
             return              # sector-only entities ("officials") are not antecedents
         key = (i, entity.code)
         if key not in self._seen:
             self._seen.add(key)
-            self.mentions.append(_Mention(entity, i, person, span))
+            self.mentions.append(_Mention(entity, i, person, span, plural))
 
     def before(self, i: int) -> list[_Mention]:
         return sorted((m for m in self.mentions if m.i < i), key=lambda m: m.i, reverse=True)
 
     def last(self, i: int, person: bool | None = None, sector: str | None = None,
-             avoid: frozenset[str] = frozenset()) -> _Mention | None:
+             avoid: frozenset[str] = frozenset(), singular: bool = False) -> _Mention | None:
         for m in self.before(i):
-            if m.entity.code in avoid:
+            if m.entity.code in avoid or (singular and m.plural):
                 continue
             if person is not None and m.person != person:
                 continue
@@ -212,8 +214,11 @@ class Coder:
                 if ent.label_ in ANTECEDENT_LABELS:
                     e = self._resolve(list(ent), ent.root, doc.date)
                     if e is not None:
-                        self._ctx.add(e, ent.root.i, e.name in self.kb.roles,
-                                      (ent.start, ent.end))
+                        r = ent.root
+                        plural = r.tag_ in ("NNS", "NNPS") or (
+                            r.dep_ in ("amod", "compound") and r.head.tag_ in ("NNS", "NNPS"))
+                        self._ctx.add(e, r.i, e.name in self.kb.roles, (ent.start, ent.end),
+                                      plural)
             events.extend(self._code_sentence(doc, s_index, sent))
         return events
 
@@ -378,7 +383,8 @@ class Coder:
                 found = self._refer_back(toks, c, ent, avoid)
             else:
                 found = [(ent, span)] + self._of_conjuncts(c, ent, day)
-                self._ctx.add(ent, c.i, ent.name in self.kb.roles, span)
+                self._ctx.add(ent, c.i, ent.name in self.kb.roles, span,
+                              c.tag_ in ("NNS", "NNPS"))
             if not found and unknown != "none" and c.ent_type_ not in PLACE_LABELS and (
                     unknown == "any" or c.pos_ == "PRON" or any(
                         t.pos_ == "PROPN" or t.ent_type_ in ANTECEDENT_LABELS for t in toks)):
@@ -449,7 +455,8 @@ class Coder:
         if kind in ("person", "group"):
             # an object pronoun is not the clause's own subject ("Lavrov met him")
             m = ctx.last(head.i, person=kind == "person",
-                         avoid=avoid if head.pos_ == "PRON" else frozenset())
+                         avoid=avoid if head.pos_ == "PRON" else frozenset(),
+                         singular=head.lower_ in ("it", "its", "itself"))
             return [(m.entity, m.span)] if m else fallback
         if kind in ("both", "both_people"):
             two = ctx.last_two(head.i, people=kind == "both_people")
@@ -551,6 +558,8 @@ class Coder:
             preps = pattern.recipient_preps if through else pattern.explicit_preps
             if pattern.cameo[:2] == "01" and (h.i != verb.i or obj is not None):
                 preps = preps | STATEMENT_PREPS     # "expressed optimism about the deal"
+                if h.i != verb.i:
+                    preps = preps | {"for"}         # "condolences for the British people"
             phrases = [h]
             if h.i != verb.i:
                 phrases += [c for c in h.children if c.dep_ == "acl" and c.tag_ == "VBN"]
@@ -563,9 +572,10 @@ class Coder:
                     elif c.dep_ == "dative" and c.tag_ != "IN" and host.i == verb.i:
                         heads.append(c)
             if h.i != verb.i:
-                for c in h.children:
-                    if c.dep_ == "prep" and c.lower_ == "by":
-                        heads.extend(g for g in c.children if g.dep_ == "pobj")
+                for c in h.children:       # "accusations by the US", "charges from Liberman"
+                    if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+                        heads.extend(g for g in c.children if g.dep_ == "pobj"
+                                     and g.ent_type_ not in NOT_RECIPIENTS)
         if obj is None or obj.dep_ == "pobj":     # "blamed Saudi Arabia for the attack"
             heads = direct + heads
         return heads
@@ -788,7 +798,10 @@ class Coder:
         countries = [e.country for e in (*actors, *recipients) if e.country] + (
             [m.entity.country for m in ctx.before(verb.i) if m.entity.country] if ctx else [])
         # a host named by its capital is also the place: "arrived in Moscow", "visited Seoul"
-        location, where = self._location(verb, obj, actor_tokens, countries)
+        location, where, phrase = self._location(verb, obj, actor_tokens, countries)
+        if not recipients and location is None and phrase and code.root in PLACE_AS_TARGET \
+                and not r_spans:
+            r_spans = [phrase]      # "a curfew in parts of Kashmir": marked, though unresolved
         if (not recipients and location is not None and location.country
                 and code.root in PLACE_AS_TARGET
                 and not (r_spans and location.country in {a.country for a in actors})):
@@ -858,9 +871,11 @@ class Coder:
                    for c in h.children)
 
     def _location(self, verb: Any, obj: Any | None, used: set[int], countries: list[str]
-                  ) -> tuple[Location | None, list[int]]:
-        """The place of the action (a locative phrase on the verb or its object) and its
-        character span in the sentence."""
+                  ) -> tuple[Location | None, list[int], list[int]]:
+        """The place of the action (a locative phrase on the verb or its object), its character
+        span in the sentence, and the span of the first locative phrase even when it names no
+        place the gazetteer knows."""
+        first: list[int] = []
         hosts = [verb] + ([obj] if obj is not None else []) + [
             c for c in verb.children if c.dep_ == "dobj"]
         for h in hosts:
@@ -869,9 +884,11 @@ class Coder:
                     for g in c.children:
                         if g.dep_ == "pobj" and g.i not in used:
                             toks = self._np_tokens(g)
+                            start = toks[0].idx - toks[0].sent.start_char
+                            span = [start, toks[-1].idx + len(toks[-1]) - toks[0].sent.start_char]
+                            if not first and g.ent_type_ not in NOT_RECIPIENTS:
+                                first = span
                             loc = location_of(self.kb, toks, countries)
                             if loc is not None:
-                                start = toks[0].idx - toks[0].sent.start_char
-                                return loc, [start, toks[-1].idx + len(toks[-1])
-                                             - toks[0].sent.start_char]
-        return None, []
+                                return loc, span, first
+        return None, [], first
