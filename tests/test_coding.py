@@ -119,6 +119,14 @@ CASES = [
     # an object reached through the pattern's preposition; an announced event noun
     ("Russia called for negotiations with Ukraine.", [("RUS", "UKR", "02", "asserted")]),
     ("Russia announced a visit to Beijing.", [("RUS", "CHNGOV", "04", "asserted")]),
+    # willingness, a misparsed main clause, a passive participle on its object
+    ("Germany is willing to provide support to Palestinian refugees.",
+     [("DEU", "PSEREF", "07", "future")]),
+    ("Russia is unwilling to lift the sanctions on Iran.", [("RUS", "IRN", "12", "asserted")]),
+    ("The Iraqi air force carried out at least three air strikes in western Mosul.",
+     [("IRQMIL", "-", "19", "asserted")]),
+    ("The sanctions imposed on Russia by the United States hurt its economy.",
+     [("USA", "RUS", "16", "asserted")]),
     # refusals: a cooperative action refused is the matching rejection, and it happened
     ("Putin declined to meet Tillerson.", [("RUSGOV", "USAGOV", "12", "asserted")]),
     ("Putin did not meet Tillerson.", [("RUSGOV", "USAGOV", "04", "negated")]),

@@ -316,6 +316,9 @@ class Coder:
         particles = {c.lower_ for c in children if c.dep_ == "prt"}
         preps = {c.lower_ for c in children if c.dep_ in ("prep", "agent", "dative")}
         objs = [c for c in children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and not any(c.dep_ == "dobj"
+                                                                 for c in children):
+            objs.append(verb.head)       # "the sanctions imposed by the US": a passive object
         deps = {c.dep_ for c in children}
         for lemma in _lemma_candidates(verb):
             for p in self.lexicon.by_verb.get(lemma, ()):
@@ -514,6 +517,13 @@ class Coder:
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) and not any(
                 c.dep_ == "agent" for c in verb.children):
             return None, False          # "Kim Jong Nam was killed": the killer is not named
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") and (
+                verb.tag_ == "VBD" or verb.tag_ == "VBN" and any(c.dep_ == "dobj"
+                                                                 for c in verb.children)
+        ) and not any(c.dep_ in SUBJECTS for c in verb.children):
+            # the parser's misreading of a main clause as a reduced relative: "the Iraqi air
+            # force carried out strikes" (a participle with an object is active)
+            return verb.head, False
         v = verb
         for _ in range(4):
             for c in v.children:
@@ -531,6 +541,9 @@ class Coder:
                 if controller is not None:
                     return controller, False
             if v.dep_ in ("conj", "xcomp") and v.head.i != v.i:
+                v = v.head
+                continue
+            if v.dep_ == "acomp" and v.head.i != v.i:   # "Germany is willing to provide"
                 v = v.head
                 continue
             break
