@@ -127,6 +127,10 @@ CASES = [
      [("IRQMIL", "-", "19", "asserted")]),
     ("The sanctions imposed on Russia by the United States hurt its economy.",
      [("USA", "RUS", "16", "asserted")]),
+    # a light verb's patient is the recipient, the actor's own forces are not
+    ("The militants used civilians as human shields.", [("REB", "CVL", "18", "asserted")]),
+    ("Russia deployed troops to Syria.", [("RUS", "SYR", "15", "asserted")]),
+    ("Israel mobilized the army for an assault against Gaza.", [("ISR", "-", "15", "asserted")]),
     # refusals: a cooperative action refused is the matching rejection, and it happened
     ("Putin declined to meet Tillerson.", [("RUSGOV", "USAGOV", "12", "asserted")]),
     ("Putin did not meet Tillerson.", [("RUSGOV", "USAGOV", "04", "negated")]),

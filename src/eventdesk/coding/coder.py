@@ -35,6 +35,13 @@ UNKNOWN = "---"        # CAMEO's code for an actor the text names but the knowle
 #: roots whose action upon a place is an action upon the place's state: aid, yielding, reducing
 #: relations, coercion, assault, fighting, mass violence
 PLACE_AS_TARGET = {"07", "08", "16", "17", "18", "19", "20"}
+#: sectors of an object that are the actor's own means, not its target ("deployed troops")
+OWN_FORCES = {"MIL", "GOV", "COP", "SPY"}
+#: prepositions inside a recipient phrase that names no actor, where its target may be named
+NESTED_PREPS = {"against", "on", "to", "toward", "towards", "with"}
+#: roots whose direct object is often the actor's own means: cooperation, aid, yielding
+#: ("withdrew its troops"), force posture ("deployed troops", "mobilized the army")
+MEANS_ROOTS = {"06", "07", "08", "15"}
 STATEMENT_PREPS = {"about", "over", "of", "on", "at", "regarding"}   # what a statement is about
 VIOLENT_ROOTS = {"15", "17", "18", "19", "20"}   # force, coercion, assault, fight, mass violence
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.GENERIC,
@@ -593,6 +600,13 @@ class Coder:
             heads = direct + heads
         return heads
 
+    @staticmethod
+    def _own_means(e: Entity, pattern: Pattern, actor: _Phrase) -> bool:
+        """Is a direct object the actor's own means rather than its target ("mobilized the
+        army", "deployed troops to Syria", "withdrew its forces")?"""
+        return (pattern.cameo[:2] in MEANS_ROOTS and not e.name and e.sector in OWN_FORCES
+                and (e.country is None or e.country in {a.country for a in actor.entities}))
+
     def _statement_topics(self, verb: Any, actor: _Phrase, day: Date | None, sent: Any
                           ) -> list[Any]:
         """What a statement with no recipient is about: the subject of its complement clause
@@ -740,27 +754,44 @@ class Coder:
                     heads += [h for h in self._recipient_heads(c, self._plain, None)
                               if h.i not in actor.tokens]
         unnamed: list[list[int]] = []
-        if not heads and obj is not None:
-            # the light verb's object names its target: "rejected the American demand"
-            r = self._phrase(obj, day, sent)
-            if any(e.country or e.sector in (None, "IGO", "NGO") for e in r.entities):
-                recipient = r
         for h in heads:
             if h.i in actor.tokens:
                 continue
-            r = self._phrase(h, day, sent, unknown,
-                             avoid=frozenset(e.code for e in actor.entities))
+            avoid = frozenset(e.code for e in actor.entities)
+            r = self._phrase(h, day, sent, unknown, avoid=avoid)
             for e, sp in zip(r.entities, r.spans):
+                if h.dep_ == "dobj" and self._own_means(e, pattern, actor):
+                    continue
                 if e not in recipient.entities:
                     recipient.entities.append(e)
                     recipient.spans.append(sp)
             recipient.tokens |= r.tokens
+            if not r.entities:
+                # the phrase names no actor: its own phrase may ("agreed to a ceasefire in
+                # Hodeidah", "mobilized for an assault against Gaza")
+                for c in h.children:
+                    if c.dep_ == "prep" and c.lower_ in NESTED_PREPS:
+                        for g in c.children:
+                            if g.dep_ == "pobj" and g.ent_type_ not in NOT_RECIPIENTS:
+                                inner = self._phrase(g, day, sent, avoid=avoid)
+                                for e, sp in zip(inner.entities, inner.spans):
+                                    if e not in recipient.entities and e not in actor.entities:
+                                        recipient.entities.append(e)
+                                        recipient.spans.append(sp)
             if not r.entities and h.lemma_.lower() not in place_nouns():
                 # the text's recipient phrase names no actor ("condemned the strike"): it is
                 # marked in the spans, without an entity
                 toks = self._np_tokens(h)
                 unnamed.append([toks[0].idx - sent.start_char,
                                 toks[-1].idx + len(toks[-1]) - sent.start_char])
+        if not recipient.entities and obj is not None:
+            # the light verb's object names its target: "rejected the American demand", "freed
+            # the hostages", "used civilians as human shields" — but not the actor's own forces
+            # ("deployed troops")
+            r = self._phrase(obj, day, sent)
+            if any((e.country or e.sector not in OWN_FORCES)
+                   and not self._own_means(e, pattern, actor) for e in r.entities):
+                recipient = r
         actors, recipients = actor.entities, recipient.entities
         a_spans, r_spans = actor.spans, recipient.spans + unnamed
         if pattern.reciprocal and not recipients and len(actors) >= 2:
