@@ -183,6 +183,19 @@ def test_first_ever_cooperation_ranks_first_among_signals(con):
     assert found[0].score > found[1].score
 
 
+def test_a_new_dyads_first_material_cooperation_is_a_signal(con):
+    """A dyad with no history at all: its first event, a ferry line (material cooperation, a
+    rare class), is scored against the class's share of all events and passes the floor."""
+    rows = [event(d, "USA", "CHN", 1.0 + (k % 3), cameo="042") for k, d in enumerate(months(24))]
+    rows += [event(d, "USA", "RUS", -2.0, cameo="112") for d in months(24)]
+    rows.append(event("2021-12-15", "PRK", "RUS", 6.4, cameo="061", material=True,
+                      sentence="A ferry line opened between North Korea and Russia."))
+    events_table(con, "ev", rows)
+    found = signals.signals(con, "ev", since=window("2021-12-01").since, by="month")
+    ferry = [s for s in found if s.kind == "novelty" and {s.a, s.b} == {"PRK", "RUS"}]
+    assert ferry and ferry[0].score > 4 and "the dyad's first event" in ferry[0].reason
+
+
 def test_signals_spike_and_relevance_to_the_watched_set(con):
     rows = [event(d, "RUS", "PRK", 1.0, doc_id=f"r{k}") for k, d in enumerate(months(12))]
     rows += [event("2021-01-05", "RUS", "PRK", 1.0, doc_id="spike") for _ in range(12)]

@@ -4,8 +4,10 @@ the watched powers.
 
 - novelty: the first event of a CAMEO code in a dyad within the look-back window. Its
   probability is smoothed in two steps: the event's quad class given the dyad's look-back
-  history ((k_q + ½) / (N + 2)), then a code not yet seen in that class (2 / (k_q + 2)), so a
-  first cooperation in a dyad of conflict is more surprising than one more kind of threat;
+  history ((k_q + 2π_q) / (N + 2), π_q the class's share of all dyadic events in the window, so
+  a dyad's first-ever material cooperation is a surprise even with no history), then a code not
+  yet seen in that class (2 / (k_q + 2)), so a first cooperation in a dyad of conflict is more
+  surprising than one more kind of threat;
 - count spike: a period's event count against a Poisson with the EWMA of the earlier periods;
 - intensity shift: the robust z of a period's mean Goldstein against the earlier periods (as
   a two-sided normal tail), and change points in the mean Goldstein series (``ruptures``: PELT on the l2 cost, its C kernel version),
@@ -116,10 +118,17 @@ def _novelty(con: Any, rel: str, win: Window, lookback: int) -> list[Signal]:
         LEFT JOIN before_ b ON b.pa = f.pa AND b.pb = f.pb AND b.cameo = f.cameo
         LEFT JOIN hist_ h ON h.pa = f.pa AND h.pb = f.pb
         WHERE b.prev IS NULL"""
+    # the share of each quad class among all dyadic events of the look-back window: the prior
+    # that a dyad's next event is of that class, so that a dyad's first-ever material
+    # cooperation (a rare class) is a surprise even with no history of its own
+    prior = dict(con.execute(
+        f"SELECT quad, count(*) / sum(count(*)) OVER () FROM {rel} WHERE {DYADIC} AND "
+        f"date >= {start} AND {Window(None, win.until).sql()} GROUP BY quad").fetchall())
     out = []
     for r in con.execute(sql).fetchall():
         pa, pb, cameo, event_id, day, quad, gold, n, k = r
-        p = (k + 0.5) / (n + 2) * 2 / (k + 2)
+        pi = float(prior.get(quad, 0.25))
+        p = (k + 2 * pi) / (n + 2) * 2 / (k + 2)
         seen = (f"after {n} earlier events, {k} of them {QUAD_NAME.get(quad, 'of its class')}"
                 if n else "the dyad's first event in the look-back window")
         out.append(Signal("novelty", pa, pb, day, _bits(p),
