@@ -131,6 +131,14 @@ CASES = [
     ("The militants used civilians as human shields.", [("REB", "CVL", "18", "asserted")]),
     ("Russia deployed troops to Syria.", [("RUS", "SYR", "15", "asserted")]),
     ("Israel mobilized the army for an assault against Gaza.", [("ISR", "-", "15", "asserted")]),
+    # a deed reaches through its object to the target; words about an event do not
+    ("Israeli forces continued their attacks on Hamas.", [("ISRMIL", "HMS", "19", "asserted")]),
+    ("Pence has promised support for the Afghan government.",
+     [("USAGOV", "AFGGOV", "03", "asserted")]),
+    ("ASEAN issued a statement urging North Korea to comply with its obligations.",
+     [("ASN", "PRK", "02", "asserted"), ("ASN", "-", "01", "asserted")]),
+    ("The court rejected an appeal lodged by Amnesty International.",
+     [("JUD", "AMN", "12", "asserted")]),
     # refusals: a cooperative action refused is the matching rejection, and it happened
     ("Putin declined to meet Tillerson.", [("RUSGOV", "USAGOV", "12", "asserted")]),
     ("Putin did not meet Tillerson.", [("RUSGOV", "USAGOV", "04", "negated")]),

@@ -42,6 +42,12 @@ NESTED_PREPS = {"against", "on", "to", "toward", "towards", "with"}
 #: roots whose direct object is often the actor's own means: cooperation, aid, yielding
 #: ("withdrew its troops"), force posture ("deployed troops", "mobilized the army")
 MEANS_ROOTS = {"06", "07", "08", "15"}
+#: roots whose object's for-phrase names who benefits ("pledged support for", "aid for")
+BENEFIT_ROOTS = {"03", "05", "07"}
+#: nouns of a statement whose participle speaks for the one who issued it ("issued a
+#: statement urging North Korea to comply")
+SPEECH_NOUNS = {"statement", "communique", "communiqué", "declaration", "letter", "resolution",
+                "report", "appeal", "message", "note"}
 STATEMENT_PREPS = {"about", "over", "of", "on", "at", "regarding"}   # what a statement is about
 VIOLENT_ROOTS = {"15", "17", "18", "19", "20"}   # force, coercion, assault, fight, mass violence
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.GENERIC,
@@ -524,6 +530,9 @@ class Coder:
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) and not any(
                 c.dep_ == "agent" for c in verb.children):
             return None, False          # "Kim Jong Nam was killed": the killer is not named
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.lemma_.lower() in \
+                SPEECH_NOUNS and verb.head.head.i != verb.head.i:
+            return self._subject(verb.head.head)   # "issued a statement urging Pyongyang to"
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") and (
                 verb.tag_ == "VBD" or verb.tag_ == "VBN" and any(c.dep_ == "dobj"
                                                                  for c in verb.children)
@@ -571,18 +580,30 @@ class Coder:
         for h in hosts:
             # what a required preposition introduces is what the action is about ("called for
             # sanctions against Myanmar"): its own phrases name the recipient
-            through = h.i == verb.i or obj is not None or h in called or self._reach_through(h)
-            # an event noun's own phrases belong to it ("condemned the strike on Syria"): only
-            # the pattern's explicit prepositions reach through it ("demanded an explanation
-            # from Moscow")
+            through = (h.i == verb.i or obj is not None or h in called
+                       or cameo(pattern.cameo).quad in (2, 4) or self._reach_through(h))
+            # an event noun's own phrases belong to it when the action is words about it
+            # ("condemned the strike on Syria"): only the pattern's explicit prepositions reach
+            # through it ("demanded an explanation from Moscow"); a deed reaches its target
+            # ("continued their attacks on Ghouta")
             preps = pattern.recipient_preps if through else pattern.explicit_preps
+            if h.i != verb.i and pattern.cameo[:2] in BENEFIT_ROOTS:
+                preps = preps | {"for"}             # "promised support for the government"
             if pattern.cameo[:2] == "01" and (h.i != verb.i or obj is not None):
                 preps = preps | STATEMENT_PREPS     # "expressed optimism about the deal"
                 if h.i != verb.i:
                     preps = preps | {"for"}         # "condolences for the British people"
             phrases = [h]
             if h.i != verb.i:
-                phrases += [c for c in h.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+                for c in h.children:
+                    if c.dep_ != "acl":
+                        continue
+                    if c.tag_ == "VBN":          # "a ban imposed on X", "an appeal lodged by X"
+                        phrases.append(c)
+                        heads.extend(g for a in c.children if a.dep_ == "agent"
+                                     for g in a.children if g.dep_ == "pobj")
+                    elif c.tag_ == "VB":         # "assistance to help people in Somalia"
+                        heads.extend(g for g in c.children if g.dep_ == "dobj")
             for host in phrases:
                 for c in host.children:
                     if c.dep_ in ("prep", "dative") and c.lower_ in preps:
@@ -766,9 +787,11 @@ class Coder:
                     recipient.entities.append(e)
                     recipient.spans.append(sp)
             recipient.tokens |= r.tokens
-            if not r.entities:
-                # the phrase names no actor: its own phrase may ("agreed to a ceasefire in
-                # Hodeidah", "mobilized for an assault against Gaza")
+            if not r.entities and (cameo(pattern.cameo).quad in (2, 4)
+                                   or self._reach_through(h)):
+                # the phrase names no actor: its own phrase may ("agreed to a ceasefire with
+                # the Taliban"), unless it is an event that words are about ("condemned the
+                # strike on Syria")
                 for c in h.children:
                     if c.dep_ == "prep" and c.lower_ in NESTED_PREPS:
                         for g in c.children:
