@@ -139,10 +139,14 @@ CASES = [
      [("ASN", "PRK", "02", "asserted"), ("ASN", "-", "01", "asserted")]),
     ("The court rejected an appeal lodged by Amnesty International.",
      [("JUD", "AMN", "12", "asserted")]),
+    # the place inside a material action's recipient phrase; yielding and seizing "from"
+    ("Britain is deploying troops to the peacekeeping mission in Mali.",
+     [("GBR", "MLI", "15", "asserted")]),
+    ("Militias seized weapons from the Iraqi army.", [("REB", "IRQMIL", "17", "asserted")]),
     # refusals: a cooperative action refused is the matching rejection, and it happened
     ("Putin declined to meet Tillerson.", [("RUSGOV", "USAGOV", "12", "asserted")]),
     ("Putin did not meet Tillerson.", [("RUSGOV", "USAGOV", "04", "negated")]),
-    ("Turkey refused to withdraw its troops from Iraq.", [("TUR", "-", "12", "asserted")]),
+    ("Turkey refused to withdraw its troops from Iraq.", [("TUR", "IRQ", "12", "asserted")]),
     ("Biden said he will not lift sanctions on Iran.", [("USAELI", "IRN", "12", "reported")]),
     # "it" does not refer back to a plural phrase; regions are not the United States
     ("The Guatemalan government denied charges by Central American clergymen that it tortured "

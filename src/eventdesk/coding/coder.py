@@ -48,6 +48,10 @@ BENEFIT_ROOTS = {"03", "05", "07"}
 #: statement urging North Korea to comply")
 SPEECH_NOUNS = {"statement", "communique", "communiqué", "declaration", "letter", "resolution",
                 "report", "appeal", "message", "note"}
+#: prepositions that introduce the recipient for every pattern of a root, beyond the defaults:
+#: what is yielded or taken is yielded or taken from someone ("withdrew its troops from Abyei",
+#: "seized weapons from the army")
+ROOT_PREPS = {"08": frozenset({"from"}), "17": frozenset({"from"})}
 STATEMENT_PREPS = {"about", "over", "of", "on", "at", "regarding"}   # what a statement is about
 VIOLENT_ROOTS = {"15", "17", "18", "19", "20"}   # force, coercion, assault, fight, mass violence
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.GENERIC,
@@ -587,6 +591,7 @@ class Coder:
             # through it ("demanded an explanation from Moscow"); a deed reaches its target
             # ("continued their attacks on Ghouta")
             preps = pattern.recipient_preps if through else pattern.explicit_preps
+            preps = preps | ROOT_PREPS.get(pattern.cameo[:2], frozenset())
             if h.i != verb.i and pattern.cameo[:2] in BENEFIT_ROOTS:
                 preps = preps | {"for"}             # "promised support for the government"
             if pattern.cameo[:2] == "01" and (h.i != verb.i or obj is not None):
@@ -793,6 +798,21 @@ class Coder:
                 # the Taliban"), unless it is an event that words are about ("condemned the
                 # strike on Syria")
                 for c in h.children:
+                    if c.dep_ == "prep" and c.lower_ == "in" and cameo(pattern.cameo).quad in (2, 4):
+                        # "troops to the UN mission in Mali": the place's state
+                        for g in c.children:
+                            if g.dep_ != "pobj":
+                                continue
+                            toks = self._np_tokens(g)
+                            loc = location_of(self.kb, toks, [])
+                            e = Entity(code=loc.country, country=loc.country, text=loc.text) \
+                                if loc is not None and loc.country else None
+                            if e is not None and e not in recipient.entities and \
+                                    e.country not in {a.country for a in actor.entities}:
+                                recipient.entities.append(e)
+                                recipient.spans.append(
+                                    [toks[0].idx - sent.start_char,
+                                     toks[-1].idx + len(toks[-1]) - sent.start_char])
                     if c.dep_ == "prep" and c.lower_ in NESTED_PREPS:
                         for g in c.children:
                             if g.dep_ == "pobj" and g.ent_type_ not in NOT_RECIPIENTS:
