@@ -42,7 +42,9 @@ CASES = [
     ("The United Nations investigated the chemical attack.", [("UNO", "-", "09", "asserted")]),
     ("Washington demanded an explanation from Moscow.", [("USAGOV", "RUSGOV", "10", "asserted")]),
     # disapprove
-    ("Russia condemned the U.S. missile strike.", [("RUS", "USA", "11", "asserted")]),
+    # the condemnation, and the strike it presupposes
+    ("Russia condemned the U.S. missile strike.",
+     [("RUS", "USA", "11", "asserted"), ("USA", "-", "19", "asserted")]),
     ("The Kremlin accused Washington of violating international law.",
      [("RUSGOV", "USAGOV", "11", "asserted")]),
     ("China criticized the deployment of THAAD in South Korea.", [("CHN", "-", "11", "asserted")]),

@@ -52,6 +52,7 @@ SPEECH_NOUNS = {"statement", "communique", "communiqué", "declaration", "letter
 #: what is yielded or taken is yielded or taken from someone ("withdrew its troops from Abyei",
 #: "seized weapons from the army")
 ROOT_PREPS = {"08": frozenset({"from"}), "17": frozenset({"from"})}
+PARTICLES = {"down", "up", "out", "off", "back", "away", "over", "in", "on"}
 STATEMENT_PREPS = {"about", "over", "of", "on", "at", "regarding"}   # what a statement is about
 VIOLENT_ROOTS = {"15", "17", "18", "19", "20"}   # force, coercion, assault, fight, mass violence
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.GENERIC,
@@ -255,8 +256,10 @@ class Coder:
             ev = self._event(doc, s_index, sent, tok, pattern, obj)
             if ev is not None:
                 found.append((tok, pattern, ev))
-        # nominal events: "Tillerson's visit to Moscow", "the Xi-Trump summit", unless the noun
-        # is the object of a verb that was coded ("held a summit", "paid a visit")
+        # nominal events: "Tillerson's visit to Moscow", "the Xi-Trump summit", also inside the
+        # object of a reaction ("Russia condemned the U.S. missile strike": the strike and the
+        # condemnation), unless the noun is the object of the light verb that was coded ("held a
+        # summit", "paid a visit")
         for tok in sent:
             if tok.pos_ != "NOUN" or tok.i in light_objects:
                 continue
@@ -290,8 +293,11 @@ class Coder:
         if poss:
             actor = self._phrase(poss[0], day, sent)
         else:
+            # name modifiers, also through a plain noun modifier ("the U.S. missile strikes")
             mods = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
-                    and (c.pos_ == "PROPN" or c.ent_type_ in ANTECEDENT_LABELS)]
+                    and (c.pos_ == "PROPN" or c.ent_type_ in ANTECEDENT_LABELS
+                         or c.pos_ == "NOUN" and any(g.pos_ == "PROPN" or g.ent_type_ in
+                                                     ANTECEDENT_LABELS for g in c.children))]
             for m in mods:
                 for t in sorted([m, *(g for g in m.children if g.dep_ in ("compound", "punct",
                                                                           "amod", "nmod"))],
@@ -330,7 +336,14 @@ class Coder:
 
     def _match(self, verb: Any) -> tuple[Pattern, Any | None] | None:
         children = list(verb.children)
-        particles = {c.lower_ for c in children if c.dep_ == "prt"}
+        # particles, also where the parser reads them as an adverb or a preposition right
+        # after the verb ("stepped down", "pulled out of the treaty")
+        particles = {c.lower_ for c in children if c.dep_ == "prt" or (
+            c.dep_ in ("advmod", "prep") and c.lower_ in PARTICLES and c.i == verb.i + 1)}
+        # a particle misread as a preposition carries the verb's own prepositions ("pulled
+        # out of the treaty")
+        children += [g for c in children if c.dep_ == "prep" and c.lower_ in particles
+                     and c.i == verb.i + 1 for g in c.children if g.dep_ == "prep"]
         preps = {c.lower_ for c in children if c.dep_ in ("prep", "agent", "dative")}
         objs = [c for c in children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and not any(c.dep_ == "dobj"
@@ -581,6 +594,9 @@ class Coder:
         called = [g for c in verb.children if c.dep_ == "prep" and c.lower_ in pattern.required_prep
                   for g in c.children if g.dep_ == "pobj"]
         hosts += called
+        # the pattern's particle misread as a preposition holds the recipient ("pulled out of")
+        hosts += [c for c in verb.children if c.dep_ == "prep" and c.lower_ == pattern.particle
+                  and c.i == verb.i + 1]
         for h in hosts:
             # what a required preposition introduces is what the action is about ("called for
             # sanctions against Myanmar"): its own phrases name the recipient
