@@ -130,7 +130,7 @@ CASES = [
     # refusals: a cooperative action refused is the matching rejection, and it happened
     ("Putin declined to meet Tillerson.", [("RUSGOV", "USAGOV", "12", "asserted")]),
     ("Putin did not meet Tillerson.", [("RUSGOV", "USAGOV", "04", "negated")]),
-    ("Turkey refused to withdraw its troops from Iraq.", [("TUR", "-", "12", "asserted")]),
+    ("Turkey refused to withdraw its troops from Iraq.", [("TUR", "IRQ", "12", "asserted")]),
     ("Biden said he will not lift sanctions on Iran.", [("USAELI", "IRN", "12", "reported")]),
     # "it" does not refer back to a plural phrase; regions are not the United States
     ("The Guatemalan government denied charges by Central American clergymen that it tortured "
