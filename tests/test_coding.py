@@ -152,7 +152,7 @@ CASES = [
     ("Biden said he will not lift sanctions on Iran.", [("USAELI", "IRN", "12", "reported")]),
     # "it" does not refer back to a plural phrase; regions are not the United States
     ("The Guatemalan government denied charges by Central American clergymen that it tortured "
-     "a priest.", [("GTMGOV", "LAM", "01", "asserted"), ("GTMGOV", "REL", "18", "asserted")]),
+     "a priest.", [("GTMGOV", "LAMREL", "01", "asserted"), ("GTMGOV", "REL", "18", "asserted")]),
     ("When Tillerson arrived in Moscow, Lavrov met him.",
      [("USAGOV", "RUSGOV", "04", "asserted"), ("RUSGOV", "USAGOV", "04", "asserted")]),
 ]

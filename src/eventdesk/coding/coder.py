@@ -853,7 +853,8 @@ class Coder:
                 recipient = r
         actors, recipients = actor.entities, recipient.entities
         a_spans, r_spans = actor.spans, recipient.spans + unnamed
-        if pattern.reciprocal and not recipients and len(actors) >= 2:
+        if pattern.reciprocal and len(actors) >= 2 and not any(e.country for e in recipients):
+            # "Russia and Ukraine exchanged prisoners": the two sides, not the prisoners
             actors, recipients = actors[:1], actors[1:]
             a_spans, r_spans = a_spans[:1], a_spans[1:]
         if not actors:
