@@ -145,6 +145,13 @@ CASES = [
     ("Britain is deploying troops to the peacekeeping mission in Mali.",
      [("GBR", "MLI", "15", "asserted")]),
     ("Militias seized weapons from the Iraqi army.", [("REB", "IRQMIL", "17", "asserted")]),
+    # a subject the parser hangs on the auxiliary; a gerund of means; a measure noun's content
+    ("The United Kingdom and France however have opposed the resolution.",
+     [("GBR", "-", "11", "asserted")]),
+    ("China continued its efforts by donating medical supplies to Kenya.",
+     [("CHN", "KEN", "07", "asserted")]),
+    ("Jordan and the United States began a new round of joint military exercises.",
+     [("JOR", "USA", "06", "asserted")]),
     # refusals: a cooperative action refused is the matching rejection, and it happened
     ("Putin declined to meet Tillerson.", [("RUSGOV", "USAGOV", "12", "asserted")]),
     ("Putin did not meet Tillerson.", [("RUSGOV", "USAGOV", "04", "negated")]),

@@ -53,6 +53,10 @@ SPEECH_NOUNS = {"statement", "communique", "communiqué", "declaration", "letter
 #: "seized weapons from the army")
 ROOT_PREPS = {"08": frozenset({"from"}), "17": frozenset({"from"})}
 PARTICLES = {"down", "up", "out", "off", "back", "away", "over", "in", "on"}
+#: nouns that measure or group what the action is about, looked through for the object head
+MEASURE_NOUNS = {"round", "team", "batch", "series", "number", "group", "wave", "shipment",
+                 "consignment", "convoy", "contingent", "package", "set", "couple", "dozen",
+                 "hundred", "thousand", "million", "billion", "total", "flotilla"}
 STATEMENT_PREPS = {"about", "over", "of", "on", "at", "regarding"}   # what a statement is about
 VIOLENT_ROOTS = {"15", "17", "18", "19", "20"}   # force, coercion, assault, fight, mass violence
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.GENERIC,
@@ -142,12 +146,18 @@ def _lemma_candidates(tok: Any) -> list[str]:
 
 
 def _object_keys(tok: Any) -> set[str]:
-    """The names an object head answers to: its lemma, its form, and modifier_lemma pairs."""
+    """The names an object head answers to: its lemma, its form, and modifier_lemma pairs; a
+    measure noun answers to what it measures ("a new round of joint exercises", "a team of
+    medical experts")."""
+    inner = None
+    if tok.lemma_.lower() in MEASURE_NOUNS:
+        inner = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for g in c.children if g.dep_ == "pobj"), None)
     lemma = tok.lemma_.lower()
     keys = {lemma, tok.lower_}
     keys.update(f"{c.lemma_.lower()}_{lemma}" for c in tok.children
                 if c.dep_ in ("amod", "compound", "nmod"))
-    return keys
+    return keys | _object_keys(inner) if inner is not None else keys
 
 
 def _controller(gov: Any) -> Any | None:
@@ -576,8 +586,17 @@ class Coder:
             if v.dep_ in ("conj", "xcomp") and v.head.i != v.i:
                 v = v.head
                 continue
+            for a in v.children:      # the parser hangs the subject on the auxiliary: "The
+                if a.dep_ == "aux":   # United Kingdom and France however have opposed"
+                    s = next((g for g in a.children if g.dep_ in SUBJECTS), None)
+                    if s is not None:
+                        return s, False
             if v.dep_ == "acomp" and v.head.i != v.i:   # "Germany is willing to provide"
                 v = v.head
+                continue
+            if v.dep_ == "pcomp" and v.tag_ == "VBG" and v.head.lower_ == "by" \
+                    and v.head.head.i != v.head.i:      # the means: "continues by donating"
+                v = v.head.head
                 continue
             break
         return None, False
@@ -640,7 +659,8 @@ class Coder:
                                      and g.ent_type_ not in NOT_RECIPIENTS)
         if obj is None or obj.dep_ == "pobj":     # "blamed Saudi Arabia for the attack"
             heads = direct + heads
-        return heads
+        # the object head itself is the action, not its recipient ("went on strike")
+        return [h for h in heads if obj is None or h.i != obj.i]
 
     @staticmethod
     def _own_means(e: Entity, pattern: Pattern, actor: _Phrase) -> bool:
