@@ -152,6 +152,11 @@ CASES = [
      [("CHN", "KEN", "07", "asserted")]),
     ("Jordan and the United States began a new round of joint military exercises.",
      [("JOR", "USA", "06", "asserted")]),
+    # a purpose clause is the subject's ("summoned the ambassador to complain"); force abroad
+    ("German officials summoned the Egyptian ambassador in Berlin to complain about a raid.",
+     [("DEUGOV", "EGYGOV", "11", "asserted"), ("DEUGOV", "-", "11", "asserted")]),
+    ("NATO troops remained on alert in Bosnia.", [("NAT", "BIH", "15", "asserted")]),
+    ("Philippine troops remained on alert in Manila.", [("PHLMIL", "-", "15", "asserted")]),
     # refusals: a cooperative action refused is the matching rejection, and it happened
     ("Putin declined to meet Tillerson.", [("RUSGOV", "USAGOV", "12", "asserted")]),
     ("Putin did not meet Tillerson.", [("RUSGOV", "USAGOV", "04", "negated")]),

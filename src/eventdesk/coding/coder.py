@@ -57,6 +57,10 @@ PARTICLES = {"down", "up", "out", "off", "back", "away", "over", "in", "on"}
 MEASURE_NOUNS = {"round", "team", "batch", "series", "number", "group", "wave", "shipment",
                  "consignment", "convoy", "contingent", "package", "set", "couple", "dozen",
                  "hundred", "thousand", "million", "billion", "total", "flotilla"}
+#: verbs whose infinitive after an object says what the subject does it for ("summoned the
+#: ambassador to complain", "sent troops to fight"), not what the object is to do
+SUBJECT_CONTROL = {"summon", "send", "deploy", "dispatch", "use", "mobilize", "mobilise",
+                   "recall", "expel", "hire", "bring", "visit", "meet", "host", "receive"}
 STATEMENT_PREPS = {"about", "over", "of", "on", "at", "regarding"}   # what a statement is about
 VIOLENT_ROOTS = {"15", "17", "18", "19", "20"}   # force, coercion, assault, fight, mass violence
 STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.GENERIC,
@@ -288,7 +292,8 @@ class Coder:
             elif t.pos_ == "NOUN" and t.dep_ == "dobj":
                 announced.add(t.head.i)
         return [ev for tok, p, ev in found
-                if not (tok.i in governed and (ev.root == "01" or ev.root in governed[tok.i]))
+                if not (tok.i in governed and (ev.root == "01" or (
+                    ev.root == "12" and "12" in governed[tok.i])))
                 and not (tok.i in announced and ev.cameo == "010")]
 
     def _nominal_event(self, doc: Document, s_index: int, sent: Any, noun: Any, pattern: Pattern
@@ -578,8 +583,10 @@ class Coder:
                     pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
                     if pobj is not None:
                         return pobj, True
-            if v.dep_ == "xcomp" and v.head.i != v.i:
+            if v.dep_ == "xcomp" and v.head.i != v.i and \
+                    v.head.lemma_.lower() not in SUBJECT_CONTROL:
                 # object control: "urged North Korea to halt", "called on Russia to withdraw"
+                # (not "summoned the ambassador to complain": the summoner complains)
                 controller = _controller(v.head)
                 if controller is not None:
                     return controller, False
@@ -926,13 +933,18 @@ class Coder:
         if not recipients and location is None and phrase and code.root in PLACE_AS_TARGET \
                 and not r_spans:
             r_spans = [phrase]      # "a curfew in parts of Kashmir": marked, though unresolved
+        own = {a.country for a in actors if a.country}
+        org = any(a.country is None and a.sector in (None, "IGO") and a.code != UNKNOWN
+                  for a in actors)           # NATO, the UN: anywhere is abroad
+        abroad = (bool(own) or org) and location is not None and location.country not in own
         if (not recipients and location is not None and location.country
-                and code.root in PLACE_AS_TARGET
-                and not (r_spans and location.country in {a.country for a in actors})):
+                and (code.root in PLACE_AS_TARGET or (code.root == "15" and abroad))
+                and not (r_spans and location.country in own)):
             # a material action upon a place: "suspended aid deliveries in Nigeria", "imposed a
             # curfew in Kingston", "a car bomb in Mogadishu" — the place's state is the recipient
-            # (not for words: "talks in Moscow" are not talks with Russia, nor for protests and
-            # force postures: "a strike in Denver"); but a target the text names and we cannot
+            # (not for words: "talks in Moscow" are not talks with Russia, nor for protests: "a
+            # strike in Denver"; force postures only abroad: "NATO troops remained on alert in
+            # Bosnia", not "Philippine troops in Manila"); but a target the text names and we cannot
             # resolve, at home, stays unresolved ("shelled separatist positions near Avdiivka")
             recipients = [Entity(code=location.country, country=location.country,
                                  text=location.text)]
