@@ -188,7 +188,7 @@ class Store:
         self.rule = rule
 
     def new_batch(self) -> int:
-        return int(self.con.execute("SELECT nextval('batch_seq')").fetchone()[0])
+        return int(self.con.execute("SELECT nextval('batch_seq')").fetchall()[0][0])
 
     def finish_batch(self, batch_id: int, stale: str | None = None) -> None:
         """Inside a write: drop events the batch replaced (same id, older batch; and within the
@@ -370,7 +370,7 @@ class Store:
         return dict(zip([d[0] for d in cur.description], row))
 
     def provenance(self, event_id: str) -> list[dict[str, Any]]:
-        cur = self.con.execute("SELECT p.*, d.title, d.path FROM provenance p JOIN documents d "
+        cur = self.con.execute("SELECT p.*, d.title, d.path FROM provenance p LEFT JOIN documents d "
                                "USING (doc_id) WHERE event_id = ? ORDER BY published, doc_id",
                                [event_id])
         names = [d[0] for d in cur.description]
@@ -482,7 +482,8 @@ def _event_row(ev: Event, doc: Document, batch_id: int) -> list[Any]:
            "eventdesk", None, doc.source, doc.url, doc.date,
            a.sector if a else None, a.office if a else None, a.name if a else None,
            r.sector if r else None, r.name if r else None, _keys(ev.actor), _keys(ev.recipient),
-           loc.lat if loc else None, loc.lon if loc else None, 1, 1, 1, None, None, batch_id]
+           loc.lat if loc else None, loc.lon if loc else None, 1, 1, 1, None, None, batch_id,
+           None]
     assert len(row) == len(EVENT_NAMES)
     return row
 

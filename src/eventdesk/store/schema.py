@@ -12,7 +12,8 @@ Store versions:
    actor's and recipient's sector/office/name, report counts (``n_mentions``, ``n_sources``,
    ``n_articles``), location coordinates, the corroboration key and group id, the batch that
    wrote them; no primary key (uniqueness is kept by the writers, delete-then-insert in one
-   transaction); ``groups`` (one row per corroborated event); ``imports`` (files already
+   transaction); ``extra`` (the origin row's fields that have no column, tab-joined in the
+   order of the origin layout, so an export to the same format loses nothing); ``groups`` (one row per corroborated event); ``imports`` (files already
    imported); ``meta.store_version``.
 """
 from __future__ import annotations
@@ -38,7 +39,7 @@ EVENT_COLUMNS = """
     recipient_sector VARCHAR, recipient_name VARCHAR, actor_keys VARCHAR,
     recipient_keys VARCHAR, location_lat DOUBLE, location_lon DOUBLE,
     n_mentions INTEGER NOT NULL, n_sources INTEGER NOT NULL, n_articles INTEGER NOT NULL,
-    ckey VARCHAR, group_id VARCHAR, batch_id BIGINT
+    ckey VARCHAR, group_id VARCHAR, batch_id BIGINT, extra VARCHAR
 """
 
 EVENT_NAMES = [c.split()[0] for c in EVENT_COLUMNS.replace("\n", " ").split(",") if c.strip()]
@@ -128,7 +129,8 @@ def migrate_1_to_2(con: Any) -> None:
             a.sector, a.office, a.name, r.sector, r.name, {keys.format(role='actor')},
             {keys.format(role='recipient')},
             TRY_CAST(json_extract(e.record, '$.location.lat') AS DOUBLE),
-            TRY_CAST(json_extract(e.record, '$.location.lon') AS DOUBLE), 1, 1, 1, NULL, NULL, 0
+            TRY_CAST(json_extract(e.record, '$.location.lon') AS DOUBLE), 1, 1, 1, NULL, NULL, 0,
+            NULL
         FROM events_v1 e LEFT JOIN documents d USING (doc_id)
         {first.format(a='a', role='actor')} {first.format(a='r', role='recipient')}""")
     con.execute("DROP TABLE events_v1")
