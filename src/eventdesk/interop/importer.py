@@ -167,9 +167,10 @@ def _keys(code: str, country: str) -> str:
             f"'|' || coalesce({code}, '') || '|' || coalesce({country}, '') || '|' END")
 
 
-def _extra(names: list[str]) -> str:
-    return "concat_ws(chr(9), " + ", ".join(f"coalesce(CAST({_ident(n)} AS VARCHAR), '')"
-                                            for n in names) + ")"
+def _extra(names: list[str], present: list[str]) -> str:
+    return "concat_ws(chr(9), " + ", ".join(
+        f"coalesce(CAST({_ident(n)} AS VARCHAR), '')" if n in present else "''"
+        for n in names) + ")"
 
 
 #: the standard columns each format's mapping provides
@@ -193,20 +194,13 @@ def extra_names(layout: Layout) -> list[str]:
         return ["Source Sectors", "Source Country", "Target Sectors", "Target Country",
                 "Event Text", "City", "District", "Province", "Country", "Story ID"]
     if layout.name == "polecat":
-        return [n for n, _ in POLECAT.columns if n not in POLECAT_MAPPED]
+        return POLECAT.names                # all of them: the export gives them back as read
     if layout.name == "phoenix":
         return ["Year", "Month", "Day", "SourceActorFull", "SourceActorRole",
                 "SourceActorAttribute", "TargetActorFull", "TargetActorRole",
                 "TargetActorAttribute", "EventRootCode", "PentaClass", "Issues", "StateName",
                 "SentenceID", "URLs", "NewsSources"]
     return []
-
-
-POLECAT_MAPPED = {"Event ID", "Event Date", "Event Type", "Event Mode", "Event Intensity",
-                  "Contexts", "Actor Name", "Actor Country", "Primary Actor Sector",
-                  "Recipient Name", "Recipient Country", "Primary Recipient Sector",
-                  "Placename", "Country", "Latitude", "Longitude", "Source",
-                  "Publication Date"}
 
 
 def _mapping(layout: Layout, names: list[str]) -> dict[str, str]:
@@ -232,7 +226,7 @@ def _mapping(layout: Layout, names: list[str]) -> dict[str, str]:
             "n_a": f"coalesce({x('NumArticles')}, 1)", "sentence": "''",
             "doc_id": f"coalesce({_nz('SOURCEURL') if 'SOURCEURL' in names else 'NULL'}, "
                       f"'{layout.name}:' || {x('GLOBALEVENTID')})",
-            "sentence_index": "0", "extra": _extra(extra_names(layout))}
+            "sentence_index": "0", "extra": _extra(extra_names(layout), names)}
     if layout.name == "icews":
         return {
             "oid": x("Event ID"), "d": x("Event Date"), "code": _nz("CAMEO Code"),
@@ -247,7 +241,7 @@ def _mapping(layout: Layout, names: list[str]) -> dict[str, str]:
             "n_m": "1", "n_s": "1", "n_a": "1", "sentence": "''",
             "doc_id": f"'icews:' || coalesce({_nz('Story ID')}, {x('Event ID')})",
             "sentence_index": f"coalesce(TRY_CAST({x('Sentence Number')} AS INTEGER), 0)",
-            "extra": _extra(extra_names(layout))}
+            "extra": _extra(extra_names(layout), names)}
     if layout.name == "polecat":
         return {
             "oid": x("Event ID"), "d": x("Event Date"), "code": "NULL",
@@ -267,7 +261,7 @@ def _mapping(layout: Layout, names: list[str]) -> dict[str, str]:
             "published": f"TRY_CAST({x('Publication Date')} AS DATE)",
             "n_m": "1", "n_s": "1", "n_a": "1", "sentence": "''",
             "doc_id": f"'polecat:' || {x('Event ID')}", "sentence_index": "0",
-            "extra": _extra(extra_names(layout))}
+            "extra": _extra(extra_names(layout), names)}
     if layout.name == "phoenix":
         return {
             "oid": x("EventID"), "d": x("Date"), "code": _nz("EventCode"),
@@ -282,7 +276,7 @@ def _mapping(layout: Layout, names: list[str]) -> dict[str, str]:
             "url": f"nullif(split_part({x('URLs')}, ';', 1), '')", "published": "NULL",
             "n_m": "1", "n_s": "1", "n_a": "1", "sentence": "''",
             "doc_id": f"'phoenix:' || {x('EventID')}", "sentence_index": "0",
-            "extra": _extra(extra_names(layout))}
+            "extra": _extra(extra_names(layout), names)}
     raise UsageError(f"no mapping for {layout.name}")
 
 
