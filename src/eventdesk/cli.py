@@ -196,8 +196,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     with open_store(args.db, read_only=True) as store:
         ev = store.event(args.event_id)
+        group = store.group(ev.id if ev else args.event_id)
+        if ev is None and group is not None:
+            ev = store.event(group["event_id"])
         if ev is None:
-            raise UsageError(f"no event {args.event_id!r} in {store.path}")
+            raise UsageError(f"no event or corroborated event {args.event_id!r} in {store.path}")
         prov = store.provenance(ev.id)
     pattern = next((p for p in default_lexicon().patterns if p.id == ev.pattern), None)
     ents = lambda xs: ", ".join(f"{e.code} ({e.text})" for e in xs) or "-"  # noqa: E731
@@ -218,9 +221,24 @@ def cmd_explain(args: argparse.Namespace) -> int:
     ]
     for p in prov:
         lines.append(f"reported  {p['doc_id']} sentence {p['sentence_index']}"
+                     f"{' · ' + p['source'] if p.get('source') else ''}"
                      f"{' · ' + p['title'] if p.get('title') else ''}"
                      f"{' · ' + str(p['published']) if p.get('published') else ''}"
                      f"{' · ' + p['path'] if p.get('path') else ''}")
+    if group is not None:
+        lines.append(f"corroborated event {group['group_id']}: {group['n_reports']} reports, "
+                     f"{group['n_sources']} sources, {group['n_docs']} articles; first seen "
+                     f"{group['first_seen'] or '?'}, last seen {group['last_seen'] or '?'}")
+        for r in group["reports"]:
+            origin = (f"{r['dataset']}:{r['origin_id']}" if r["dataset"] != "eventdesk"
+                      else r["doc_id"])
+            counts = (f" · {r['n_mentions']} mentions, {r['n_sources']} sources"
+                      if r["dataset"] != "eventdesk" else "")
+            lines.append(f"  report  {r['event_id'][:16]} {r['event_date'] or '?'} CAMEO "
+                         f"{r['cameo']} · {origin}"
+                         f"{' · ' + r['source'] if r.get('source') else ''}"
+                         f"{' · ' + str(r['published']) if r.get('published') else ''}{counts}"
+                         f"{' · ' + ' '.join(r['sentence'].split()) if r['sentence'] else ''}")
     print("\n".join(lines))
     return EXIT_OK
 
@@ -275,9 +293,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
         s = store.summary()
     print(f"{s['documents']} documents, {s['events']} events ({s['asserted']} asserted), "
           f"{s['first'] or '?'} to {s['last'] or '?'}")
+    print(f"corroborated: {s['corroborated']} events ({s['corroborated_asserted']} asserted)")
+    print("origin:   " + ", ".join(f"{k} {v}" for k, v in s["datasets"]))
     print("status:   " + ", ".join(f"{k} {v}" for k, v in s["statuses"]))
     print("roots:    " + ", ".join(f"{r} ({n})" for r, _, n in s["roots"]))
-    print("busiest dyads (asserted events, net Goldstein):")
+    print("busiest dyads (asserted corroborated events, net Goldstein):")
     for a, r, n, g in s["dyads"]:
         print(f"  {a:>4} → {r:<4} {n:4d}  {g:+7.1f}")
     return EXIT_OK

@@ -122,6 +122,8 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | 
     if status is None and fmt in ASSERTED_ONLY:
         status = ["asserted"]
     where, params = store._where(actor, recipient, since, until, cameo, status, None)
+    if fmt == "polecat":        # POLECAT has no row for an event without a PLOVER type
+        where += (" AND " if where else " WHERE ") + "e.plover IS NOT NULL"
     body = {"gdelt2": _gdelt2_select, "polecat": _polecat_select, "plover": _plover_select}
     order = " ORDER BY e.event_date, e.event_id"
     path = Path(out)

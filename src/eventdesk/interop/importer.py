@@ -433,8 +433,8 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
 
 def _problems(store: Store, shown: Path, readable: Path, layout: Layout,
               columns: list[tuple[str, str]], header: bool, delim: str,
-              report: Problem) -> int:
-    """First scan: report every row that will be skipped; returns how many."""
+              report: Problem) -> set[int]:
+    """First scan: report every row that will be skipped; returns their lines."""
     con = store.con
     names = [n for n, _ in columns]
     src = _read_csv(readable, layout, columns, header=header, delimiter=delim,
@@ -468,7 +468,7 @@ def _problems(store: Store, shown: Path, readable: Path, layout: Layout,
         problems.append((_line_of(rn, header, lines), f"{why} (id {oid})" if oid else why))
     for line, why in sorted(problems):
         report(InputError(f"{why}; row skipped", f"{shown}:{line}"))
-    return len(problems)
+    return {line for line, _ in problems}
 
 
 def _reject_text(kind: str, msg: str) -> str:
@@ -490,9 +490,12 @@ def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
                 columns: list[tuple[str, str]], header: bool, delim: str, digest: str,
                 report: Problem) -> ImportResult:
     result = ImportResult(str(shown), layout.name)
-    result.rows_skipped = _problems(store, shown, readable, layout, columns, header, delim,
-                                    report)
-    src = _read_csv(readable, layout, columns, header=header, delimiter=delim, rejects=None)
+    reported = _problems(store, shown, readable, layout, columns, header, delim, report)
+    result.rows_skipped = len(reported)
+    con_ = store.con
+    con_.execute("DROP TABLE IF EXISTS ed_rejects2; DROP TABLE IF EXISTS ed_rejects2_scan")
+    src = _read_csv(readable, layout, columns, header=header, delimiter=delim,
+                    rejects="ed_rejects2")
     names = [n for n, _ in columns]
     con = store.con
 
@@ -505,6 +508,14 @@ def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
             n = con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) "
                             f"{_event_select(layout, std, batch_id)}").fetchone()[0]
             store.finish_batch(batch_id)
+        # rows the inserting scan rejected that the first scan let through (DuckDB checks
+        # some values, such as UTF-8, only in the columns a query uses)
+        for line, kind, msg in con.execute("SELECT line, any_value(error_type), "
+                                           "any_value(error_message) FROM ed_rejects2 "
+                                           "GROUP BY line ORDER BY line").fetchall():
+            if line not in reported:
+                report(InputError(f"{_reject_text(kind, msg)}; row skipped", f"{shown}:{line}"))
+                result.rows_skipped += 1
         con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [digest, layout.name, str(shown), n, result.rows_skipped, batch_id,
                      datetime.now(timezone.utc).replace(tzinfo=None)])
