@@ -303,8 +303,8 @@ def _coded(std: str) -> str:
     """The standard rows joined to the ontology: c.code is NULL for an unknown code/type."""
     return (f"SELECT s.*, c.code AS ccode, c.root, c.name AS cname, c.goldstein AS cgold, "
             f"c.quad AS cquad, c.penta, c.plover, c.mode, c.context FROM ({std}) s "
-            "LEFT JOIN ed_cameo c ON c.code = coalesce(s.code, "
-            "(SELECT p.code FROM ed_plover p WHERE p.plover = s.ptype))")
+            "LEFT JOIN ed_plover p ON p.plover = s.ptype "
+            "LEFT JOIN ed_cameo c ON c.code = coalesce(s.code, p.code)")
 
 
 def _event_select(layout: Layout, std: str, batch_id: int) -> str:
@@ -327,7 +327,7 @@ def _event_select(layout: Layout, std: str, batch_id: int) -> str:
         "recipient_keys": _keys("r_code", "r_country"), "location_lat": "lat",
         "location_lon": "lon", "n_mentions": "n_m", "n_sources": "n_s", "n_articles": "n_a",
         "ckey": "NULL", "group_id": "NULL", "batch_id": str(batch_id), "extra": "extra"}
-    return (f"SELECT {', '.join(values[n] for n in EVENT_NAMES)} FROM ({_coded(std)}) "
+    return (f"SELECT {', '.join(f'{values[n]} AS {n}' for n in EVENT_NAMES)} FROM ({_coded(std)}) "
             "WHERE ccode IS NOT NULL AND d IS NOT NULL AND oid IS NOT NULL")
 
 
@@ -505,8 +505,9 @@ def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
             n = _insert_mentions(con, src)
         else:
             std = _standard(src, layout, names)
-            n = con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) "
-                            f"{_event_select(layout, std, batch_id)}").fetchone()[0]
+            n = con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) SELECT * REPLACE "
+                            f"({store.rule.key_sql()} AS ckey) FROM "
+                            f"({_event_select(layout, std, batch_id)})").fetchone()[0]
             store.finish_batch(batch_id)
         # rows the inserting scan rejected that the first scan let through (DuckDB checks
         # some values, such as UTF-8, only in the columns a query uses)

@@ -101,7 +101,9 @@ class Store:
         import duckdb
 
         try:
-            return duckdb.connect(str(self.path), read_only=read_only)
+            con = duckdb.connect(str(self.path), read_only=read_only)
+            con.execute("SET enable_progress_bar = false")
+            return con
         except duckdb.IOException as exc:
             msg = str(exc)
             if "lock" in msg.lower():
@@ -203,11 +205,14 @@ class Store:
                              (SELECT event_id FROM events WHERE batch_id = $b)""", {"b": batch_id})
         con.execute("""DELETE FROM events WHERE batch_id <> $b AND event_id IN
                        (SELECT event_id FROM events WHERE batch_id = $b)""", {"b": batch_id})
-        con.execute("""DELETE FROM events WHERE batch_id = $b AND rowid NOT IN
-                       (SELECT max(rowid) FROM events WHERE batch_id = $b GROUP BY event_id)""",
-                    {"b": batch_id})
-        con.execute(f"UPDATE events SET ckey = {self.rule.key_sql()} WHERE batch_id = ?",
-                    [batch_id])
+        n, distinct = con.execute("SELECT count(*), count(DISTINCT event_id) FROM events "
+                                  "WHERE batch_id = ?", [batch_id]).fetchall()[0]
+        if n != distinct:
+            con.execute("""DELETE FROM events WHERE batch_id = $b AND rowid NOT IN
+                           (SELECT max(rowid) FROM events WHERE batch_id = $b
+                            GROUP BY event_id)""", {"b": batch_id})
+        con.execute(f"UPDATE events SET ckey = {self.rule.key_sql()} WHERE batch_id = ? "
+                    "AND ckey IS NULL", [batch_id])
         con.execute("INSERT INTO touched SELECT DISTINCT ckey FROM events WHERE batch_id = ?",
                     [batch_id])
         regroup(con, self.rule, "touched")
