@@ -307,19 +307,28 @@ def _coded(std: str) -> str:
             "LEFT JOIN ed_cameo c ON c.code = coalesce(s.code, p.code)")
 
 
+#: a row that parsed but cannot be an event (no id, no date, unknown code or type)
+BAD = "(ccode IS NULL OR d IS NULL OR oid IS NULL)"
+#: the pattern such a row carries in events until the write removes it, before it commits
+BAD_PATTERN = "!skip"
+
+
 def _event_select(layout: Layout, std: str, batch_id: int) -> str:
+    """Every row the reader parsed as an event row; the rows that cannot be events carry
+    :data:`BAD_PATTERN` (so one scan inserts and counts them; the write deletes them)."""
     ds = layout.name
     values = {
-        "event_id": f"'{ds}:' || oid", "doc_id": "doc_id", "sentence_index": "sentence_index",
+        "event_id": f"'{ds}:' || coalesce(oid, '')", "doc_id": "coalesce(doc_id, '')",
+        "sentence_index": "coalesce(sentence_index, 0)",
         "sentence": "sentence", "event_date": "d", "date_precision": "'day'",
-        "cameo": "ccode", "root": "root", "cameo_name": "cname",
+        "cameo": "coalesce(ccode, '')", "root": "coalesce(root, '')", "cameo_name": "cname",
         "goldstein": "coalesce(gold, cgold)", "quad": "coalesce(quad, cquad)",
         "penta": "penta", "plover": "coalesce(ptype, plover)",
         "mode": "CASE WHEN ptype IS NULL THEN mode ELSE pmode END",
         "context": "CASE WHEN ptype IS NULL THEN context ELSE pcontext END",
         "status": "'asserted'", "actor_code": "a_code", "actor_country": "a_country",
         "recipient_code": "r_code", "recipient_country": "r_country", "location": "loc",
-        "location_country": "loc_country", "pattern": f"'import:{ds}'", "record": "NULL",
+        "location_country": "loc_country", "pattern": f"CASE WHEN {BAD} THEN '{BAD_PATTERN}' ELSE 'import:{ds}' END", "record": "NULL",
         "dataset": f"'{ds}'", "origin_id": "oid", "source": "source", "url": "url",
         "published": "published", "actor_sector": "a_sector", "actor_office": "NULL",
         "actor_name": "a_name", "recipient_sector": "r_sector", "recipient_name": "r_name",
@@ -327,8 +336,7 @@ def _event_select(layout: Layout, std: str, batch_id: int) -> str:
         "recipient_keys": _keys("r_code", "r_country"), "location_lat": "lat",
         "location_lon": "lon", "n_mentions": "n_m", "n_sources": "n_s", "n_articles": "n_a",
         "ckey": "NULL", "group_id": "NULL", "batch_id": str(batch_id), "extra": "extra"}
-    return (f"SELECT {', '.join(f'{values[n]} AS {n}' for n in EVENT_NAMES)} FROM ({_coded(std)}) "
-            "WHERE ccode IS NOT NULL AND d IS NOT NULL AND oid IS NOT NULL")
+    return f"SELECT {', '.join(f'{values[n]} AS {n}' for n in EVENT_NAMES)} FROM ({_coded(std)})"
 
 
 def _lookups(con: Any) -> None:
@@ -450,12 +458,15 @@ def _problems(store: Store, shown: Path, readable: Path, layout: Layout,
                    f"coalesce('''' || code || '''', '(empty)') END FROM ({_coded(std)}) "
                    "WHERE ccode IS NULL OR d IS NULL OR oid IS NULL ORDER BY rn")
     con.execute("DROP TABLE IF EXISTS ed_rejects; DROP TABLE IF EXISTS ed_rejects_scan")
+    con.execute("SET preserve_insertion_order = true")     # row_number() in file order
     try:
         bad = con.execute(bad_sql).fetchall()
         rejects = con.execute("SELECT line, error_type, error_message FROM ed_rejects "
                               "ORDER BY line").fetchall()
     except Exception as exc:
         raise InputError(f"cannot read as {layout.name} ({_short(exc)})", str(shown)) from None
+    finally:
+        con.execute("SET preserve_insertion_order = false")
     lines = sorted({r[0] for r in rejects})
     problems: list[tuple[int, str]] = []
     seen: set[int] = set()
@@ -489,34 +500,54 @@ def _short(exc: object) -> str:
 def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
                 columns: list[tuple[str, str]], header: bool, delim: str, digest: str,
                 report: Problem) -> ImportResult:
+    """One scan of the file inserts its rows (the reader keeps the rows it rejects, with their
+    line, in a rejects table); only when some parsed rows cannot be events (unknown code, no
+    date or id) does a second scan number the rows to report their lines."""
+    import duckdb
+
     result = ImportResult(str(shown), layout.name)
-    reported = _problems(store, shown, readable, layout, columns, header, delim, report)
-    result.rows_skipped = len(reported)
-    con_ = store.con
-    con_.execute("DROP TABLE IF EXISTS ed_rejects2; DROP TABLE IF EXISTS ed_rejects2_scan")
+    con = store.con
+    names = [n for n, _ in columns]
+    mentions = layout.name == "gdelt2-mentions"
+    reported: set[int] = set()
+    if mentions:
+        reported = _problems(store, shown, readable, layout, columns, header, delim, report)
+    con.execute("DROP TABLE IF EXISTS ed_rejects2; DROP TABLE IF EXISTS ed_rejects2_scan")
     src = _read_csv(readable, layout, columns, header=header, delimiter=delim,
                     rejects="ed_rejects2")
-    names = [n for n, _ in columns]
-    con = store.con
 
     def work() -> int:
         batch_id = store.new_batch()
-        if layout.name == "gdelt2-mentions":
-            n = _insert_mentions(con, src)
-        else:
-            std = _standard(src, layout, names)
-            n = con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) SELECT * REPLACE "
+        try:
+            if mentions:
+                n = _insert_mentions(con, src)
+            else:
+                std = _standard(src, layout, names)
+                con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) SELECT * REPLACE "
                             f"({store.rule.key_sql()} AS ckey) FROM "
-                            f"({_event_select(layout, std, batch_id)})").fetchone()[0]
+                            f"({_event_select(layout, std, batch_id)})")
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            raise InputError(f"cannot read as {layout.name} ({_short(exc)})",
+                             str(shown)) from None
+        if not mentions:
+            n, bad = con.execute(f"SELECT count(*) FILTER (WHERE pattern <> '{BAD_PATTERN}'), "
+                                 f"count(*) FILTER (WHERE pattern = '{BAD_PATTERN}') FROM events"
+                                 f" WHERE batch_id = {int(batch_id)}").fetchone()
+            if bad:
+                reported.update(_problems(store, shown, readable, layout, columns, header,
+                                          delim, report))
+                con.execute(f"DELETE FROM events WHERE batch_id = {int(batch_id)} "
+                            f"AND pattern = '{BAD_PATTERN}'")
             store.finish_batch(batch_id)
-        # rows the inserting scan rejected that the first scan let through (DuckDB checks
-        # some values, such as UTF-8, only in the columns a query uses)
+        # the rows the reader rejected (and, when the second scan ran, those it did not see:
+        # DuckDB checks some values, such as UTF-8, only in the columns a query reads)
         for line, kind, msg in con.execute("SELECT line, any_value(error_type), "
                                            "any_value(error_message) FROM ed_rejects2 "
                                            "GROUP BY line ORDER BY line").fetchall():
             if line not in reported:
                 report(InputError(f"{_reject_text(kind, msg)}; row skipped", f"{shown}:{line}"))
-                result.rows_skipped += 1
+                reported.add(line)
+        result.rows_skipped = len(reported)
         con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [digest, layout.name, str(shown), n, result.rows_skipped, batch_id,
                      datetime.now(timezone.utc).replace(tzinfo=None)])

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..dates import parse_date
 from ..errors import EventDeskError, StoreError
 from ..model import Document, Event
-from .corroborate import Rule, regroup
+from .corroborate import Rule, group_batch, regroup_all
 from .schema import (EVENT_NAMES, SCHEMA, STORE_VERSION, create, meta, migrate_1_to_2, set_meta,
                      store_version)
 
@@ -65,6 +65,15 @@ class IngestResult:
     events_removed: int = 0
 
 
+def memory_limit() -> str:
+    """DuckDB's memory limit for a store connection: ``$EVENTDESK_MEMORY`` (such as ``2GB``),
+    else 1GB."""
+    value = os.environ.get("EVENTDESK_MEMORY", "1GB").strip()
+    if not value.replace(".", "").rstrip("KMGTiBkmgtib").isdigit():
+        raise StoreError(f"EVENTDESK_MEMORY={value!r}: give a size such as 1GB or 512MB")
+    return value
+
+
 def resolve_db_path(path: str | os.PathLike[str] | None) -> Path:
     """``path``, else ``$EVENTDESK_DB``, else ``./eventdesk.duckdb``."""
     return Path(path or os.environ.get("EVENTDESK_DB") or DEFAULT_DB)
@@ -103,6 +112,11 @@ class Store:
         try:
             con = duckdb.connect(str(self.path), read_only=read_only)
             con.execute("SET enable_progress_bar = false")
+            # bounded memory: DuckDB spills to <store>.tmp beyond the limit; rows need not
+            # keep their order inside a write (readers sort, writers that need the order of
+            # a file's rows ask for it)
+            con.execute(f"SET memory_limit = '{memory_limit()}'")
+            con.execute("SET preserve_insertion_order = false")
             return con
         except duckdb.IOException as exc:
             msg = str(exc)
@@ -139,7 +153,7 @@ class Store:
                 create(self.con)
             else:
                 migrate_1_to_2(self.con)
-                regroup(self.con, Rule.from_json(meta(self.con, "corroboration")), None)
+                regroup_all(self.con, Rule.from_json(meta(self.con, "corroboration")))
 
         self._transaction(work, f"cannot {step} the store")
         if version is not None:
@@ -184,7 +198,7 @@ class Store:
 
         def work() -> None:
             set_meta(self.con, "corroboration", rule.to_json())
-            regroup(self.con, rule, None)
+            regroup_all(self.con, rule)
 
         self._transaction(work)
         self.rule = rule
@@ -193,29 +207,34 @@ class Store:
         return int(self.con.execute("SELECT nextval('batch_seq')").fetchall()[0][0])
 
     def finish_batch(self, batch_id: int, stale: str | None = None) -> None:
-        """Inside a write: drop events the batch replaced (same id, older batch; and within the
-        batch all but the last row of an id), give the batch's events their key, and regroup
-        the keys it touched. ``stale`` is a temp table of keys that deleted rows had."""
+        """Inside a write, after the batch's events are inserted: drop the stored events it
+        replaces (same id, older batch; within the batch all but the last row of an id), give
+        its events their corroboration key where the writer did not, and group them.
+        ``stale`` is a temp table (column ``group_id``) of the groups of events the writer
+        deleted."""
         con = self.con
-        con.execute("CREATE OR REPLACE TEMP TABLE touched (ckey VARCHAR)")
+        b = int(batch_id)
+        con.execute("CREATE OR REPLACE TEMP TABLE ed_stale (group_id VARCHAR)")
         if stale:
-            con.execute(f"INSERT INTO touched SELECT ckey FROM {stale}")
-        con.execute("""INSERT INTO touched SELECT DISTINCT ckey FROM events
-                       WHERE batch_id <> $b AND event_id IN
-                             (SELECT event_id FROM events WHERE batch_id = $b)""", {"b": batch_id})
-        con.execute("""DELETE FROM events WHERE batch_id <> $b AND event_id IN
-                       (SELECT event_id FROM events WHERE batch_id = $b)""", {"b": batch_id})
-        n, distinct = con.execute("SELECT count(*), count(DISTINCT event_id) FROM events "
-                                  "WHERE batch_id = ?", [batch_id]).fetchall()[0]
+            con.execute(f"INSERT INTO ed_stale SELECT group_id FROM {stale}")
+        batch_ids = f"SELECT event_id FROM events WHERE batch_id = {b}"
+        if con.execute(f"SELECT count(*) FROM events WHERE batch_id <> {b} AND event_id IN "
+                       f"({batch_ids})").fetchone()[0]:
+            con.execute(f"INSERT INTO ed_stale SELECT DISTINCT group_id FROM events "
+                        f"WHERE batch_id <> {b} AND event_id IN ({batch_ids})")
+            con.execute(f"DELETE FROM events WHERE batch_id <> {b} AND event_id IN ({batch_ids})")
+        n, distinct, keyless = con.execute(
+            "SELECT count(*), count(DISTINCT event_id), count(*) FILTER (WHERE ckey IS NULL) "
+            f"FROM events WHERE batch_id = {b}").fetchall()[0]
         if n != distinct:
-            con.execute("""DELETE FROM events WHERE batch_id = $b AND rowid NOT IN
-                           (SELECT max(rowid) FROM events WHERE batch_id = $b
-                            GROUP BY event_id)""", {"b": batch_id})
-        con.execute(f"UPDATE events SET ckey = {self.rule.key_sql()} WHERE batch_id = ? "
-                    "AND ckey IS NULL", [batch_id])
-        con.execute("INSERT INTO touched SELECT DISTINCT ckey FROM events WHERE batch_id = ?",
-                    [batch_id])
-        regroup(con, self.rule, "touched")
+            con.execute(f"""DELETE FROM events WHERE batch_id = {b} AND rowid NOT IN
+                           (SELECT max(rowid) FROM events WHERE batch_id = {b}
+                            GROUP BY event_id)""")
+        if keyless:
+            con.execute(f"UPDATE events SET ckey = {self.rule.key_sql()} WHERE batch_id = {b} "
+                        "AND ckey IS NULL")
+        group_batch(con, self.rule, b, "ed_stale")
+        con.execute("DROP TABLE ed_stale")
 
     # -- ingest --------------------------------------------------------------------------------
     def ingest(self, documents: Iterable[Document], coder: "Coder | None" = None, *,
@@ -268,12 +287,12 @@ class Store:
         con = self.con
         batch_id = self.new_batch()
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        con.execute("CREATE OR REPLACE TEMP TABLE stale (ckey VARCHAR)")
+        con.execute("CREATE OR REPLACE TEMP TABLE stale (group_id VARCHAR)")
         removed = 0
         if replaced:
             gone = "SELECT event_id FROM events WHERE list_contains($ids, doc_id)"
             removed = con.execute(f"SELECT count(*) FROM ({gone})", {"ids": replaced}).fetchone()[0]
-            con.execute("INSERT INTO stale SELECT DISTINCT ckey FROM events "
+            con.execute("INSERT INTO stale SELECT DISTINCT group_id FROM events "
                         "WHERE list_contains($ids, doc_id)", {"ids": replaced})
             for table in ("event_entities", "provenance"):
                 con.execute(f"DELETE FROM {table} WHERE event_id IN ({gone})", {"ids": replaced})

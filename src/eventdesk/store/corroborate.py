@@ -20,8 +20,10 @@ NumMentions for an imported row), ``n_sources`` and ``n_docs`` the number of dis
 and documents of coded reports plus the NumSources / NumArticles of imported rows (which cannot
 be told apart). ``first_seen`` and ``last_seen`` are the first and last publication dates.
 
-Groups are kept in the ``groups`` table and recomputed, in the writing transaction, for the keys
-a batch touched, so reading corroborated events costs no more than reading a table.
+Groups are kept in the ``groups`` table, maintained in the writing transaction: a batch's new
+reports are chained together with the existing groups of their keys that lie within reach of
+their dates (:func:`group_batch`), and only the groups that changed are rewritten, so reading
+corroborated events costs no more than reading a table.
 """
 from __future__ import annotations
 
@@ -59,18 +61,19 @@ class Rule:
                 f"{p}date_precision))")
 
 
-def _chains_sql(rule: Rule, where: str) -> str:
-    """event_id → group_id for the events matching ``where`` (whole keys only)."""
+def _chains_sql(rule: Rule, rows: str) -> str:
+    """event_id, old group_id, new group_id for the events of ``rows`` (a SELECT of event_id,
+    ckey, event_date, date_precision, group_id holding whole chains)."""
     w = int(rule.window_days)
     return f"""
     WITH s AS (
-        SELECT event_id, ckey,
+        SELECT event_id, ckey, group_id AS old,
                CASE date_precision WHEN 'month' THEN CAST(date_trunc('month', event_date) AS DATE)
                                    WHEN 'year' THEN CAST(date_trunc('year', event_date) AS DATE)
                                    ELSE event_date END AS d,
                CASE date_precision WHEN 'week' THEN {w + 6}
                                    WHEN 'month' THEN 0 WHEN 'year' THEN 0 ELSE {w} END AS thr
-        FROM events WHERE {where}),
+        FROM ({rows})),
     b AS (
         SELECT *, CASE WHEN d IS NULL THEN 1
                        WHEN d - lag(d) OVER k <= thr THEN 0 ELSE 1 END AS brk
@@ -78,9 +81,10 @@ def _chains_sql(rule: Rule, where: str) -> str:
     c AS (
         SELECT *, sum(brk) OVER (PARTITION BY ckey ORDER BY d, event_id
                                  ROWS UNBOUNDED PRECEDING) AS chain FROM b)
-    SELECT event_id, CASE WHEN d IS NULL THEN md5(ckey || '|' || event_id)
+    SELECT event_id, old, CASE WHEN d IS NULL THEN md5(ckey || '|' || event_id)
                           ELSE md5(ckey || '|' || CAST(min(d) OVER (PARTITION BY ckey, chain)
-                                                       AS VARCHAR)) END AS gid
+                                                       AS VARCHAR)) END AS gid,
+           CASE WHEN d IS NULL THEN 1 ELSE count(*) OVER (PARTITION BY ckey, chain) END AS n
     FROM c"""
 
 
@@ -101,19 +105,78 @@ GROUP_SELECT = """
            max(event_date), string_agg(DISTINCT dataset, ',' ORDER BY dataset)
     FROM events WHERE {where} GROUP BY group_id"""
 
+#: GROUP_SELECT for groups of one report, without aggregates (most groups, and far cheaper)
+SINGLE_SELECT = """
+    SELECT group_id, ckey, event_id, event_date, date_precision, actor_country, actor_code,
+           actor_sector, actor_office, actor_name, recipient_country, recipient_code,
+           recipient_sector, cameo, root, goldstein, quad, plover, mode, status, n_mentions,
+           CASE WHEN dataset = 'eventdesk' THEN CAST(source IS NOT NULL AS BIGINT)
+                ELSE n_sources END,
+           CASE WHEN dataset = 'eventdesk' THEN 1 ELSE n_articles END,
+           doc_id, sentence, coalesce(published, event_date), coalesce(published, event_date),
+           event_date, dataset
+    FROM events WHERE {where}"""
 
-def regroup(con: Any, rule: Rule, touched: str | None) -> None:
-    """Recompute ckeys (for events lacking one), group ids and the groups table, for the keys
-    listed in the temp table ``touched`` (column ``ckey``), or for every event when ``touched``
-    is None. Runs inside the caller's transaction."""
-    if touched is None:
-        con.execute(f"UPDATE events SET ckey = {rule.key_sql()}")
-        where = "true"
-        con.execute("DELETE FROM groups")
-    else:
-        where = f"ckey IN (SELECT ckey FROM {touched})"
-        con.execute(f"DELETE FROM groups WHERE {where}")
-    con.execute(f"""UPDATE events SET group_id = g.gid FROM ({_chains_sql(rule, where)}) g
-                    WHERE events.event_id = g.event_id
-                      AND events.group_id IS DISTINCT FROM g.gid""")
-    con.execute("INSERT INTO groups " + GROUP_SELECT.format(where=where))
+
+def _insert_groups(con: Any, scope: str) -> None:
+    """Rebuild the groups table's rows for the events of ``scope`` whose ids are in ed_gid,
+    single-report groups by projection, the others by aggregate."""
+    for n, select in (("= 1", SINGLE_SELECT), ("> 1", GROUP_SELECT)):
+        where = f"{scope} AND group_id IN (SELECT gid FROM ed_gid WHERE n {n})"
+        con.execute("INSERT INTO groups " + select.format(where=where))
+
+
+#: how far (days) a report's date can reach into an existing corroborated event of its key:
+#: more than the longest window (a year's precision, or a week's window of 366 + 6 days)
+REACH_DAYS = 400
+
+
+def regroup_all(con: Any, rule: Rule) -> None:
+    """Recompute every event's key and group, and the groups table (a new rule, a migration).
+    Runs inside the caller's transaction."""
+    con.execute(f"UPDATE events SET ckey = {rule.key_sql()}")
+    rows = "SELECT event_id, ckey, event_date, date_precision, group_id FROM events"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_gid AS {_chains_sql(rule, rows)}")
+    con.execute("""UPDATE events SET group_id = g.gid FROM ed_gid g
+                   WHERE events.event_id = g.event_id AND g.old IS DISTINCT FROM g.gid""")
+    con.execute("DELETE FROM groups")
+    _insert_groups(con, "true")
+    con.execute("DROP TABLE ed_gid")
+
+
+def group_batch(con: Any, rule: Rule, batch_id: int, stale: str | None = None) -> None:
+    """Give the events of batch ``batch_id`` (their ``ckey`` set) their group, regroup the
+    stored events they can join (or, for ``stale``, a temp table of the group ids of deleted
+    events, that lost a report), and rewrite only the groups that changed.
+
+    Set-wise and narrow: one window over the new events plus the members of the existing groups
+    of the same keys within :data:`REACH_DAYS` of their dates; an existing event is updated only
+    when its group id changes (a new report earlier than its group's first, or one that
+    bridges two groups). Runs inside the caller's transaction."""
+    b = int(batch_id)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE ed_old AS
+        SELECT g.group_id FROM groups g JOIN (
+            SELECT ckey, min(event_date) - {REACH_DAYS} AS lo, max(event_date) + {REACH_DAYS}
+                   AS hi FROM events WHERE batch_id = {b} AND event_date IS NOT NULL
+            GROUP BY ckey) r USING (ckey)
+        WHERE g.last_date >= r.lo AND g.date <= r.hi""")
+    if stale:
+        con.execute(f"INSERT INTO ed_old SELECT DISTINCT group_id FROM {stale} "
+                    "WHERE group_id IS NOT NULL")
+    n_old = con.execute("SELECT count(*) FROM ed_old").fetchone()[0]
+    scope = f"batch_id = {b}"
+    if n_old:
+        scope = f"({scope} OR group_id IN (SELECT group_id FROM ed_old))"
+    rows = ("SELECT event_id, ckey, event_date, date_precision, group_id FROM events "
+            f"WHERE {scope}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_gid AS {_chains_sql(rule, rows)}")
+    con.execute(f"""UPDATE events SET group_id = g.gid FROM ed_gid g
+                    WHERE {scope.replace('group_id IN', 'events.group_id IN')}
+                      AND events.event_id = g.event_id AND g.old IS DISTINCT FROM g.gid""")
+    if n_old:
+        con.execute("DELETE FROM groups WHERE group_id IN (SELECT group_id FROM ed_old)")
+        # a group id can be born again (a report earlier than its first); drop it before
+        con.execute("DELETE FROM groups WHERE group_id IN (SELECT gid FROM ed_gid)")
+        scope = "true"
+    _insert_groups(con, scope)
+    con.execute("DROP TABLE ed_gid; DROP TABLE ed_old")
