@@ -121,8 +121,11 @@ class Store:
         except duckdb.IOException as exc:
             msg = str(exc)
             if "lock" in msg.lower():
+                holder = ("writing to it" if read_only else
+                          "using it (a writer excludes every other process; readers exclude "
+                          "writers)")
                 raise StoreError(f"{self.path}: the store is in use by another process "
-                                 "(wait for it to finish, or open read-only)") from None
+                                 f"{holder}; try again when it has finished") from None
             raise StoreError(f"{self.path}: cannot open the store "
                              f"({_first_line(msg)})") from None
         except duckdb.Error as exc:
@@ -277,6 +280,8 @@ class Store:
         replaced = [d.id for d in todo if d.id in known]
         added, removed = self._transaction(lambda: self._write_coded(coded, replaced),
                                            "write failed, batch rolled back")
+        log.info("%s: batch of %d documents committed (%d events added)", self.path,
+                 len(todo), added)
         result.events_removed += removed
         result.documents_replaced += len(replaced)
         result.documents_added += len(todo) - len(replaced)
