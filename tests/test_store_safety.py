@@ -332,3 +332,59 @@ def test_a_database_that_is_not_a_store_is_refused(tmp_path):
     (tmp_path / "junk.duckdb").write_bytes(b"not a database at all" * 100)
     with pytest.raises(StoreError, match="junk.duckdb"):
         open_store(tmp_path / "junk.duckdb")
+
+
+# -- a location that refuses writes, a full disk -------------------------------------------------
+def test_a_store_where_no_file_can_be_created_gives_a_clear_error(tmp_path):
+    # chmod does not stop root (these tests may run as root): use places that refuse every user
+    (tmp_path / "plain-file").write_text("x")
+    for path, why in ((tmp_path / "plain-file" / "s.duckdb", "cannot open the store"),
+                      (Path("/proc/eventdesk-test.duckdb"), "cannot open the store"),
+                      (tmp_path / "missing" / "s.duckdb", "does not exist")):
+        with pytest.raises(StoreError, match=why) as exc:
+            open_store(path)
+        assert str(path) in str(exc.value)
+        r = run_cli("import", DATA / "gdelt2.export.CSV", "--db", path)
+        assert r.returncode == 2 and str(path) in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_store_whose_folder_refuses_new_files_keeps_what_it_held(tmp_path):
+    db = tmp_path / "s.duckdb"
+    with open_store(db) as s:
+        import_file(s, DATA / "gdelt2.export.CSV")
+    before = fingerprint(db)
+    # a write journal (DuckDB's <store>.wal) that cannot be created: a folder in its place
+    # refuses the file to root too, as a read-only folder does to other users
+    (tmp_path / "s.duckdb.wal").mkdir()
+    r = run_cli("import", DATA / "icews.sample.tab", "--db", db)
+    assert r.returncode == 2, r.stderr
+    assert str(db) in r.stderr and "Traceback" not in r.stderr
+    assert "cannot open the store" in r.stderr or "nothing was written" in r.stderr
+    (tmp_path / "s.duckdb.wal").rmdir()
+    assert fingerprint(db) == before
+
+
+FULL = """
+import resource, signal, sys
+from eventdesk.cli import main
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)       # EFBIG instead of death
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_a_full_disk_gives_a_clear_error_and_leaves_the_store_intact(tmp_path, gdelt_files):
+    db = tmp_path / "s.duckdb"
+    with open_store(db) as s:
+        import_file(s, DATA / "gdelt2.export.CSV")
+    before = fingerprint(db)
+    limit = db.stat().st_size + 64 * 1024        # files may grow by 64 KB: the disk is full
+    r = subprocess.run([sys.executable, "-c", FULL, str(limit), "import", gdelt_files[1],
+                        "--db", str(db)], capture_output=True, text=True, timeout=300)
+    assert r.returncode in (1, 2), r.stderr
+    assert str(db) in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert fingerprint(db) == before
+    r = run_cli("import", gdelt_files[1], "--db", db)     # room again: the import goes through
+    assert r.returncode == 0, r.stderr
+    assert fingerprint(db)["events"] == before["events"] + 15000
