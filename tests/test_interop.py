@@ -169,3 +169,23 @@ def test_import_and_export_commands(tmp_path, cli):
     r = cli("explain", "gdelt2:700000101", "--db", db)
     assert r.returncode == 0 and "corroborated event" in r.stdout and "polecat:" in r.stdout
     assert cli("import", "--help").returncode == 0 and "example" in cli("export", "--help").stdout
+
+
+def test_events_command_lists_corroborated_events_with_their_counts(tmp_path, cli):
+    db = tmp_path / "s.duckdb"
+    assert cli("import", DATA / "gdelt2.export.CSV", "--db", db).returncode == 3
+    r = cli("events", "--corroborated", "--actor", "USA", "--recipient", "RUS", "--db", db)
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(l) for l in r.stdout.splitlines()]
+    meeting = [g for g in rows if g["event_id"] == "gdelt2:700000101"]
+    assert len(meeting) == 1        # two reports a day apart: one row
+    g = meeting[0]
+    assert (g["n_reports"], g["n_sources"], g["n_docs"]) == (14, 6, 14)
+    assert (g["date"], g["first_seen"], g["last_seen"]) == ("2017-04-12", "2017-04-12", "2017-04-13")
+    raw = cli("events", "--actor", "USA", "--recipient", "RUS", "--db", db).stdout.splitlines()
+    assert len(raw) == len(rows) + 1
+    r = cli("events", "--corroborated", "--format", "csv", "--db", db)
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("group_id,date,") and len(lines) == 1 + 3
+    assert "corroborated events" in cli("events", "--corroborated", "--format", "table",
+                                        "--db", db).stderr

@@ -150,6 +150,8 @@ def cmd_events(args: argparse.Namespace) -> int:
     from .store import open_store
 
     status = None if args.status == "all" else args.status.split(",")
+    if args.corroborated:
+        return _corroborated(args, status)
     with open_store(args.db, read_only=True) as store:
         events = store.events(actor=args.actor, recipient=args.recipient, since=args.since,
                               until=args.until, cameo=args.cameo, status=status,
@@ -172,6 +174,47 @@ def cmd_events(args: argparse.Namespace) -> int:
         writer = EventWriter(sys.stdout, args.format)
         for ev in events:
             writer.write(ev)
+    return EXIT_OK
+
+
+def _corroborated(args: argparse.Namespace, status: list[str] | None) -> int:
+    """``eventdesk events --corroborated``: one row per corroborated event, with its counts."""
+    import csv
+    import json
+
+    from .store import Store, open_store
+
+    with open_store(args.db, read_only=True) as store:
+        groups = store.corroborated(actor=args.actor, recipient=args.recipient, since=args.since,
+                                    until=args.until, cameo=args.cameo, status=status,
+                                    limit=args.limit)
+    text = lambda v: "" if v is None else v.isoformat() if hasattr(v, "isoformat") else str(v)
+    if args.format == "table":
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for col in ("date", "actor", "recipient", "cameo", "status", "reports", "sources",
+                    "docs", "seen", "group"):
+            table.add_column(col, overflow="fold")
+        for g in groups:
+            seen = text(g["first_seen"]) + ("" if g["last_seen"] == g["first_seen"]
+                                            else " to " + text(g["last_seen"]))
+            table.add_row(text(g["date"]), text(g["actor_code"]), text(g["recipient_code"]),
+                          text(g["cameo"]), text(g["status"]), text(g["n_reports"]),
+                          text(g["n_sources"]), text(g["n_docs"]), seen, g["group_id"][:10])
+        Console(width=max(120, Console().width)).print(table)
+        print(f"{len(groups)} corroborated events", file=sys.stderr)
+    elif args.format == "jsonl":
+        for g in groups:
+            print(json.dumps({k: (text(v) if hasattr(v, "isoformat") else v)
+                              for k, v in g.items()}, ensure_ascii=False))
+    else:
+        w = csv.writer(sys.stdout, delimiter="," if args.format == "csv" else "\t",
+                       lineterminator="\n")
+        w.writerow(Store.GROUP_FIELDS)
+        for g in groups:
+            w.writerow([text(g[k]) for k in Store.GROUP_FIELDS])
     return EXIT_OK
 
 
@@ -359,9 +402,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("events", help="query stored events", formatter_class=fmt,
-                       description="Print stored events matching the filters.",
-                       epilog="example:\n  eventdesk events --actor RUS --recipient USA "
-                              "--since 2017-04-01 --format table")
+                       description="Print stored events matching the filters: every report, "
+                                   "or with --corroborated one row per corroborated event "
+                                   "(the reports grouped as one real event) with its counts "
+                                   "of reports, sources and documents.",
+                       epilog="examples:\n  eventdesk events --actor RUS --recipient USA "
+                              "--since 2017-04-01 --format table\n"
+                              "  eventdesk events --corroborated --actor RUS --format csv")
     _add_db(p)
     p.add_argument("--actor", help="actor country or code (RUS, RUSGOV, NATO)")
     p.add_argument("--recipient", help="recipient country or code")
@@ -372,6 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated statuses (asserted,negated,...) or all (default)")
     p.add_argument("--limit", type=int)
     p.add_argument("--format", choices=["table", "jsonl", "csv", "tsv"], default="jsonl")
+    p.add_argument("--corroborated", action="store_true",
+                   help="one row per corroborated event with its counts, not every report")
     p.set_defaults(func=cmd_events)
 
     p = sub.add_parser("explain", help="show the sentence, spans and rule behind an event",

@@ -384,6 +384,47 @@ class Store:
                                     params).df()
         return [Event.from_json(r[0]) for r in self.con.execute(sql, params).fetchall()]
 
+    #: the columns of :meth:`corroborated`, in order
+    GROUP_FIELDS = ("group_id", "date", "last_date", "date_precision", "actor_country",
+                    "actor_code", "recipient_country", "recipient_code", "cameo", "root",
+                    "plover", "goldstein", "quad", "status", "n_reports", "n_sources", "n_docs",
+                    "first_seen", "last_seen", "datasets", "event_id", "sentence")
+
+    def corroborated(self, *, actor: str | None = None, recipient: str | None = None,
+                     since: str | Date | None = None, until: str | Date | None = None,
+                     cameo: str | None = None, status: str | Iterable[str] | None = None,
+                     limit: int | None = None, as_frame: bool = False) -> Any:
+        """Corroborated events (one per group of reports) matching the filters, by date then
+        id: dicts with :attr:`GROUP_FIELDS` (``event_id``/``sentence``: a representative
+        report), or a DataFrame. ``actor``/``recipient`` match the state or a code prefix,
+        ``since``/``until`` the group's first date, ``cameo`` a prefix of its commonest code."""
+        clauses, params = [], []
+        for role, value in (("actor", actor), ("recipient", recipient)):
+            if value:
+                clauses.append(f"({role}_country = ? OR starts_with({role}_code, ?))")
+                params += [value, value]
+        if since:
+            clauses.append("date >= ?")
+            params.append(parse_date(since)[0])
+        if until:
+            clauses.append("date <= ?")
+            params.append(parse_date(until)[0])
+        if cameo:
+            clauses.append("starts_with(cameo, ?)")
+            params.append(cameo)
+        if status:
+            clauses.append("list_contains(?, status)")
+            params.append([status] if isinstance(status, str) else list(status))
+        sql = (f"SELECT {', '.join(self.GROUP_FIELDS)} FROM groups"
+               + (" WHERE " + " AND ".join(clauses) if clauses else "")
+               + " ORDER BY date NULLS LAST, group_id")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        cur = self.con.execute(sql, params)
+        if as_frame:
+            return cur.df()
+        return [dict(zip(self.GROUP_FIELDS, r)) for r in cur.fetchall()]
+
     def event(self, event_id: str) -> Event | None:
         row = self.con.execute(f"SELECT {RECORD_SQL} FROM events e WHERE event_id = ? "
                                "OR starts_with(event_id, ?)", [event_id, event_id]).fetchall()
