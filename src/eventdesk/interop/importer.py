@@ -500,9 +500,8 @@ def _short(exc: object) -> str:
 def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
                 columns: list[tuple[str, str]], header: bool, delim: str, digest: str,
                 report: Problem) -> ImportResult:
-    """One scan of the file inserts its rows (the reader keeps the rows it rejects, with their
-    line, in a rejects table); only when some parsed rows cannot be events (unknown code, no
-    date or id) does a second scan number the rows to report their lines."""
+    """Import one delimited file in one transaction (see :func:`_insert_events`); the reader
+    keeps the rows it rejects, with their line, in a rejects table that is reported."""
     import duckdb
 
     result = ImportResult(str(shown), layout.name)
@@ -516,30 +515,21 @@ def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
     src = _read_csv(readable, layout, columns, header=header, delimiter=delim,
                     rejects="ed_rejects2")
 
+    def problems() -> None:
+        reported.update(_problems(store, shown, readable, layout, columns, header, delim,
+                                  report))
+
     def work() -> int:
         batch_id = store.new_batch()
         try:
             if mentions:
                 n = _insert_mentions(con, src)
             else:
-                std = _standard(src, layout, names)
-                con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) SELECT * REPLACE "
-                            f"({store.rule.key_sql()} AS ckey) FROM "
-                            f"({_event_select(layout, std, batch_id)})")
+                n = _insert_events(store, layout, src, names, batch_id, problems)
         except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
             raise InputError(f"cannot read as {layout.name} ({_short(exc)})",
                              str(shown)) from None
-        if not mentions:
-            n, bad = con.execute(f"SELECT count(*) FILTER (WHERE pattern <> '{BAD_PATTERN}'), "
-                                 f"count(*) FILTER (WHERE pattern = '{BAD_PATTERN}') FROM events"
-                                 f" WHERE batch_id = {int(batch_id)}").fetchone()
-            if bad:
-                reported.update(_problems(store, shown, readable, layout, columns, header,
-                                          delim, report))
-                con.execute(f"DELETE FROM events WHERE batch_id = {int(batch_id)} "
-                            f"AND pattern = '{BAD_PATTERN}'")
-            store.finish_batch(batch_id)
-        # the rows the reader rejected (and, when the second scan ran, those it did not see:
+        # the rows the reader rejected (and, when the numbering scan ran, those it did not see:
         # DuckDB checks some values, such as UTF-8, only in the columns a query reads)
         for line, kind, msg in con.execute("SELECT line, any_value(error_type), "
                                            "any_value(error_message) FROM ed_rejects2 "
@@ -555,6 +545,61 @@ def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
 
     result.rows_added = store._transaction(work, f"import of {shown} failed")
     return result
+
+
+def _insert_events(store: Store, layout: Layout, src: str, names: list[str], batch_id: int,
+                   problems: Callable[[], None]) -> int:
+    """Insert the file's events as batch ``batch_id`` with their corroboration key and group.
+
+    A narrow scan (id, key, date) feeds the grouping first, so the wide insert writes each row
+    once, group id included: no UPDATE of the new rows (DuckDB holds an UPDATE in memory until
+    the commit; inserts, joins and windows spill to disk). Rows that cannot be events are
+    counted by that scan and reported by ``problems`` (a numbering scan) when there are any.
+    A file that repeats an id, or whose rows the wide scan rejects beyond the narrow one (a
+    bad value in a column the narrow scan does not read), takes the general path instead:
+    insert, then :meth:`Store.finish_batch`."""
+    from ..store.corroborate import apply_batch, chain_batch, group_batch
+
+    con = store.con
+    b = int(batch_id)
+    select = _event_select(layout, _standard(src, layout, names), b)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_k AS SELECT event_id, {store.rule.key_sql()} "
+                f"AS ckey, event_date, date_precision, pattern <> '{BAD_PATTERN}' AS ok "
+                f"FROM ({select})")
+    bad, ok, distinct = con.execute("SELECT count(*) FILTER (WHERE NOT ok), count(*) FILTER "
+                                    "(WHERE ok), count(DISTINCT event_id) FILTER (WHERE ok) "
+                                    "FROM ed_k").fetchone()
+    if bad:
+        problems()
+    wide = (f"SELECT s.* REPLACE ({store.rule.key_sql('s')} AS ckey) FROM ({select}) s "
+            f"WHERE s.pattern <> '{BAD_PATTERN}'")
+    if ok != distinct:                          # an id twice in the file: the last row wins
+        con.execute("SET preserve_insertion_order = true")
+        try:
+            con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) {wide}")
+        finally:
+            con.execute("SET preserve_insertion_order = false")
+        store.finish_batch(b)
+        return int(con.execute(f"SELECT count(*) FROM events WHERE batch_id = {b}").fetchone()[0])
+    # events stored before with these ids are replaced: their groups lose a report
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_replaced AS SELECT DISTINCT group_id FROM "
+                "events WHERE event_id IN (SELECT event_id FROM ed_k WHERE ok)")
+    if con.execute("SELECT count(*) FROM ed_replaced").fetchone()[0]:
+        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM ed_k WHERE ok)")
+    chain_batch(con, store.rule, "SELECT event_id, ckey, event_date, date_precision FROM ed_k "
+                                 "WHERE ok", "ed_replaced")
+    n = con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) SELECT s.* REPLACE "
+                    f"(g.ckey AS ckey, g.gid AS group_id) FROM ({select}) s JOIN ed_gid g "
+                    f"ON g.event_id = s.event_id WHERE s.pattern <> '{BAD_PATTERN}'"
+                    ).fetchone()[0]
+    if n == ok:
+        apply_batch(con, b)
+    else:                                       # the chains counted rows not inserted
+        con.execute("DROP TABLE ed_gid; DROP TABLE ed_old")
+        con.execute(f"UPDATE events SET group_id = NULL WHERE batch_id = {b}")
+        group_batch(con, store.rule, b, "ed_replaced")
+    con.execute("DROP TABLE ed_k; DROP TABLE ed_replaced")
+    return int(n)
 
 
 def _insert_mentions(con: Any, src: str) -> int:

@@ -67,8 +67,15 @@ class IngestResult:
 
 def memory_limit() -> str:
     """DuckDB's memory limit for a store connection: ``$EVENTDESK_MEMORY`` (such as ``2GB``),
-    else 1GB."""
-    value = os.environ.get("EVENTDESK_MEMORY", "1GB").strip()
+    else a quarter of the machine's memory, at most 4GB. Beyond it DuckDB spills sorts, joins,
+    windows and temp tables to disk; an aggregate that cannot spill fails with a clear error."""
+    default = "4GB"
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        default = f"{max(256, min(4096, total // 4 // 2**20))}MB"
+    except (ValueError, OSError, AttributeError):
+        pass
+    value = os.environ.get("EVENTDESK_MEMORY", default).strip()
     if not value.replace(".", "").rstrip("KMGTiBkmgtib").isdigit():
         raise StoreError(f"EVENTDESK_MEMORY={value!r}: give a size such as 1GB or 512MB")
     return value

@@ -81,7 +81,7 @@ def _chains_sql(rule: Rule, rows: str) -> str:
     c AS (
         SELECT *, sum(brk) OVER (PARTITION BY ckey ORDER BY d, event_id
                                  ROWS UNBOUNDED PRECEDING) AS chain FROM b)
-    SELECT event_id, old, CASE WHEN d IS NULL THEN md5(ckey || '|' || event_id)
+    SELECT event_id, ckey, old, CASE WHEN d IS NULL THEN md5(ckey || '|' || event_id)
                           ELSE md5(ckey || '|' || CAST(min(d) OVER (PARTITION BY ckey, chain)
                                                        AS VARCHAR)) END AS gid,
            CASE WHEN d IS NULL THEN 1 ELSE count(*) OVER (PARTITION BY ckey, chain) END AS n
@@ -122,8 +122,10 @@ def _insert_groups(con: Any, scope: str) -> None:
     """Rebuild the groups table's rows for the events of ``scope`` whose ids are in ed_gid,
     single-report groups by projection, the others by aggregate."""
     for n, select in (("= 1", SINGLE_SELECT), ("> 1", GROUP_SELECT)):
-        where = f"{scope} AND group_id IN (SELECT gid FROM ed_gid WHERE n {n})"
-        con.execute("INSERT INTO groups " + select.format(where=where))
+        # an inner join (DuckDB spills it to disk when large), not IN (SELECT ...)
+        members = f"(SELECT event_id FROM ed_gid WHERE n {n}) m USING (event_id)"
+        con.execute("INSERT INTO groups " + select.replace(
+            "FROM events WHERE", f"FROM events JOIN {members} WHERE").format(where=scope))
 
 
 #: how far (days) a report's date can reach into an existing corroborated event of its key:
@@ -133,46 +135,65 @@ REACH_DAYS = 400
 
 def regroup_all(con: Any, rule: Rule) -> None:
     """Recompute every event's key and group, and the groups table (a new rule, a migration).
-    Runs inside the caller's transaction."""
-    con.execute(f"UPDATE events SET ckey = {rule.key_sql()}")
-    rows = "SELECT event_id, ckey, event_date, date_precision, group_id FROM events"
+    The events table is rebuilt rather than updated, so memory stays within DuckDB's limit
+    (an UPDATE of every row is held in memory until the commit). Runs inside the caller's
+    transaction."""
+    from .schema import EVENT_COLUMNS
+
+    rows = (f"SELECT event_id, {rule.key_sql()} AS ckey, event_date, date_precision, "
+            "NULL AS group_id FROM events")
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_gid AS {_chains_sql(rule, rows)}")
-    con.execute("""UPDATE events SET group_id = g.gid FROM ed_gid g
-                   WHERE events.event_id = g.event_id AND g.old IS DISTINCT FROM g.gid""")
+    con.execute(f"CREATE TABLE events_regrouped ({EVENT_COLUMNS})")
+    con.execute("INSERT INTO events_regrouped SELECT e.* REPLACE (g.ckey AS ckey, "
+                "g.gid AS group_id) FROM events e JOIN ed_gid g USING (event_id)")
+    con.execute("DROP TABLE events")
+    con.execute("ALTER TABLE events_regrouped RENAME TO events")
     con.execute("DELETE FROM groups")
     _insert_groups(con, "true")
     con.execute("DROP TABLE ed_gid")
 
 
-def group_batch(con: Any, rule: Rule, batch_id: int, stale: str | None = None) -> None:
-    """Give the events of batch ``batch_id`` (their ``ckey`` set) their group, regroup the
-    stored events they can join (or, for ``stale``, a temp table of the group ids of deleted
-    events, that lost a report), and rewrite only the groups that changed.
+def chain_batch(con: Any, rule: Rule, new_rows: str, stale: str | None = None) -> None:
+    """Group new reports: ``new_rows`` is a SELECT of their event_id, ckey, event_date and
+    date_precision (in events already, or about to be inserted). Fills the temp tables
+    ``ed_old`` (the existing groups they may join, and those in ``stale``, a temp table of
+    group ids that lost a report) and ``ed_gid`` (event_id, ckey, old and new group id, group
+    size) for the new reports and every member of those groups.
 
-    Set-wise and narrow: one window over the new events plus the members of the existing groups
-    of the same keys within :data:`REACH_DAYS` of their dates; an existing event is updated only
-    when its group id changes (a new report earlier than its group's first, or one that
-    bridges two groups). Runs inside the caller's transaction."""
-    b = int(batch_id)
+    Set-wise and narrow: one window over the new reports plus the members of the existing
+    groups of the same keys whose dates lie within :data:`REACH_DAYS` of theirs."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_new AS {new_rows}")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE ed_old AS
         SELECT g.group_id FROM groups g JOIN (
             SELECT ckey, min(event_date) - {REACH_DAYS} AS lo, max(event_date) + {REACH_DAYS}
-                   AS hi FROM events WHERE batch_id = {b} AND event_date IS NOT NULL
-            GROUP BY ckey) r USING (ckey)
+                   AS hi FROM ed_new WHERE event_date IS NOT NULL GROUP BY ckey) r USING (ckey)
         WHERE g.last_date >= r.lo AND g.date <= r.hi""")
     if stale:
         con.execute(f"INSERT INTO ed_old SELECT DISTINCT group_id FROM {stale} "
                     "WHERE group_id IS NOT NULL")
+    rows = ("SELECT event_id, ckey, event_date, date_precision, NULL AS group_id FROM ed_new "
+            "UNION ALL SELECT event_id, ckey, event_date, date_precision, group_id FROM events "
+            "WHERE group_id IN (SELECT group_id FROM ed_old)")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_gid AS {_chains_sql(rule, rows)}")
+    con.execute("DROP TABLE ed_new")
+
+
+def apply_batch(con: Any, batch_id: int) -> None:
+    """After :func:`chain_batch` and the insert of batch ``batch_id``: set the group id of the
+    events whose group changed (only those: the batch's own when inserted without one, and an
+    older event when a new report precedes or bridges its group), and rewrite the groups
+    touched (single-report groups by projection, the others by aggregate)."""
+    b = int(batch_id)
     n_old = con.execute("SELECT count(*) FROM ed_old").fetchone()[0]
     scope = f"batch_id = {b}"
     if n_old:
-        scope = f"({scope} OR group_id IN (SELECT group_id FROM ed_old))"
-    rows = ("SELECT event_id, ckey, event_date, date_precision, group_id FROM events "
-            f"WHERE {scope}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_gid AS {_chains_sql(rule, rows)}")
-    con.execute(f"""UPDATE events SET group_id = g.gid FROM ed_gid g
-                    WHERE {scope.replace('group_id IN', 'events.group_id IN')}
-                      AND events.event_id = g.event_id AND g.old IS DISTINCT FROM g.gid""")
+        scope = f"(batch_id = {b} OR group_id IN (SELECT group_id FROM ed_old))"
+    if con.execute(f"SELECT count(*) FROM events WHERE {scope} AND group_id IS NULL "
+                   ).fetchone()[0] or n_old:
+        con.execute(f"""UPDATE events SET group_id = g.gid FROM ed_gid g
+                        WHERE {scope.replace('group_id IN', 'events.group_id IN')}
+                          AND events.event_id = g.event_id
+                          AND events.group_id IS DISTINCT FROM g.gid""")
     if n_old:
         con.execute("DELETE FROM groups WHERE group_id IN (SELECT group_id FROM ed_old)")
         # a group id can be born again (a report earlier than its first); drop it before
@@ -180,3 +201,11 @@ def group_batch(con: Any, rule: Rule, batch_id: int, stale: str | None = None) -
         scope = "true"
     _insert_groups(con, scope)
     con.execute("DROP TABLE ed_gid; DROP TABLE ed_old")
+
+
+def group_batch(con: Any, rule: Rule, batch_id: int, stale: str | None = None) -> None:
+    """Group the events of batch ``batch_id``, inserted with their ``ckey`` and no group id
+    (writers of small batches; an import sets the group ids in its insert instead)."""
+    chain_batch(con, rule, "SELECT event_id, ckey, event_date, date_precision FROM events "
+                           f"WHERE batch_id = {int(batch_id)}", stale)
+    apply_batch(con, batch_id)
