@@ -1,10 +1,12 @@
 """Importing other datasets' event files into the store, streamed through DuckDB's CSV reader.
 
-Each file is read twice by DuckDB, never into Python: a first scan reports the rows that do not
-fit (wrong column count, bad date or number — the CSV reader's rejects, with their line — and
-unknown CAMEO codes or PLOVER types), a second inserts the rest. One file is one transaction,
-recorded in ``imports`` by its content hash: a rerun skips the files already imported, and a
-file whose import was killed is imported again from the start.
+Each file is read by DuckDB, never into Python: a narrow scan (id, corroboration key, date)
+feeds the grouping, a wide scan inserts the events with their group ids; the CSV reader keeps the
+rows it rejects (wrong column count, bad date or number) with their line, and only when some
+parsed rows cannot be events (unknown CAMEO code or PLOVER type, no date or id) does a third,
+numbering scan report their lines. One file is one transaction, recorded in ``imports`` by its
+content hash: a rerun skips the files already imported, and a file whose import was killed is
+imported again from the start.
 
 Imported rows become events (``dataset`` = the format, ``origin_id`` = the dataset's own id,
 ``event_id`` = ``dataset:origin_id``), with the CAMEO name, penta class and PLOVER type from the

@@ -378,10 +378,13 @@ class Store:
         ``cameo`` a code prefix ("19" matches every fight); ``status`` one or several statuses.
         """
         where, params = self._where(actor, recipient, since, until, cameo, status, doc_id)
-        sql = (f"SELECT {RECORD_SQL} FROM events e" + where +
-               " ORDER BY e.event_date NULLS LAST, e.doc_id, e.sentence_index, e.event_id")
+        order = " ORDER BY e.event_date NULLS LAST, e.doc_id, e.sentence_index, e.event_id"
+        source = "events e"
         if limit:
-            sql += f" LIMIT {int(limit)}"
+            # pick the rows first, build records for those only (not for every match)
+            source = (f"(SELECT * FROM events e{where}{order} LIMIT {int(limit)}) e")
+            where = ""
+        sql = f"SELECT {RECORD_SQL} FROM {source}{where}{order}"
         if as_frame:
             cols = ("e.event_id AS id, e.event_date AS date, e.actor_code AS actor, "
                     "e.recipient_code AS recipient, e.cameo, e.cameo_name, e.goldstein, e.quad, "
