@@ -150,6 +150,8 @@ def cmd_events(args: argparse.Namespace) -> int:
     from .store import open_store
 
     status = None if args.status == "all" else args.status.split(",")
+    if args.corroborated:
+        return _corroborated(args, status)
     with open_store(args.db, read_only=True) as store:
         events = store.events(actor=args.actor, recipient=args.recipient, since=args.since,
                               until=args.until, cameo=args.cameo, status=status,
@@ -175,6 +177,47 @@ def cmd_events(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _corroborated(args: argparse.Namespace, status: list[str] | None) -> int:
+    """``eventdesk events --corroborated``: one row per corroborated event, with its counts."""
+    import csv
+    import json
+
+    from .store import Store, open_store
+
+    with open_store(args.db, read_only=True) as store:
+        groups = store.corroborated(actor=args.actor, recipient=args.recipient, since=args.since,
+                                    until=args.until, cameo=args.cameo, status=status,
+                                    limit=args.limit)
+    text = lambda v: "" if v is None else v.isoformat() if hasattr(v, "isoformat") else str(v)
+    if args.format == "table":
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for col in ("date", "actor", "recipient", "cameo", "status", "reports", "sources",
+                    "docs", "seen", "group"):
+            table.add_column(col, overflow="fold")
+        for g in groups:
+            seen = text(g["first_seen"]) + ("" if g["last_seen"] == g["first_seen"]
+                                            else " to " + text(g["last_seen"]))
+            table.add_row(text(g["date"]), text(g["actor_code"]), text(g["recipient_code"]),
+                          text(g["cameo"]), text(g["status"]), text(g["n_reports"]),
+                          text(g["n_sources"]), text(g["n_docs"]), seen, g["group_id"][:10])
+        Console(width=max(120, Console().width)).print(table)
+        print(f"{len(groups)} corroborated events", file=sys.stderr)
+    elif args.format == "jsonl":
+        for g in groups:
+            print(json.dumps({k: (text(v) if hasattr(v, "isoformat") else v)
+                              for k, v in g.items()}, ensure_ascii=False))
+    else:
+        w = csv.writer(sys.stdout, delimiter="," if args.format == "csv" else "\t",
+                       lineterminator="\n")
+        w.writerow(Store.GROUP_FIELDS)
+        for g in groups:
+            w.writerow([text(g[k]) for k in Store.GROUP_FIELDS])
+    return EXIT_OK
+
+
 def _mark(text: str, spans: dict[str, list[list[int]]]) -> str:
     marks = []
     for role, sym in (("actor", "A"), ("action", "V"), ("recipient", "R")):
@@ -196,8 +239,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     with open_store(args.db, read_only=True) as store:
         ev = store.event(args.event_id)
+        group = store.group(ev.id if ev else args.event_id)
+        if ev is None and group is not None:
+            ev = store.event(group["event_id"])
         if ev is None:
-            raise UsageError(f"no event {args.event_id!r} in {store.path}")
+            raise UsageError(f"no event or corroborated event {args.event_id!r} in {store.path}")
         prov = store.provenance(ev.id)
     pattern = next((p for p in default_lexicon().patterns if p.id == ev.pattern), None)
     ents = lambda xs: ", ".join(f"{e.code} ({e.text})" for e in xs) or "-"  # noqa: E731
@@ -218,9 +264,24 @@ def cmd_explain(args: argparse.Namespace) -> int:
     ]
     for p in prov:
         lines.append(f"reported  {p['doc_id']} sentence {p['sentence_index']}"
+                     f"{' · ' + p['source'] if p.get('source') else ''}"
                      f"{' · ' + p['title'] if p.get('title') else ''}"
                      f"{' · ' + str(p['published']) if p.get('published') else ''}"
                      f"{' · ' + p['path'] if p.get('path') else ''}")
+    if group is not None:
+        lines.append(f"corroborated event {group['group_id']}: {group['n_reports']} reports, "
+                     f"{group['n_sources']} sources, {group['n_docs']} articles; first seen "
+                     f"{group['first_seen'] or '?'}, last seen {group['last_seen'] or '?'}")
+        for r in group["reports"]:
+            origin = (f"{r['dataset']}:{r['origin_id']}" if r["dataset"] != "eventdesk"
+                      else r["doc_id"])
+            counts = (f" · {r['n_mentions']} mentions, {r['n_sources']} sources"
+                      if r["dataset"] != "eventdesk" else "")
+            lines.append(f"  report  {r['event_id'][:16]} {r['event_date'] or '?'} CAMEO "
+                         f"{r['cameo']} · {origin}"
+                         f"{' · ' + r['source'] if r.get('source') else ''}"
+                         f"{' · ' + str(r['published']) if r.get('published') else ''}{counts}"
+                         f"{' · ' + ' '.join(r['sentence'].split()) if r['sentence'] else ''}")
     print("\n".join(lines))
     return EXIT_OK
 
@@ -298,9 +359,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
         s = store.summary()
     print(f"{s['documents']} documents, {s['events']} events ({s['asserted']} asserted), "
           f"{s['first'] or '?'} to {s['last'] or '?'}")
+    print(f"corroborated: {s['corroborated']} events ({s['corroborated_asserted']} asserted)")
+    print("origin:   " + ", ".join(f"{k} {v}" for k, v in s["datasets"]))
     print("status:   " + ", ".join(f"{k} {v}" for k, v in s["statuses"]))
     print("roots:    " + ", ".join(f"{r} ({n})" for r, _, n in s["roots"]))
-    print("busiest dyads (asserted events, net Goldstein):")
+    print("busiest dyads (asserted corroborated events, net Goldstein):")
     for a, r, n, g in s["dyads"]:
         print(f"  {a:>4} → {r:<4} {n:4d}  {g:+7.1f}")
     return EXIT_OK
@@ -362,9 +425,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("events", help="query stored events", formatter_class=fmt,
-                       description="Print stored events matching the filters.",
-                       epilog="example:\n  eventdesk events --actor RUS --recipient USA "
-                              "--since 2017-04-01 --format table")
+                       description="Print stored events matching the filters: every report, "
+                                   "or with --corroborated one row per corroborated event "
+                                   "(the reports grouped as one real event) with its counts "
+                                   "of reports, sources and documents.",
+                       epilog="examples:\n  eventdesk events --actor RUS --recipient USA "
+                              "--since 2017-04-01 --format table\n"
+                              "  eventdesk events --corroborated --actor RUS --format csv")
     _add_db(p)
     p.add_argument("--actor", help="actor country or code (RUS, RUSGOV, NATO)")
     p.add_argument("--recipient", help="recipient country or code")
@@ -375,6 +442,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated statuses (asserted,negated,...) or all (default)")
     p.add_argument("--limit", type=int)
     p.add_argument("--format", choices=["table", "jsonl", "csv", "tsv"], default="jsonl")
+    p.add_argument("--corroborated", action="store_true",
+                   help="one row per corroborated event with its counts, not every report")
     p.set_defaults(func=cmd_events)
 
     p = sub.add_parser("explain", help="show the sentence, spans and rule behind an event",

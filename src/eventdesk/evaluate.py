@@ -13,8 +13,9 @@ Four gold formats are read, each into :class:`GoldItem` records:
   (``noevents="True"`` marks a sentence that reports none).
 
 Each item is coded on its own (its date, if given, is the document date). A sentence's
-*predicted class* is that of its main event: the most intense asserted event, else the most
-intense of any status; no event is the class "none" and counts as wrong. Triples are
+*predicted class* is that of its main event: the most intense asserted event named by a verb
+(else by a noun), else the most intense of any status; no event is the class "none" and counts
+as wrong. Triples are
 (actor, recipient, root) — (actor, recipient, PLOVER type) for PLOVER gold — taken from the
 asserted and reported events, each gold triple matched to at most one predicted triple; actors
 match at the country level (``USAGOV`` matches ``USA``) or by name.
@@ -284,10 +285,13 @@ def read_gold(path: str | Path, fmt: str | None, on_error: ErrorHandler
 
 # -- scoring -----------------------------------------------------------------------------------
 def main_event(events: list[Event]) -> Event | None:
-    """The event a sentence is about: the most intense asserted one, else the most intense."""
+    """The event a sentence is about: the most intense asserted one named by a verb (an event
+    named by a noun, such as the strike in "Russia condemned the strike", is background), else
+    the most intense asserted one, else the most intense."""
     if not events:
         return None
-    pool = [e for e in events if e.status is Status.ASSERTED] or events
+    asserted = [e for e in events if e.status is Status.ASSERTED]
+    pool = [e for e in asserted if ".n." not in e.pattern] or asserted or events
     return max(pool, key=lambda e: (abs(e.goldstein), -e.sentence_index))
 
 

@@ -2,8 +2,103 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
+
+from .layouts import EXPORT_FORMATS, IMPORT_FORMATS
+
+
+def _err(msg: str) -> None:
+    print(f"eventdesk: {msg}", file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ..errors import InputError, UsageError
+    from ..store import open_store
+    from .importer import import_files
+
+    if not args.files:
+        raise UsageError("no file given")
+    skipped = [0]
+    unreadable = [0]
+
+    def problem(exc: InputError) -> None:
+        if "row skipped" in str(exc):
+            skipped[0] += 1
+        else:
+            unreadable[0] += 1
+        _err(f"skipped: {exc}")
+
+    def done(r: Any) -> None:
+        if r.already_imported:
+            _err(f"{r.path}: already imported, nothing to do")
+        else:
+            _err(f"{r.path}: {r.format}, {r.rows_added} rows imported, {r.rows_skipped} skipped")
+
+    with open_store(args.db) as store:
+        results = import_files(store, args.files, args.format, on_problem=problem,
+                               on_file=done, force=args.force)
+        counts = store.counts()
+    added = sum(r.rows_added for r in results)
+    _err(f"{len(results)} of {len(args.files)} files read, {added} rows imported, "
+         f"{skipped[0]} rows skipped; the store holds {counts['events']} events "
+         f"({counts['corroborated']} corroborated)")
+    if not results:
+        return 2
+    return 3 if skipped[0] or unreadable[0] else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ..store import open_store
+    from .exporter import export
+
+    status = None if args.status is None else (None if args.status == "all"
+                                               else args.status.split(","))
+    if args.status == "all":
+        status = ["asserted", "negated", "hypothetical", "future", "desired", "reported"]
+    with open_store(args.db, read_only=True) as store:
+        n = export(store, args.format, args.output, actor=args.actor, recipient=args.recipient,
+                   since=args.since, until=args.until, cameo=args.cameo, status=status)
+    _err(f"{n} events written to {args.output} ({args.format})")
+    return 0
 
 
 def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     """Add this room's commands to the ``eventdesk`` parser's subparsers."""
+    p = sub.add_parser(
+        "import", help="import GDELT, ICEWS, POLECAT, PLOVER or Phoenix event files",
+        formatter_class=fmt,
+        description="Import event files (plain, .gz or .zip) into the store, one transaction "
+                    "per file. The format is detected from the first line unless --format is "
+                    "given; a file of another format is refused. Rows that do not fit (column "
+                    "count, date, number, unknown CAMEO code or PLOVER type) are reported with "
+                    "file and line and skipped. A file already imported is skipped.",
+        epilog="examples:\n  eventdesk import 20170412151500.export.CSV.zip --db my.duckdb\n"
+               "  eventdesk import events.2017.tab --format icews\n\n"
+               "exit codes: 0 ok, 2 nothing readable, 3 some rows or files skipped")
+    p.add_argument("files", nargs="*", metavar="FILE")
+    p.add_argument("--format", choices=IMPORT_FORMATS, help="the files' format (default: detect)")
+    p.add_argument("--force", action="store_true", help="import files already imported again")
+    p.add_argument("--db", help="store path (default $EVENTDESK_DB or ./eventdesk.duckdb)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "export", help="export stored events as GDELT 2.0, PLOVER, POLECAT, CSV or Parquet",
+        formatter_class=fmt,
+        description="Export the events matching the filters. gdelt2: 61 tab-separated columns "
+                    "without header; plover: JSON lines; polecat: TSV with header; csv: one row "
+                    "per report with its corroborated group; parquet: a folder partitioned by "
+                    "year and month. gdelt2, plover and polecat carry asserted events only "
+                    "unless --status says otherwise.",
+        epilog="example:\n  eventdesk export --format gdelt2 --actor RUS --since 2017-01-01 "
+               "-o rus.tsv\n  eventdesk export --format parquet -o events/")
+    p.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    p.add_argument("-o", "--output", required=True, help="output file (a folder for parquet)")
+    p.add_argument("--actor", help="actor country or code prefix (RUS, RUSGOV)")
+    p.add_argument("--recipient", help="recipient country or code prefix")
+    p.add_argument("--since", help="first date (YYYY-MM-DD)")
+    p.add_argument("--until", help="last date (YYYY-MM-DD)")
+    p.add_argument("--cameo", help="CAMEO code prefix, e.g. 19")
+    p.add_argument("--status", help="comma-separated statuses, or all")
+    p.add_argument("--db", help="store path (default $EVENTDESK_DB or ./eventdesk.duckdb)")
+    p.set_defaults(func=cmd_export)

@@ -20,8 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..dates import parse_date
-from ..errors import StoreError
-from ..model import SCHEMA_VERSION, Document, Event
+from ..errors import EventDeskError, StoreError
+from ..model import Document, Event
+from .corroborate import Rule, group_batch, regroup_all
+from .schema import (EVENT_NAMES, SCHEMA, STORE_VERSION, create, meta, migrate_1_to_2, set_meta,
+                     store_version)
 
 if TYPE_CHECKING:
     from ..coding.coder import Coder
@@ -30,28 +33,26 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DB = "eventdesk.duckdb"
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id VARCHAR PRIMARY KEY, title VARCHAR, url VARCHAR, source VARCHAR, path VARCHAR,
-    published DATE, date_precision VARCHAR, content_hash VARCHAR NOT NULL,
-    n_events INTEGER NOT NULL, ingested_at TIMESTAMP NOT NULL);
-CREATE TABLE IF NOT EXISTS events (
-    event_id VARCHAR PRIMARY KEY, doc_id VARCHAR NOT NULL, sentence_index INTEGER NOT NULL,
-    sentence VARCHAR NOT NULL, event_date DATE, date_precision VARCHAR NOT NULL,
-    cameo VARCHAR NOT NULL, root VARCHAR NOT NULL, cameo_name VARCHAR, goldstein DOUBLE,
-    quad TINYINT, penta TINYINT, plover VARCHAR, mode VARCHAR, context VARCHAR,
-    status VARCHAR NOT NULL, actor_code VARCHAR, actor_country VARCHAR,
-    recipient_code VARCHAR, recipient_country VARCHAR, location VARCHAR,
-    location_country VARCHAR, pattern VARCHAR NOT NULL, record JSON NOT NULL);
-CREATE TABLE IF NOT EXISTS event_entities (
-    event_id VARCHAR NOT NULL, role VARCHAR NOT NULL, position INTEGER NOT NULL,
-    code VARCHAR, country VARCHAR, sector VARCHAR, text VARCHAR, name VARCHAR,
-    wikidata VARCHAR, office VARCHAR);
-CREATE TABLE IF NOT EXISTS provenance (
-    event_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, sentence_index INTEGER NOT NULL,
-    source VARCHAR, url VARCHAR, published DATE, spans JSON);
-"""
+#: an event's record as JSON, built from the columns for imported events (which store none)
+RECORD_SQL = """coalesce(e.record, json_object(
+    'id', e.event_id, 'doc_id', e.doc_id, 'sentence_index', e.sentence_index,
+    'text', e.sentence, 'date', CAST(e.event_date AS VARCHAR),
+    'date_precision', e.date_precision,
+    'actor', CASE WHEN e.actor_code IS NULL THEN '[]'::JSON ELSE json_array(json_object(
+        'code', e.actor_code, 'country', e.actor_country, 'sector', e.actor_sector,
+        'text', coalesce(e.actor_name, ''), 'name', e.actor_name, 'wikidata', NULL,
+        'office', e.actor_office)) END,
+    'recipient', CASE WHEN e.recipient_code IS NULL THEN '[]'::JSON ELSE json_array(json_object(
+        'code', e.recipient_code, 'country', e.recipient_country, 'sector', e.recipient_sector,
+        'text', coalesce(e.recipient_name, ''), 'name', e.recipient_name, 'wikidata', NULL,
+        'office', NULL)) END,
+    'cameo', e.cameo, 'cameo_name', e.cameo_name, 'goldstein', e.goldstein, 'quad', e.quad,
+    'penta', e.penta, 'plover', e.plover, 'mode', e.mode, 'context', e.context,
+    'status', e.status, 'source_of_claim', '[]'::JSON,
+    'location', CASE WHEN e.location IS NULL THEN NULL ELSE json_object(
+        'name', e.location, 'country', e.location_country, 'text', e.location,
+        'lat', e.location_lat, 'lon', e.location_lon, 'feature', NULL, 'geonameid', NULL) END,
+    'spans', '{}'::JSON, 'pattern', e.pattern))"""
 
 
 @dataclass
@@ -64,6 +65,22 @@ class IngestResult:
     events_removed: int = 0
 
 
+def memory_limit() -> str:
+    """DuckDB's memory limit for a store connection: ``$EVENTDESK_MEMORY`` (such as ``2GB``),
+    else a quarter of the machine's memory, at most 4GB. Beyond it DuckDB spills sorts, joins,
+    windows and temp tables to disk; an aggregate that cannot spill fails with a clear error."""
+    default = "4GB"
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        default = f"{max(256, min(4096, total // 4 // 2**20))}MB"
+    except (ValueError, OSError, AttributeError):
+        pass
+    value = os.environ.get("EVENTDESK_MEMORY", default).strip()
+    if not value.replace(".", "").rstrip("KMGTiBkmgtib").isdigit():
+        raise StoreError(f"EVENTDESK_MEMORY={value!r}: give a size such as 1GB or 512MB")
+    return value
+
+
 def resolve_db_path(path: str | os.PathLike[str] | None) -> Path:
     """``path``, else ``$EVENTDESK_DB``, else ``./eventdesk.duckdb``."""
     return Path(path or os.environ.get("EVENTDESK_DB") or DEFAULT_DB)
@@ -73,47 +90,104 @@ class Store:
     """An open event store. Use :func:`open_store`; close it (or use ``with``) when done."""
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
-        import duckdb
-
         self.path = resolve_db_path(path)
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such store (run `eventdesk ingest` first)")
         if not read_only and self.path.parent and not self.path.parent.exists():
             raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
+        self.con = self._connect(read_only)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            version = self._version()
+            if version is not None and version < STORE_VERSION and read_only:
+                # migrate once with a short write, then read as asked
+                self.con.close()
+                self.con = self._connect(False)
+                self._upgrade(self._version())
+                self.con.close()
+                self.con = self._connect(True)
+            elif not read_only:
+                self._upgrade(version)
+            self.rule = Rule.from_json(meta(self.con, "corroboration"))
+        except BaseException:
+            self.con.close()
+            raise
+
+    def _connect(self, read_only: bool) -> Any:
+        import duckdb
+
+        try:
+            con = duckdb.connect(str(self.path), read_only=read_only)
+            con.execute("SET enable_progress_bar = false")
+            # bounded memory: DuckDB spills to <store>.tmp beyond the limit; rows need not
+            # keep their order inside a write (readers sort, writers that need the order of
+            # a file's rows ask for it)
+            con.execute(f"SET memory_limit = '{memory_limit()}'")
+            con.execute("SET preserve_insertion_order = false")
+            return con
         except duckdb.IOException as exc:
             msg = str(exc)
             if "lock" in msg.lower():
+                holder = ("writing to it" if read_only else
+                          "using it (a writer excludes every other process; readers exclude "
+                          "writers)")
                 raise StoreError(f"{self.path}: the store is in use by another process "
-                                 "(wait for it to finish, or open read-only)") from None
-            raise StoreError(f"{self.path}: cannot open the store ({msg.splitlines()[0]})") from None
+                                 f"{holder}; try again when it has finished") from None
+            raise StoreError(f"{self.path}: cannot open the store "
+                             f"({_first_line(msg)})") from None
         except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: not an eventdesk store ({str(exc).splitlines()[0]})") from None
-        if not read_only:
-            self._init_schema()
-        self._check_version()
+            raise StoreError(f"{self.path}: not an eventdesk store ({_first_line(exc)})") from None
 
     # -- schema --------------------------------------------------------------------------------
-    def _init_schema(self) -> None:
+    def _version(self) -> int | None:
         try:
-            self.con.execute(SCHEMA)
-            row = self.con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None:
-                self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)",
-                                 [str(SCHEMA_VERSION)])
-        except Exception as exc:  # duckdb raises several unrelated classes here
-            raise StoreError(f"{self.path}: cannot initialise the store ({exc})") from None
+            version = store_version(self.con)
+        except StoreError as exc:
+            raise StoreError(f"{self.path}: {exc}") from None
+        if version is None and self.read_only:
+            raise StoreError(f"{self.path}: not an eventdesk store (empty database)")
+        if version is not None and version > STORE_VERSION:
+            raise StoreError(f"{self.path}: store version {version} was written by a newer "
+                             f"eventdesk; this one reads versions up to {STORE_VERSION}")
+        return version
 
-    def _check_version(self) -> None:
+    def _upgrade(self, version: int | None) -> None:
+        """Create a new store, or migrate an older one, in one transaction."""
+        if version == STORE_VERSION:
+            self.con.execute(SCHEMA)            # tables a crash left out cannot exist, but
+            return                              # IF NOT EXISTS makes this free
+        step = "initialise" if version is None else f"migrate (from store version {version})"
+
+        def work() -> None:
+            if version is None:
+                create(self.con)
+            else:
+                migrate_1_to_2(self.con)
+                regroup_all(self.con, Rule.from_json(meta(self.con, "corroboration")))
+
+        self._transaction(work, f"cannot {step} the store")
+        if version is not None:
+            log.warning("%s: migrated from store version %s to %s", self.path, version,
+                        STORE_VERSION)
+
+    def _transaction(self, work: Callable[[], Any], what: str = "write failed") -> Any:
+        """Run ``work`` in one transaction; any failure rolls it back and leaves the store as
+        it was (a full disk or a read-only file included)."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
         try:
-            row = self.con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        except Exception:
-            raise StoreError(f"{self.path}: not an eventdesk store (no meta table)") from None
-        if row is None or int(row[0]) != SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: store schema version {row[0] if row else '?'}, this "
-                             f"eventdesk reads version {SCHEMA_VERSION}")
+            out = work()
+            con.execute("COMMIT")
+            return out
+        except BaseException as exc:
+            try:
+                con.execute("ROLLBACK")
+            except Exception:
+                pass
+            if isinstance(exc, EventDeskError) or not isinstance(exc, Exception):
+                raise
+            raise StoreError(f"{self.path}: {what}, nothing was written "
+                             f"({_first_line(exc)})") from exc
 
     def close(self) -> None:
         self.con.close()
@@ -124,13 +198,60 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+
+    def set_rule(self, rule: Rule) -> None:
+        """Change the corroboration rule and regroup every event with it."""
+        self._writable()
+
+        def work() -> None:
+            set_meta(self.con, "corroboration", rule.to_json())
+            regroup_all(self.con, rule)
+
+        self._transaction(work)
+        self.rule = rule
+
+    def new_batch(self) -> int:
+        return int(self.con.execute("SELECT nextval('batch_seq')").fetchall()[0][0])
+
+    def finish_batch(self, batch_id: int, stale: str | None = None) -> None:
+        """Inside a write, after the batch's events are inserted: drop the stored events it
+        replaces (same id, older batch; within the batch all but the last row of an id), give
+        its events their corroboration key where the writer did not, and group them.
+        ``stale`` is a temp table (column ``group_id``) of the groups of events the writer
+        deleted."""
+        con = self.con
+        b = int(batch_id)
+        con.execute("CREATE OR REPLACE TEMP TABLE ed_stale (group_id VARCHAR)")
+        if stale:
+            con.execute(f"INSERT INTO ed_stale SELECT group_id FROM {stale}")
+        batch_ids = f"SELECT event_id FROM events WHERE batch_id = {b}"
+        if con.execute(f"SELECT count(*) FROM events WHERE batch_id <> {b} AND event_id IN "
+                       f"({batch_ids})").fetchone()[0]:
+            con.execute(f"INSERT INTO ed_stale SELECT DISTINCT group_id FROM events "
+                        f"WHERE batch_id <> {b} AND event_id IN ({batch_ids})")
+            con.execute(f"DELETE FROM events WHERE batch_id <> {b} AND event_id IN ({batch_ids})")
+        n, distinct, keyless = con.execute(
+            "SELECT count(*), count(DISTINCT event_id), count(*) FILTER (WHERE ckey IS NULL) "
+            f"FROM events WHERE batch_id = {b}").fetchall()[0]
+        if n != distinct:
+            con.execute(f"""DELETE FROM events WHERE batch_id = {b} AND rowid NOT IN
+                           (SELECT max(rowid) FROM events WHERE batch_id = {b}
+                            GROUP BY event_id)""")
+        if keyless:
+            con.execute(f"UPDATE events SET ckey = {self.rule.key_sql()} WHERE batch_id = {b} "
+                        "AND ckey IS NULL")
+        group_batch(con, self.rule, b, "ed_stale")
+        con.execute("DROP TABLE ed_stale")
+
     # -- ingest --------------------------------------------------------------------------------
     def ingest(self, documents: Iterable[Document], coder: "Coder | None" = None, *,
                batch_size: int = 64, progress: Callable[[IngestResult], None] | None = None
                ) -> IngestResult:
         """Code and store documents, one transaction per batch; returns what changed."""
-        if self.read_only:
-            raise StoreError(f"{self.path}: opened read-only")
+        self._writable()
         if coder is None:
             from ..coding.coder import Coder
 
@@ -163,52 +284,60 @@ class Store:
         if not todo:
             return
         coded = list(coder.coded(todo))
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        replaced = [d.id for d in todo if d.id in known]
+        added, removed = self._transaction(lambda: self._write_coded(coded, replaced),
+                                           "write failed, batch rolled back")
+        log.info("%s: batch of %d documents committed (%d events added)", self.path,
+                 len(todo), added)
+        result.events_removed += removed
+        result.documents_replaced += len(replaced)
+        result.documents_added += len(todo) - len(replaced)
+        result.events_added += added
+
+    def _write_coded(self, coded: list[tuple[Document, list[Event]]], replaced: list[str]
+                     ) -> tuple[int, int]:
         con = self.con
-        try:
-            con.execute("BEGIN TRANSACTION")
-            replaced = [d.id for d in todo if d.id in known]
-            if replaced:
-                removed = con.execute("SELECT count(*) FROM events WHERE list_contains(?, doc_id)",
-                                      [replaced]).fetchone()[0]
-                for table in ("event_entities", "provenance"):
-                    con.execute(f"DELETE FROM {table} WHERE event_id IN "
-                                "(SELECT event_id FROM events WHERE list_contains(?, doc_id))",
-                                [replaced])
-                con.execute("DELETE FROM events WHERE list_contains(?, doc_id)", [replaced])
-                con.execute("DELETE FROM documents WHERE list_contains(?, doc_id)", [replaced])
-                result.events_removed += removed
-                result.documents_replaced += len(replaced)
-            result.documents_added += len(todo) - len(replaced)
-            doc_rows, ev_rows, ent_rows, prov_rows = [], [], [], []
-            seen_events: set[str] = set()
-            for doc, events in coded:
-                doc_rows.append([doc.id, doc.title, doc.url, doc.source, doc.path, doc.date,
-                                 doc.date_precision.value, doc.content_hash, len(events), now])
-                for ev in events:
-                    if ev.id in seen_events:
-                        continue
-                    seen_events.add(ev.id)
-                    ev_rows.append(_event_row(ev))
-                    for role, ents in (("actor", ev.actor), ("recipient", ev.recipient),
-                                       ("source_of_claim", ev.source_of_claim)):
-                        for pos, e in enumerate(ents):
-                            ent_rows.append([ev.id, role, pos, e.code, e.country, e.sector,
-                                             e.text, e.name, e.wikidata, e.office])
-                    prov_rows.append([ev.id, doc.id, ev.sentence_index, doc.source, doc.url,
-                                      doc.date, json.dumps(ev.spans)])
-            con.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
-            if ev_rows:
-                con.executemany("INSERT INTO events VALUES (" + ",".join("?" * 24) + ")", ev_rows)
-            if ent_rows:
-                con.executemany("INSERT INTO event_entities VALUES (?,?,?,?,?,?,?,?,?,?)", ent_rows)
-            if prov_rows:
-                con.executemany("INSERT INTO provenance VALUES (?,?,?,?,?,?,?)", prov_rows)
-            con.execute("COMMIT")
-        except Exception as exc:
-            con.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: write failed, batch rolled back ({exc})") from exc
-        result.events_added += len(ev_rows)
+        batch_id = self.new_batch()
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        con.execute("CREATE OR REPLACE TEMP TABLE stale (group_id VARCHAR)")
+        removed = 0
+        if replaced:
+            gone = "SELECT event_id FROM events WHERE list_contains($ids, doc_id)"
+            removed = con.execute(f"SELECT count(*) FROM ({gone})", {"ids": replaced}).fetchone()[0]
+            con.execute("INSERT INTO stale SELECT DISTINCT group_id FROM events "
+                        "WHERE list_contains($ids, doc_id)", {"ids": replaced})
+            for table in ("event_entities", "provenance"):
+                con.execute(f"DELETE FROM {table} WHERE event_id IN ({gone})", {"ids": replaced})
+            con.execute("DELETE FROM events WHERE list_contains($ids, doc_id)", {"ids": replaced})
+            con.execute("DELETE FROM documents WHERE list_contains($ids, doc_id)",
+                        {"ids": replaced})
+        doc_rows, ev_rows, ent_rows, prov_rows = [], [], [], []
+        seen_events: set[str] = set()
+        for doc, events in coded:
+            doc_rows.append([doc.id, doc.title, doc.url, doc.source, doc.path, doc.date,
+                             doc.date_precision.value, doc.content_hash, len(events), now])
+            for ev in events:
+                if ev.id in seen_events:
+                    continue
+                seen_events.add(ev.id)
+                ev_rows.append(_event_row(ev, doc, batch_id))
+                for role, ents in (("actor", ev.actor), ("recipient", ev.recipient),
+                                   ("source_of_claim", ev.source_of_claim)):
+                    for pos, e in enumerate(ents):
+                        ent_rows.append([ev.id, role, pos, e.code, e.country, e.sector,
+                                         e.text, e.name, e.wikidata, e.office])
+                prov_rows.append([ev.id, doc.id, ev.sentence_index, doc.source, doc.url,
+                                  doc.date, json.dumps(ev.spans)])
+        con.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
+        if ev_rows:
+            con.executemany(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) VALUES "
+                            f"({', '.join('?' * len(EVENT_NAMES))})", ev_rows)
+        if ent_rows:
+            con.executemany("INSERT INTO event_entities VALUES (?,?,?,?,?,?,?,?,?,?)", ent_rows)
+        if prov_rows:
+            con.executemany("INSERT INTO provenance VALUES (?,?,?,?,?,?,?)", prov_rows)
+        self.finish_batch(batch_id, "stale")
+        return len(ev_rows), removed
 
     # -- queries -------------------------------------------------------------------------------
     def _where(self, actor: str | None, recipient: str | None, since: str | Date | None,
@@ -217,10 +346,9 @@ class Store:
         clauses, params = [], []
         for role, value in (("actor", actor), ("recipient", recipient)):
             if value:
-                clauses.append("EXISTS (SELECT 1 FROM event_entities x WHERE x.event_id = "
-                               f"e.event_id AND x.role = '{role}' AND (x.country = ? OR x.code = ?"
-                               " OR x.code LIKE ?))")
-                params += [value, value, value + "%"]
+                # keys are '|code|country|...' for every entity: a code prefix or a country
+                clauses.append(f"contains(e.{role}_keys, ?)")
+                params.append("|" + value)
         if since:
             clauses.append("e.event_date >= ?")
             params.append(parse_date(since)[0])
@@ -250,22 +378,66 @@ class Store:
         ``cameo`` a code prefix ("19" matches every fight); ``status`` one or several statuses.
         """
         where, params = self._where(actor, recipient, since, until, cameo, status, doc_id)
-        sql = ("SELECT e.record FROM events e" + where +
-               " ORDER BY e.event_date NULLS LAST, e.doc_id, e.sentence_index, e.event_id")
+        order = " ORDER BY e.event_date NULLS LAST, e.doc_id, e.sentence_index, e.event_id"
+        source = "events e"
         if limit:
-            sql += f" LIMIT {int(limit)}"
+            # pick the rows first, build records for those only (not for every match)
+            source = (f"(SELECT * FROM events e{where}{order} LIMIT {int(limit)}) e")
+            where = ""
+        sql = f"SELECT {RECORD_SQL} FROM {source}{where}{order}"
         if as_frame:
             cols = ("e.event_id AS id, e.event_date AS date, e.actor_code AS actor, "
                     "e.recipient_code AS recipient, e.cameo, e.cameo_name, e.goldstein, e.quad, "
                     "e.penta, e.plover, e.status, e.location, e.doc_id, e.sentence_index, "
                     "e.pattern, e.sentence")
-            return self.con.execute(sql.replace("SELECT e.record", "SELECT " + cols, 1),
+            return self.con.execute(sql.replace(f"SELECT {RECORD_SQL}", "SELECT " + cols, 1),
                                     params).df()
         return [Event.from_json(r[0]) for r in self.con.execute(sql, params).fetchall()]
 
+    #: the columns of :meth:`corroborated`, in order
+    GROUP_FIELDS = ("group_id", "date", "last_date", "date_precision", "actor_country",
+                    "actor_code", "recipient_country", "recipient_code", "cameo", "root",
+                    "plover", "goldstein", "quad", "status", "n_reports", "n_sources", "n_docs",
+                    "first_seen", "last_seen", "datasets", "event_id", "sentence")
+
+    def corroborated(self, *, actor: str | None = None, recipient: str | None = None,
+                     since: str | Date | None = None, until: str | Date | None = None,
+                     cameo: str | None = None, status: str | Iterable[str] | None = None,
+                     limit: int | None = None, as_frame: bool = False) -> Any:
+        """Corroborated events (one per group of reports) matching the filters, by date then
+        id: dicts with :attr:`GROUP_FIELDS` (``event_id``/``sentence``: a representative
+        report), or a DataFrame. ``actor``/``recipient`` match the state or a code prefix,
+        ``since``/``until`` the group's first date, ``cameo`` a prefix of its commonest code."""
+        clauses, params = [], []
+        for role, value in (("actor", actor), ("recipient", recipient)):
+            if value:
+                clauses.append(f"({role}_country = ? OR starts_with({role}_code, ?))")
+                params += [value, value]
+        if since:
+            clauses.append("date >= ?")
+            params.append(parse_date(since)[0])
+        if until:
+            clauses.append("date <= ?")
+            params.append(parse_date(until)[0])
+        if cameo:
+            clauses.append("starts_with(cameo, ?)")
+            params.append(cameo)
+        if status:
+            clauses.append("list_contains(?, status)")
+            params.append([status] if isinstance(status, str) else list(status))
+        sql = (f"SELECT {', '.join(self.GROUP_FIELDS)} FROM groups"
+               + (" WHERE " + " AND ".join(clauses) if clauses else "")
+               + " ORDER BY date NULLS LAST, group_id")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        cur = self.con.execute(sql, params)
+        if as_frame:
+            return cur.df()
+        return [dict(zip(self.GROUP_FIELDS, r)) for r in cur.fetchall()]
+
     def event(self, event_id: str) -> Event | None:
-        row = self.con.execute("SELECT record FROM events WHERE event_id = ? OR event_id LIKE ?",
-                               [event_id, event_id + "%"]).fetchall()
+        row = self.con.execute(f"SELECT {RECORD_SQL} FROM events e WHERE event_id = ? "
+                               "OR starts_with(event_id, ?)", [event_id, event_id]).fetchall()
         if len(row) > 1:
             raise StoreError(f"event id prefix {event_id!r} is ambiguous ({len(row)} events)")
         return Event.from_json(row[0][0]) if row else None
@@ -278,7 +450,7 @@ class Store:
         return dict(zip([d[0] for d in cur.description], row))
 
     def provenance(self, event_id: str) -> list[dict[str, Any]]:
-        cur = self.con.execute("SELECT p.*, d.title, d.path FROM provenance p JOIN documents d "
+        cur = self.con.execute("SELECT p.*, d.title, d.path FROM provenance p LEFT JOIN documents d "
                                "USING (doc_id) WHERE event_id = ? ORDER BY published, doc_id",
                                [event_id])
         names = [d[0] for d in cur.description]
@@ -287,53 +459,70 @@ class Store:
     def analysis_events(self, *, raw: bool = False,
                         statuses: Iterable[str] | None = ("asserted",)) -> str:
         """A SQL relation (a parenthesised subquery, to use after FROM) of the events analyses
-        read: one row per corroborated event, or per report when ``raw``; only the given
-        statuses (None for all). Columns, the contract every analysis relies on:
+        read: one row per corroborated event (see :mod:`eventdesk.store.corroborate`), or per
+        report when ``raw``; only the given statuses (None for all). Columns, the contract every
+        analysis relies on:
 
-        ``event_id`` (a representative report), ``group_id``, ``date`` (DATE), ``date_precision``,
-        ``actor_country``, ``actor_code``, ``actor_sector``, ``actor_office``, ``actor_name``,
-        ``recipient_country``, ``recipient_code``, ``recipient_sector``, ``cameo``, ``root``,
-        ``goldstein``, ``quad``, ``plover``, ``mode``, ``status``, ``n_reports``, ``n_sources``,
-        ``n_docs``, ``doc_id``, ``sentence``.
+        ``event_id`` (a representative report), ``group_id``, ``date`` (DATE, the first report's
+        date), ``date_precision``, ``actor_country``, ``actor_code``, ``actor_sector``,
+        ``actor_office``, ``actor_name``, ``recipient_country``, ``recipient_code``,
+        ``recipient_sector``, ``cameo``, ``root``, ``goldstein``, ``quad``, ``plover``, ``mode``,
+        ``status``, ``n_reports``, ``n_sources``, ``n_docs``, ``doc_id``, ``sentence``; then
+        ``first_seen``, ``last_seen`` (publication dates), ``datasets`` (comma-separated
+        origins: eventdesk, gdelt2, icews, ...).
         """
         status_sql = ""
         if statuses is not None:
             quoted = ", ".join("'" + s.replace("'", "''") + "'" for s in statuses)
-            status_sql = f" WHERE e.status IN ({quoted})"
-        base = (
-            "SELECT e.event_id, e.event_date AS date, e.date_precision, e.actor_country, "
-            "e.actor_code, a.sector AS actor_sector, a.office AS actor_office, "
-            "a.name AS actor_name, e.recipient_country, e.recipient_code, "
-            "r.sector AS recipient_sector, e.cameo, e.root, e.goldstein, e.quad, e.plover, "
-            "e.mode, e.status, e.doc_id, e.sentence, d.source "
-            "FROM events e LEFT JOIN documents d USING (doc_id) "
-            "LEFT JOIN event_entities a ON a.event_id = e.event_id AND a.role = 'actor' "
-            "AND a.position = 0 "
-            "LEFT JOIN event_entities r ON r.event_id = e.event_id AND r.role = 'recipient' "
-            "AND r.position = 0" + status_sql)
+            status_sql = f" WHERE status IN ({quoted})"
+        cols = ("event_id, group_id, date, date_precision, actor_country, actor_code, "
+                "actor_sector, actor_office, actor_name, recipient_country, recipient_code, "
+                "recipient_sector, cameo, root, goldstein, quad, plover, mode, status, "
+                "n_reports, n_sources, n_docs, doc_id, sentence, first_seen, last_seen, datasets")
         if raw:
-            return (f"(SELECT b.* EXCLUDE (source), b.event_id AS group_id, 1 AS n_reports, "
-                    f"1 AS n_sources, 1 AS n_docs FROM ({base}) b)")
-        # one real event, many reports: same dyad (codes), root, status and day
-        key = "actor_code, recipient_code, root, status, date"
-        return (f"(SELECT min(event_id) AS event_id, md5(concat_ws('|', coalesce(actor_code, '-'), coalesce(recipient_code, '-'), root, status, coalesce(CAST(date AS VARCHAR), '-'))) AS group_id, "
-                "date, any_value(date_precision) AS date_precision, "
-                "any_value(actor_country) AS actor_country, actor_code, "
-                "any_value(actor_sector) AS actor_sector, any_value(actor_office) AS actor_office, "
-                "any_value(actor_name) AS actor_name, "
-                "any_value(recipient_country) AS recipient_country, recipient_code, "
-                "any_value(recipient_sector) AS recipient_sector, "
-                "mode() WITHIN GROUP (ORDER BY cameo) AS cameo, root, "
-                "avg(goldstein) AS goldstein, any_value(quad) AS quad, "
-                "any_value(plover) AS plover, any_value(mode) AS mode, status, "
-                "count(*) AS n_reports, count(DISTINCT source) AS n_sources, "
-                "count(DISTINCT doc_id) AS n_docs, arg_min(doc_id, event_id) AS doc_id, "
-                f"arg_min(sentence, event_id) AS sentence FROM ({base}) b GROUP BY {key})")
+            return (f"(SELECT event_id, group_id, event_date AS date, date_precision, "
+                    "actor_country, actor_code, actor_sector, actor_office, actor_name, "
+                    "recipient_country, recipient_code, recipient_sector, cameo, root, "
+                    "goldstein, quad, plover, mode, status, CAST(n_mentions AS BIGINT) AS "
+                    "n_reports, CAST(CASE WHEN dataset = 'eventdesk' THEN 1 ELSE n_sources END "
+                    "AS BIGINT) AS n_sources, CAST(CASE WHEN dataset = 'eventdesk' THEN 1 ELSE "
+                    "n_articles END AS BIGINT) AS n_docs, doc_id, sentence, "
+                    "coalesce(published, event_date) AS first_seen, coalesce(published, "
+                    f"event_date) AS last_seen, dataset AS datasets FROM events{status_sql})")
+        return f"(SELECT {cols} FROM groups{status_sql})"
+
+    def group(self, some_id: str) -> dict[str, Any] | None:
+        """The corroborated event with this group id, or the one an event id (or a unique
+        prefix of either) belongs to, with its ``reports``: every event behind it with its
+        outlet, document, sentence and publication date, first seen first."""
+        rows = self.con.execute(
+            "SELECT DISTINCT group_id FROM events WHERE starts_with(group_id, $i) "
+            "OR starts_with(event_id, $i)", {"i": some_id}).fetchall()
+        if len(rows) > 1:
+            raise StoreError(f"id prefix {some_id!r} is ambiguous ({len(rows)} events)")
+        if not rows:
+            return None
+        cur = self.con.execute("SELECT * FROM groups WHERE group_id = ?", [rows[0][0]])
+        names = [d[0] for d in cur.description]
+        group = dict(zip(names, cur.fetchone()))
+        cur = self.con.execute(
+            "SELECT e.event_id, e.dataset, e.origin_id, e.doc_id, e.sentence_index, e.sentence, "
+            "e.event_date, e.cameo, e.status, e.n_mentions, e.n_sources, e.n_articles, "
+            "coalesce(e.source, d.source) AS source, coalesce(e.url, d.url) AS url, "
+            "coalesce(e.published, d.published) AS published, d.title, d.path "
+            "FROM events e LEFT JOIN documents d USING (doc_id) WHERE e.group_id = ? "
+            "ORDER BY coalesce(e.published, d.published, e.event_date) NULLS LAST, e.event_id",
+            [group["group_id"]])
+        names = [d[0] for d in cur.description]
+        group["reports"] = [dict(zip(names, r)) for r in cur.fetchall()]
+        return group
 
     def counts(self) -> dict[str, int]:
         q = {"documents": "SELECT count(*) FROM documents",
              "events": "SELECT count(*) FROM events",
-             "asserted": "SELECT count(*) FROM events WHERE status = 'asserted'"}
+             "asserted": "SELECT count(*) FROM events WHERE status = 'asserted'",
+             "corroborated": "SELECT count(*) FROM groups",
+             "corroborated_asserted": "SELECT count(*) FROM groups WHERE status = 'asserted'"}
         return {k: self.con.execute(v).fetchone()[0] for k, v in q.items()}
 
     def summary(self) -> dict[str, Any]:
@@ -342,7 +531,7 @@ class Store:
         span = self.con.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
         dyads = self.con.execute(
             "SELECT actor_country, recipient_country, count(*) n, round(sum(goldstein), 1) g "
-            "FROM events WHERE status = 'asserted' AND actor_country IS NOT NULL AND "
+            "FROM groups WHERE status = 'asserted' AND actor_country IS NOT NULL AND "
             "recipient_country IS NOT NULL AND actor_country <> recipient_country "
             "GROUP BY ALL ORDER BY n DESC, 1, 2 LIMIT 10").fetchall()
         roots = self.con.execute(
@@ -350,19 +539,37 @@ class Store:
         ).fetchall()
         statuses = self.con.execute(
             "SELECT status, count(*) FROM events GROUP BY status ORDER BY 2 DESC").fetchall()
+        datasets = self.con.execute(
+            "SELECT dataset, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
         return {**c, "first": span[0], "last": span[1], "dyads": dyads, "roots": roots,
-                "statuses": statuses}
+                "statuses": statuses, "datasets": datasets}
 
 
-def _event_row(ev: Event) -> list[Any]:
+def _keys(ents: Iterable[Any]) -> str | None:
+    parts = [f"{e.code or ''}|{e.country or ''}" for e in ents]
+    return "|" + "|".join(parts) + "|" if parts else None
+
+
+def _event_row(ev: Event, doc: Document, batch_id: int) -> list[Any]:
     a = ev.actor[0] if ev.actor else None
     r = ev.recipient[0] if ev.recipient else None
-    return [ev.id, ev.doc_id, ev.sentence_index, ev.text, ev.date, ev.date_precision.value,
-            ev.cameo, ev.root, ev.cameo_name, ev.goldstein, ev.quad, ev.penta, ev.plover, ev.mode,
-            ev.context, ev.status.value, a.code if a else None, a.country if a else None,
-            r.code if r else None, r.country if r else None,
-            ev.location.name if ev.location else None,
-            ev.location.country if ev.location else None, ev.pattern, ev.to_json()]
+    loc = ev.location
+    row = [ev.id, ev.doc_id, ev.sentence_index, ev.text, ev.date, ev.date_precision.value,
+           ev.cameo, ev.root, ev.cameo_name, ev.goldstein, ev.quad, ev.penta, ev.plover, ev.mode,
+           ev.context, ev.status.value, a.code if a else None, a.country if a else None,
+           r.code if r else None, r.country if r else None, loc.name if loc else None,
+           loc.country if loc else None, ev.pattern, ev.to_json(),
+           "eventdesk", None, doc.source, doc.url, doc.date,
+           a.sector if a else None, a.office if a else None, a.name if a else None,
+           r.sector if r else None, r.name if r else None, _keys(ev.actor), _keys(ev.recipient),
+           loc.lat if loc else None, loc.lon if loc else None, 1, 1, 1, None, None, batch_id,
+           None]
+    assert len(row) == len(EVENT_NAMES)
+    return row
+
+
+def _first_line(exc: object) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:

@@ -1,0 +1,646 @@
+"""Importing other datasets' event files into the store, streamed through DuckDB's CSV reader.
+
+Each file is read by DuckDB, never into Python: a narrow scan (id, corroboration key, date)
+feeds the grouping, a wide scan inserts the events with their group ids; the CSV reader keeps the
+rows it rejects (wrong column count, bad date or number) with their line, and only when some
+parsed rows cannot be events (unknown CAMEO code or PLOVER type, no date or id) does a third,
+numbering scan report their lines. One file is one transaction, recorded in ``imports`` by its
+content hash: a rerun skips the files already imported, and a file whose import was killed is
+imported again from the start.
+
+Imported rows become events (``dataset`` = the format, ``origin_id`` = the dataset's own id,
+``event_id`` = ``dataset:origin_id``), with the CAMEO name, penta class and PLOVER type from the
+project's ontology, and the row's mention/source/article counts feeding corroboration.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, StoreError, UsageError
+from ..store import Store
+from ..store.schema import EVENT_NAMES
+from .layouts import (GDELT1, GDELT1_57, GDELT2, ICEWS, IMPORT_FORMATS, MENTIONS, PHOENIX,
+                      PLOVER_FIELDS, POLECAT, Layout)
+
+Problem = Callable[[InputError], None]
+
+
+@dataclass
+class ImportResult:
+    path: str
+    format: str
+    rows_added: int = 0
+    rows_skipped: int = 0
+    already_imported: bool = False
+
+
+# -- files ---------------------------------------------------------------------------------------
+def _head(path: Path, n: int = 65536) -> bytes:
+    """The first bytes of a plain, .gz or .zip file."""
+    try:
+        if path.suffix.lower() == ".gz":
+            with gzip.open(path, "rb") as f:
+                return f.read(n)
+        if path.suffix.lower() == ".zip":
+            with zipfile.ZipFile(path) as z:
+                members = [m for m in z.infolist() if not m.is_dir()]
+                if len(members) != 1:
+                    raise InputError(f"a zip file must hold exactly one file, this one holds "
+                                     f"{len(members)}", str(path))
+                with z.open(members[0]) as f:
+                    return f.read(n)
+        with open(path, "rb") as f:
+            return f.read(n)
+    except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
+        raise InputError(f"cannot read ({exc})", str(path)) from None
+
+
+@contextmanager
+def _plain(path: Path) -> Iterator[Path]:
+    """A path DuckDB can read: the file itself (plain or .gz), or a .zip's member extracted
+    (streamed, in constant memory) to a temporary file."""
+    if path.suffix.lower() != ".zip":
+        yield path
+        return
+    with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory(prefix="eventdesk-") as tmp:
+        member = next(m for m in z.infolist() if not m.is_dir())
+        out = Path(tmp) / Path(member.filename).name
+        with z.open(member) as src, open(out, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        yield out
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def detect(path: Path) -> str:
+    """The format of a file, from its first line; an InputError when it is none of ours."""
+    head = _head(path)
+    if not head.strip():
+        raise InputError("empty file", str(path))
+    if b"\x00" in head:
+        raise InputError("binary data, not an event file", str(path))
+    first = head.splitlines()[0].decode("utf-8", errors="replace").lstrip("\ufeff")
+    if first.lstrip().startswith("{"):
+        try:
+            record = json.loads(first)
+        except ValueError:
+            record = {}
+        if isinstance(record, dict) and "event" in record:
+            return "plover"
+        raise InputError("JSON lines without an 'event' field: not PLOVER data", str(path))
+    tabs = first.split("\t")
+    if set(ICEWS.required) <= set(tabs):
+        return "icews"
+    if set(POLECAT.required) <= set(tabs):
+        return "polecat"
+    if len(tabs) == 61:
+        return "gdelt2"
+    if len(tabs) in (57, 58):
+        return "gdelt1"
+    if len(tabs) == 16 and tabs[1].isdigit() and len(tabs[1]) == 14:
+        return "gdelt2-mentions"
+    if len(tabs) == 26 or len(first.split(",")) == 26 or first.startswith("EventID,"):
+        return "phoenix"
+    raise InputError(f"not a file of a known format (first line has {len(tabs)} tab-separated "
+                     f"fields); give --format {'|'.join(IMPORT_FORMATS)}", str(path))
+
+
+def _check_format(path: Path, fmt: str) -> None:
+    """Refuse a file that is clearly of another format than the one asked for."""
+    try:
+        found = detect(path)
+    except InputError as exc:
+        if "empty file" in str(exc) or "binary" in str(exc):
+            raise
+        return                          # unclear: let the reader's own checks decide
+    if found != fmt and not (fmt == "phoenix" and found in ("phoenix",)):
+        raise InputError(f"this looks like {found} data, not {fmt}", str(path))
+
+
+# -- SQL -----------------------------------------------------------------------------------------
+def _q(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _ident(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+def _read_csv(path: Path, layout: Layout, columns: list[tuple[str, str]], *, header: bool,
+              delimiter: str, rejects: str | None) -> str:
+    cols = "{" + ", ".join(f"{_q(n)}: {_q(t)}" for n, t in columns) + "}"
+    quote = "'\"'" if delimiter == "," else "''"
+    opts = (f"delim={_q(delimiter)}, header={str(header).lower()}, columns={cols}, "
+            f"dateformat={_q(layout.dateformat)}, quote={quote}, escape={quote}, "
+            "strict_mode=true, auto_detect=false, null_padding=false, compression='auto', "
+            "max_line_size=1048576")
+    if rejects:
+        opts += f", store_rejects=true, rejects_table={_q(rejects)}, " \
+                f"rejects_scan={_q(rejects + '_scan')}"
+    else:
+        opts += ", ignore_errors=true"
+    return f"read_csv({_q(str(path))}, {opts})"
+
+
+def _nz(col: str) -> str:
+    return f"nullif(trim({_ident(col)}), '')"
+
+
+def _keys(code: str, country: str) -> str:
+    return (f"CASE WHEN {code} IS NULL AND {country} IS NULL THEN NULL ELSE "
+            f"'|' || coalesce({code}, '') || '|' || coalesce({country}, '') || '|' END")
+
+
+def _extra(names: list[str], present: list[str]) -> str:
+    return "concat_ws(chr(9), " + ", ".join(
+        f"coalesce(CAST({_ident(n)} AS VARCHAR), '')" if n in present else "''"
+        for n in names) + ")"
+
+
+#: the standard columns each format's mapping provides
+STD = ["oid", "d", "code", "ptype", "pmode", "pcontext", "a_code", "a_country", "a_sector",
+       "a_name", "r_code", "r_country", "r_sector", "r_name", "gold", "quad", "loc",
+       "loc_country", "lat", "lon", "source", "url", "published", "n_m", "n_s", "n_a",
+       "sentence", "doc_id", "sentence_index", "extra"]
+
+GDELT_MAPPED = {"GLOBALEVENTID", "SQLDATE", "EventCode", "Actor1Code", "Actor1Name",
+                "Actor1CountryCode", "Actor1Type1Code", "Actor2Code", "Actor2Name",
+                "Actor2CountryCode", "Actor2Type1Code", "QuadClass", "GoldsteinScale",
+                "NumMentions", "NumSources", "NumArticles", "ActionGeo_FullName",
+                "ActionGeo_CountryCode", "ActionGeo_Lat", "ActionGeo_Long", "SOURCEURL"}
+
+
+def extra_names(layout: Layout) -> list[str]:
+    """The columns of a layout kept in ``events.extra`` (in order)."""
+    if layout.name in ("gdelt1", "gdelt2"):
+        return [n for n in layout.names if n not in GDELT_MAPPED]
+    if layout.name == "icews":
+        return ["Source Sectors", "Source Country", "Target Sectors", "Target Country",
+                "Event Text", "City", "District", "Province", "Country", "Story ID"]
+    if layout.name == "polecat":
+        return POLECAT.names                # all of them: the export gives them back as read
+    if layout.name == "phoenix":
+        return ["Year", "Month", "Day", "SourceActorFull", "SourceActorRole",
+                "SourceActorAttribute", "TargetActorFull", "TargetActorRole",
+                "TargetActorAttribute", "EventRootCode", "PentaClass", "Issues", "StateName",
+                "SentenceID", "URLs", "NewsSources"]
+    return []
+
+
+def _mapping(layout: Layout, names: list[str]) -> dict[str, str]:
+    """SQL expressions of the standard columns over one row of the layout."""
+    x = _ident
+    if layout.name in ("gdelt1", "gdelt2"):
+        added = x("DATEADDED")
+        return {
+            "oid": x("GLOBALEVENTID"), "d": x("SQLDATE"), "code": x("EventCode"),
+            "ptype": "NULL", "pmode": "NULL", "pcontext": "NULL",
+            "a_code": _nz("Actor1Code"), "a_country": _nz("Actor1CountryCode"),
+            "a_sector": _nz("Actor1Type1Code"), "a_name": _nz("Actor1Name"),
+            "r_code": _nz("Actor2Code"), "r_country": _nz("Actor2CountryCode"),
+            "r_sector": _nz("Actor2Type1Code"), "r_name": _nz("Actor2Name"),
+            "gold": x("GoldsteinScale"), "quad": x("QuadClass"),
+            "loc": _nz("ActionGeo_FullName"), "loc_country": _nz("ActionGeo_CountryCode"),
+            "lat": x("ActionGeo_Lat"), "lon": x("ActionGeo_Long"),
+            "source": f"nullif(regexp_extract({x('SOURCEURL') if 'SOURCEURL' in names else 'NULL'}"
+                      ", '^[a-z]+://(?:www\\.)?([^/:]+)', 1), '')",
+            "url": _nz("SOURCEURL") if "SOURCEURL" in names else "NULL",
+            "published": f"try_strptime(left({added}, 8), '%Y%m%d')::DATE",
+            "n_m": f"coalesce({x('NumMentions')}, 1)", "n_s": f"coalesce({x('NumSources')}, 1)",
+            "n_a": f"coalesce({x('NumArticles')}, 1)", "sentence": "''",
+            "doc_id": f"coalesce({_nz('SOURCEURL') if 'SOURCEURL' in names else 'NULL'}, "
+                      f"'{layout.name}:' || {x('GLOBALEVENTID')})",
+            "sentence_index": "0", "extra": _extra(extra_names(layout), names)}
+    if layout.name == "icews":
+        return {
+            "oid": x("Event ID"), "d": x("Event Date"), "code": _nz("CAMEO Code"),
+            "ptype": "NULL", "pmode": "NULL", "pcontext": "NULL",
+            "a_code": "sa.code", "a_country": "sa.code", "a_sector": _nz("Source Sectors"),
+            "a_name": _nz("Source Name"), "r_code": "ta.code", "r_country": "ta.code",
+            "r_sector": _nz("Target Sectors"), "r_name": _nz("Target Name"),
+            "gold": x("Intensity"), "quad": "NULL",
+            "loc": f"coalesce({_nz('City')}, {_nz('Province')}, {_nz('Country')})",
+            "loc_country": "lc.code", "lat": x("Latitude"), "lon": x("Longitude"),
+            "source": _nz("Publisher"), "url": "NULL", "published": "NULL",
+            "n_m": "1", "n_s": "1", "n_a": "1", "sentence": "''",
+            "doc_id": f"'icews:' || coalesce({_nz('Story ID')}, {x('Event ID')})",
+            "sentence_index": f"coalesce(TRY_CAST({x('Sentence Number')} AS INTEGER), 0)",
+            "extra": _extra(extra_names(layout), names)}
+    if layout.name == "polecat":
+        return {
+            "oid": x("Event ID"), "d": x("Event Date"), "code": "NULL",
+            "ptype": f"upper({_nz('Event Type')})", "pmode": _nz("Event Mode"),
+            "pcontext": _nz("Contexts"),
+            "a_code": f"coalesce(sa.code, upper({_nz('Actor Country')}))",
+            "a_country": f"coalesce(sa.code, upper({_nz('Actor Country')}))",
+            "a_sector": _nz("Primary Actor Sector"), "a_name": _nz("Actor Name"),
+            "r_code": f"coalesce(ta.code, upper({_nz('Recipient Country')}))",
+            "r_country": f"coalesce(ta.code, upper({_nz('Recipient Country')}))",
+            "r_sector": _nz("Primary Recipient Sector"), "r_name": _nz("Recipient Name"),
+            "gold": f"TRY_CAST({x('Event Intensity')} AS DOUBLE)", "quad": "NULL",
+            "loc": _nz("Placename"), "loc_country": f"coalesce(lc.code, {_nz('Country')})",
+            "lat": f"TRY_CAST({x('Latitude')} AS DOUBLE)",
+            "lon": f"TRY_CAST({x('Longitude')} AS DOUBLE)",
+            "source": _nz("Source"), "url": "NULL",
+            "published": f"TRY_CAST({x('Publication Date')} AS DATE)",
+            "n_m": "1", "n_s": "1", "n_a": "1", "sentence": "''",
+            "doc_id": f"'polecat:' || {x('Event ID')}", "sentence_index": "0",
+            "extra": _extra(extra_names(layout), names)}
+    if layout.name == "phoenix":
+        return {
+            "oid": x("EventID"), "d": x("Date"), "code": _nz("EventCode"),
+            "ptype": "NULL", "pmode": "NULL", "pcontext": "NULL",
+            "a_code": _nz("SourceActorFull"), "a_country": _nz("SourceActorEntity"),
+            "a_sector": _nz("SourceActorRole"), "a_name": "NULL",
+            "r_code": _nz("TargetActorFull"), "r_country": _nz("TargetActorEntity"),
+            "r_sector": _nz("TargetActorRole"), "r_name": "NULL",
+            "gold": x("GoldsteinScore"), "quad": "NULL",
+            "loc": _nz("LocationName"), "loc_country": _nz("CountryCode"),
+            "lat": x("Lat"), "lon": x("Lon"), "source": _nz("NewsSources"),
+            "url": f"nullif(split_part({x('URLs')}, ';', 1), '')", "published": "NULL",
+            "n_m": "1", "n_s": "1", "n_a": "1", "sentence": "''",
+            "doc_id": f"'phoenix:' || {x('EventID')}", "sentence_index": "0",
+            "extra": _extra(extra_names(layout), names)}
+    raise UsageError(f"no mapping for {layout.name}")
+
+
+def _joins(layout: Layout) -> str:
+    if layout.name == "icews":
+        return ("LEFT JOIN ed_states sa ON sa.lname = lower(trim(r.\"Source Country\")) "
+                "LEFT JOIN ed_states ta ON ta.lname = lower(trim(r.\"Target Country\")) "
+                "LEFT JOIN ed_states lc ON lc.lname = lower(trim(r.\"Country\"))")
+    if layout.name == "polecat":
+        return ("LEFT JOIN ed_states sa ON sa.lname = lower(trim(r.\"Actor Country\")) "
+                "LEFT JOIN ed_states ta ON ta.lname = lower(trim(r.\"Recipient Country\")) "
+                "LEFT JOIN ed_states lc ON lc.lname = lower(trim(r.\"Country\"))")
+    return ""
+
+
+def _standard(source: str, layout: Layout, names: list[str], rn: bool = False) -> str:
+    m = _mapping(layout, names)
+    cols = ", ".join(f"{m[k]} AS {k}" for k in STD)
+    inner = f"(SELECT row_number() OVER () AS rn, * FROM {source})" if rn else source
+    return (f"SELECT {'r.rn, ' if rn else ''}{cols} FROM {inner} r {_joins(layout)}")
+
+
+def _coded(std: str) -> str:
+    """The standard rows joined to the ontology: c.code is NULL for an unknown code/type."""
+    return (f"SELECT s.*, c.code AS ccode, c.root, c.name AS cname, c.goldstein AS cgold, "
+            f"c.quad AS cquad, c.penta, c.plover, c.mode, c.context FROM ({std}) s "
+            "LEFT JOIN ed_plover p ON p.plover = s.ptype "
+            "LEFT JOIN ed_cameo c ON c.code = coalesce(s.code, p.code)")
+
+
+#: a row that parsed but cannot be an event (no id, no date, unknown code or type)
+BAD = "(ccode IS NULL OR d IS NULL OR oid IS NULL)"
+#: the pattern such a row carries in events until the write removes it, before it commits
+BAD_PATTERN = "!skip"
+
+
+def _event_select(layout: Layout, std: str, batch_id: int) -> str:
+    """Every row the reader parsed as an event row; the rows that cannot be events carry
+    :data:`BAD_PATTERN` (so one scan inserts and counts them; the write deletes them)."""
+    ds = layout.name
+    values = {
+        "event_id": f"'{ds}:' || coalesce(oid, '')", "doc_id": "coalesce(doc_id, '')",
+        "sentence_index": "coalesce(sentence_index, 0)",
+        "sentence": "sentence", "event_date": "d", "date_precision": "'day'",
+        "cameo": "coalesce(ccode, '')", "root": "coalesce(root, '')", "cameo_name": "cname",
+        "goldstein": "coalesce(gold, cgold)", "quad": "coalesce(quad, cquad)",
+        "penta": "penta", "plover": "coalesce(ptype, plover)",
+        "mode": "CASE WHEN ptype IS NULL THEN mode ELSE pmode END",
+        "context": "CASE WHEN ptype IS NULL THEN context ELSE pcontext END",
+        "status": "'asserted'", "actor_code": "a_code", "actor_country": "a_country",
+        "recipient_code": "r_code", "recipient_country": "r_country", "location": "loc",
+        "location_country": "loc_country", "pattern": f"CASE WHEN {BAD} THEN '{BAD_PATTERN}' ELSE 'import:{ds}' END", "record": "NULL",
+        "dataset": f"'{ds}'", "origin_id": "oid", "source": "source", "url": "url",
+        "published": "published", "actor_sector": "a_sector", "actor_office": "NULL",
+        "actor_name": "a_name", "recipient_sector": "r_sector", "recipient_name": "r_name",
+        "actor_keys": _keys("a_code", "a_country"),
+        "recipient_keys": _keys("r_code", "r_country"), "location_lat": "lat",
+        "location_lon": "lon", "n_mentions": "n_m", "n_sources": "n_s", "n_articles": "n_a",
+        "ckey": "NULL", "group_id": "NULL", "batch_id": str(batch_id), "extra": "extra"}
+    return f"SELECT {', '.join(f'{values[n]} AS {n}' for n in EVENT_NAMES)} FROM ({_coded(std)})"
+
+
+def _lookups(con: Any) -> None:
+    """Temp tables of the ontology and of state names, for the mapping joins."""
+    from .._tsv import data_path, read_tsv
+    from ..ontology import cameo_table
+
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                        "WHERE temporary").fetchall()}
+    if "ed_cameo" in tables:
+        return
+    rows = [(c.code, c.root, c.name, c.goldstein, c.quad, c.penta, c.plover, c.mode, c.context)
+            for c in cameo_table().values()]
+    con.execute("CREATE TEMP TABLE ed_cameo (code VARCHAR, root VARCHAR, name VARCHAR, "
+                "goldstein DOUBLE, quad TINYINT, penta TINYINT, plover VARCHAR, mode VARCHAR, "
+                "context VARCHAR)")
+    con.executemany("INSERT INTO ed_cameo VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    # a PLOVER type's representative CAMEO code: the shortest code mapped to it, first by code
+    con.execute("CREATE TEMP TABLE ed_plover AS SELECT plover, arg_min(code, length(code) * "
+                "10000 + CAST(code AS INTEGER)) AS code FROM ed_cameo WHERE plover IS NOT NULL "
+                "GROUP BY plover")
+    names: list[tuple[str, str]] = []
+    for _, row in read_tsv(data_path("eventdesk.actors", "states.tsv")):
+        for n in [row["name"], *(row.get("variants") or "").split("|"), row["code"]]:
+            if n.strip():
+                names.append((n.strip().lower(), row["code"]))
+    con.execute("CREATE TEMP TABLE ed_states (lname VARCHAR, code VARCHAR)")
+    con.executemany("INSERT INTO ed_states VALUES (?, ?)", list(dict(names).items()))
+
+
+# -- import --------------------------------------------------------------------------------------
+def _header_columns(path: Path, layout: Layout, delimiter: str) -> list[tuple[str, str]]:
+    first = _head(path).splitlines()[0].decode("utf-8", errors="replace").lstrip("\ufeff")
+    names = [n.strip() for n in first.rstrip("\r").split(delimiter)]
+    missing = [n for n in layout.required if n not in names]
+    if missing:
+        raise InputError(f"not {layout.name} data: the header lacks {', '.join(missing)}",
+                         str(path))
+    types = dict(layout.columns)
+    return [(n, types.get(n, "VARCHAR")) for n in names]
+
+
+def _layout_for(path: Path, fmt: str) -> tuple[Layout, list[tuple[str, str]], bool, str]:
+    """The layout, the columns as the file has them, whether it has a header, delimiter."""
+    if fmt == "gdelt1":
+        head = _head(path).splitlines()[0]
+        n = len(head.split(b"\t"))
+        layout = GDELT1_57 if n == 57 else GDELT1
+        return layout, layout.columns, False, "\t"
+    if fmt in ("gdelt2", "gdelt2-mentions"):
+        layout = GDELT2 if fmt == "gdelt2" else MENTIONS
+        return layout, layout.columns, False, "\t"
+    if fmt in ("icews", "polecat"):
+        layout = ICEWS if fmt == "icews" else POLECAT
+        return layout, _header_columns(path, layout, "\t"), True, "\t"
+    if fmt == "phoenix":
+        first = _head(path).splitlines()[0].decode("utf-8", errors="replace")
+        delim = "\t" if first.count("\t") >= first.count(",") else ","
+        header = first.startswith("EventID")
+        return PHOENIX, PHOENIX.columns, header, delim
+    raise UsageError(f"unknown format {fmt!r}: use {'|'.join(IMPORT_FORMATS)}")
+
+
+def _line_of(rn: int, header: bool, rejected: list[int]) -> int:
+    """The file line of the rn-th row the CSV reader accepted."""
+    line = rn + (1 if header else 0)
+    for r in rejected:                  # sorted
+        if r <= line:
+            line += 1
+        else:
+            break
+    return line
+
+
+def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = None, *,
+                on_problem: Problem | None = None, force: bool = False) -> ImportResult:
+    """Import one file (plain, .gz or .zip) in one transaction; rows that do not fit are given
+    to ``on_problem`` (an :class:`InputError` naming file and line) and skipped."""
+    store._writable()
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("no such file", str(p))
+    fmt = fmt or detect(p)
+    if fmt not in IMPORT_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}: use {'|'.join(IMPORT_FORMATS)}")
+    _check_format(p, fmt)
+    report = on_problem or (lambda exc: None)
+    digest = file_hash(p)
+    done = store.con.execute("SELECT rows_added FROM imports WHERE file_hash = ? AND dataset = ?",
+                             [digest, fmt]).fetchone()
+    if done and not force:
+        return ImportResult(str(p), fmt, already_imported=True)
+    if fmt == "plover":
+        from .plover import import_plover
+
+        return import_plover(store, p, digest, report)
+    _lookups(store.con)
+    with _plain(p) as readable:
+        layout, columns, header, delim = _layout_for(p, fmt)
+        return _import_csv(store, p, readable, layout, columns, header, delim, digest, report)
+
+
+def _problems(store: Store, shown: Path, readable: Path, layout: Layout,
+              columns: list[tuple[str, str]], header: bool, delim: str,
+              report: Problem) -> set[int]:
+    """First scan: report every row that will be skipped; returns their lines."""
+    con = store.con
+    names = [n for n, _ in columns]
+    src = _read_csv(readable, layout, columns, header=header, delimiter=delim,
+                    rejects="ed_rejects")
+    if layout.name == "gdelt2-mentions":
+        bad_sql = (f"SELECT rn, \"GLOBALEVENTID\", 'no event id' FROM (SELECT row_number() OVER"
+                   f" () AS rn, * FROM {src}) WHERE nullif(trim(\"GLOBALEVENTID\"), '') IS NULL")
+    else:
+        std = _standard(src, layout, names, rn=True)
+        bad_sql = (f"SELECT rn, oid, CASE WHEN oid IS NULL THEN 'no event id' "
+                   f"WHEN d IS NULL THEN 'no date' WHEN ptype IS NOT NULL THEN "
+                   f"'unknown PLOVER event type ' || ptype ELSE 'unknown CAMEO code ' || "
+                   f"coalesce('''' || code || '''', '(empty)') END FROM ({_coded(std)}) "
+                   "WHERE ccode IS NULL OR d IS NULL OR oid IS NULL ORDER BY rn")
+    con.execute("DROP TABLE IF EXISTS ed_rejects; DROP TABLE IF EXISTS ed_rejects_scan")
+    con.execute("SET preserve_insertion_order = true")     # row_number() in file order
+    try:
+        bad = con.execute(bad_sql).fetchall()
+        rejects = con.execute("SELECT line, error_type, error_message FROM ed_rejects "
+                              "ORDER BY line").fetchall()
+    except Exception as exc:
+        raise InputError(f"cannot read as {layout.name} ({_short(exc)})", str(shown)) from None
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+    lines = sorted({r[0] for r in rejects})
+    problems: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    for line, kind, msg in rejects:
+        if line in seen:
+            continue
+        seen.add(line)
+        problems.append((line, _reject_text(kind, msg)))
+    for rn, oid, why in bad:
+        problems.append((_line_of(rn, header, lines), f"{why} (id {oid})" if oid else why))
+    for line, why in sorted(problems):
+        report(InputError(f"{why}; row skipped", f"{shown}:{line}"))
+    return {line for line, _ in problems}
+
+
+def _reject_text(kind: str, msg: str) -> str:
+    if kind == "CAST":
+        return _short(msg).replace("Error when converting", "bad value in")
+    if kind in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
+        return f"wrong number of columns ({_short(msg).replace('Expected Number of Columns: ', 'expected ')})"
+    if "UNICODE" in kind:
+        return "not valid UTF-8"
+    return f"{kind.lower()}: {_short(msg)}"
+
+
+def _short(exc: object) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
+                columns: list[tuple[str, str]], header: bool, delim: str, digest: str,
+                report: Problem) -> ImportResult:
+    """Import one delimited file in one transaction (see :func:`_insert_events`); the reader
+    keeps the rows it rejects, with their line, in a rejects table that is reported."""
+    import duckdb
+
+    result = ImportResult(str(shown), layout.name)
+    con = store.con
+    names = [n for n, _ in columns]
+    mentions = layout.name == "gdelt2-mentions"
+    reported: set[int] = set()
+    if mentions:
+        reported = _problems(store, shown, readable, layout, columns, header, delim, report)
+    con.execute("DROP TABLE IF EXISTS ed_rejects2; DROP TABLE IF EXISTS ed_rejects2_scan")
+    src = _read_csv(readable, layout, columns, header=header, delimiter=delim,
+                    rejects="ed_rejects2")
+
+    def problems() -> None:
+        reported.update(_problems(store, shown, readable, layout, columns, header, delim,
+                                  report))
+
+    def work() -> int:
+        batch_id = store.new_batch()
+        try:
+            if mentions:
+                n = _insert_mentions(con, src)
+            else:
+                n = _insert_events(store, layout, src, names, batch_id, problems)
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            raise InputError(f"cannot read as {layout.name} ({_short(exc)})",
+                             str(shown)) from None
+        # the rows the reader rejected (and, when the numbering scan ran, those it did not see:
+        # DuckDB checks some values, such as UTF-8, only in the columns a query reads)
+        for line, kind, msg in con.execute("SELECT line, any_value(error_type), "
+                                           "any_value(error_message) FROM ed_rejects2 "
+                                           "GROUP BY line ORDER BY line").fetchall():
+            if line not in reported:
+                report(InputError(f"{_reject_text(kind, msg)}; row skipped", f"{shown}:{line}"))
+                reported.add(line)
+        result.rows_skipped = len(reported)
+        con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [digest, layout.name, str(shown), n, result.rows_skipped, batch_id,
+                     datetime.now(timezone.utc).replace(tzinfo=None)])
+        return int(n)
+
+    result.rows_added = store._transaction(work, f"import of {shown} failed")
+    return result
+
+
+def _insert_events(store: Store, layout: Layout, src: str, names: list[str], batch_id: int,
+                   problems: Callable[[], None]) -> int:
+    """Insert the file's events as batch ``batch_id`` with their corroboration key and group.
+
+    A narrow scan (id, key, date) feeds the grouping first, so the wide insert writes each row
+    once, group id included: no UPDATE of the new rows (DuckDB holds an UPDATE in memory until
+    the commit; inserts, joins and windows spill to disk). Rows that cannot be events are
+    counted by that scan and reported by ``problems`` (a numbering scan) when there are any.
+    A file that repeats an id, or whose rows the wide scan rejects beyond the narrow one (a
+    bad value in a column the narrow scan does not read), takes the general path instead:
+    insert, then :meth:`Store.finish_batch`."""
+    from ..store.corroborate import apply_batch, chain_batch, group_batch
+
+    con = store.con
+    b = int(batch_id)
+    select = _event_select(layout, _standard(src, layout, names), b)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_k AS SELECT event_id, {store.rule.key_sql()} "
+                f"AS ckey, event_date, date_precision, pattern <> '{BAD_PATTERN}' AS ok "
+                f"FROM ({select})")
+    bad, ok, distinct = con.execute("SELECT count(*) FILTER (WHERE NOT ok), count(*) FILTER "
+                                    "(WHERE ok), count(DISTINCT event_id) FILTER (WHERE ok) "
+                                    "FROM ed_k").fetchone()
+    if bad:
+        problems()
+    wide = (f"SELECT s.* REPLACE ({store.rule.key_sql('s')} AS ckey) FROM ({select}) s "
+            f"WHERE s.pattern <> '{BAD_PATTERN}'")
+    if ok != distinct:                          # an id twice in the file: the last row wins
+        con.execute("SET preserve_insertion_order = true")
+        try:
+            con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) {wide}")
+        finally:
+            con.execute("SET preserve_insertion_order = false")
+        store.finish_batch(b)
+        return int(con.execute(f"SELECT count(*) FROM events WHERE batch_id = {b}").fetchone()[0])
+    # events stored before with these ids are replaced: their groups lose a report
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_replaced AS SELECT DISTINCT group_id FROM "
+                "events WHERE event_id IN (SELECT event_id FROM ed_k WHERE ok)")
+    if con.execute("SELECT count(*) FROM ed_replaced").fetchone()[0]:
+        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM ed_k WHERE ok)")
+    chain_batch(con, store.rule, "SELECT event_id, ckey, event_date, date_precision FROM ed_k "
+                                 "WHERE ok", "ed_replaced")
+    n = con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) SELECT s.* REPLACE "
+                    f"(g.ckey AS ckey, g.gid AS group_id) FROM ({select}) s JOIN ed_gid g "
+                    f"ON g.event_id = s.event_id WHERE s.pattern <> '{BAD_PATTERN}'"
+                    ).fetchone()[0]
+    if n == ok:
+        apply_batch(con, b)
+    else:                                       # the chains counted rows not inserted
+        con.execute("DROP TABLE ed_gid; DROP TABLE ed_old")
+        con.execute(f"UPDATE events SET group_id = NULL WHERE batch_id = {b}")
+        group_batch(con, store.rule, b, "ed_replaced")
+    con.execute("DROP TABLE ed_k; DROP TABLE ed_replaced")
+    return int(n)
+
+
+def _insert_mentions(con: Any, src: str) -> int:
+    """Mentions become provenance: one row per article that mentioned a GDELT 2.0 event."""
+    sql = f"""
+        SELECT 'gdelt2:' || trim("GLOBALEVENTID"), "MentionIdentifier",
+               coalesce("SentenceID", 0), nullif(trim("MentionSourceName"), ''),
+               CASE WHEN "MentionType" = '1' THEN "MentionIdentifier" END,
+               try_strptime(left("MentionTimeDate", 8), '%Y%m%d')::DATE,
+               json_object('actor1_offset', "Actor1CharOffset",
+                           'actor2_offset', "Actor2CharOffset",
+                           'action_offset', "ActionCharOffset",
+                           'mention_type', "MentionType", 'confidence', "Confidence")
+        FROM {src} WHERE nullif(trim("GLOBALEVENTID"), '') IS NOT NULL"""
+    con.execute("""DELETE FROM provenance WHERE starts_with(event_id, 'gdelt2:') AND
+                   (event_id, doc_id) IN (SELECT 'gdelt2:' || trim("GLOBALEVENTID"),
+                   "MentionIdentifier" FROM """ + src + ")")
+    return int(con.execute("INSERT INTO provenance " + sql).fetchone()[0])
+
+
+def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
+                 on_problem: Problem | None = None,
+                 on_file: Callable[[ImportResult], None] | None = None,
+                 force: bool = False) -> list[ImportResult]:
+    """Import several files, one transaction each; a file that cannot be read at all is
+    reported through ``on_problem`` and the others go on."""
+    results = []
+    for path in paths:
+        try:
+            r = import_file(store, path, fmt, on_problem=on_problem, force=force)
+        except InputError as exc:
+            if on_problem is None:
+                raise
+            on_problem(exc)
+            continue
+        results.append(r)
+        if on_file:
+            on_file(r)
+    return results
+
+
+__all__ = ["ImportResult", "detect", "import_file", "import_files", "StoreError"]

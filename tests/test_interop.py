@@ -1,0 +1,191 @@
+"""Import and export of other datasets' formats, through the real store and the real command."""
+import gzip
+import json
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from eventdesk import open_store
+from eventdesk.errors import InputError
+from eventdesk.interop.exporter import export
+from eventdesk.interop.importer import detect, import_file
+
+DATA = Path(__file__).parent / "data" / "interop"
+GOOD = {"gdelt2.export.CSV": ("gdelt2", 4, [3, 5, 6]), "gdelt1.daily.csv": ("gdelt1", 2, [3]),
+        "icews.sample.tab": ("icews", 3, [4, 6, 7]), "polecat.sample.tsv": ("polecat", 2, [4, 5, 6]),
+        "phoenix.sample.csv": ("phoenix", 2, [4, 5]), "plover.sample.jsonl": ("plover", 2, [3, 4, 5])}
+
+
+@pytest.mark.parametrize("name", sorted(GOOD))
+def test_each_format_is_detected_imported_and_bad_rows_reported_with_their_line(tmp_path, name):
+    fmt, n_ok, bad_lines = GOOD[name]
+    assert detect(DATA / name) == fmt
+    problems = []
+    with open_store(tmp_path / "s.duckdb") as store:
+        r = import_file(store, DATA / name, on_problem=problems.append)
+        assert (r.rows_added, r.rows_skipped) == (n_ok, len(bad_lines))
+        assert sorted(int(p.location.rsplit(":", 1)[1]) for p in problems) == bad_lines
+        assert all(p.location.startswith(str(DATA / name)) for p in problems)
+        assert store.counts()["events"] == n_ok
+        # the analysis relation sees imported events like coded ones
+        n = store.con.execute(f"SELECT count(*) FROM {store.analysis_events(raw=True)}").fetchone()
+        assert n[0] == n_ok
+
+
+def test_leading_zeros_survive_import_query_and_every_export(tmp_path):
+    with open_store(tmp_path / "s.duckdb") as store:
+        for name in ("gdelt2.export.CSV", "icews.sample.tab", "phoenix.sample.csv"):
+            import_file(store, DATA / name)
+        codes = {e.cameo for e in store.events()}
+        assert {"0251", "010", "040"} <= codes
+        assert store.events(cameo="0251")[0].cameo_name.startswith("Appeal for easing")
+        export(store, "csv", tmp_path / "e.csv")
+        export(store, "gdelt2", tmp_path / "e.tsv")
+        export(store, "parquet", tmp_path / "pq")
+    csv_codes = {r[0] for r in duckdb.sql(
+        f"SELECT cameo FROM read_csv('{tmp_path / 'e.csv'}', all_varchar=true)").fetchall()}
+    assert {"0251", "010"} <= csv_codes
+    tsv_codes = {line.split("\t")[26] for line in (tmp_path / "e.tsv").read_text().splitlines()}
+    assert {"0251", "010"} <= tsv_codes
+    pq = duckdb.sql(f"SELECT cameo, year, month FROM read_parquet('{tmp_path}/pq/**/*.parquet',"
+                    " hive_partitioning=true)").fetchall()
+    assert ("0251", 2017, 2) in pq
+    assert (tmp_path / "pq" / "year=2017" / "month=4").is_dir()
+
+
+def _valid_lines(path, bad, header):
+    lines = path.read_text().splitlines()
+    return [l for i, l in enumerate(lines, 1) if i not in bad and not (header and i == 1)]
+
+
+@pytest.mark.parametrize("name,fmt,header", [("gdelt2.export.CSV", "gdelt2", False),
+                                             ("polecat.sample.tsv", "polecat", True)])
+def test_export_of_an_import_gives_back_the_rows_as_read(tmp_path, name, fmt, header):
+    with open_store(tmp_path / "s.duckdb") as store:
+        import_file(store, DATA / name)
+        export(store, fmt, tmp_path / "out")
+    out = (tmp_path / "out").read_text().splitlines()
+    if header:
+        assert out[0] == (DATA / name).read_text().splitlines()[0]
+        out = out[1:]
+    assert sorted(out) == sorted(_valid_lines(DATA / name, GOOD[name][2], header))
+
+
+@pytest.mark.parametrize("fmt", ["gdelt2", "plover", "polecat"])
+def test_export_import_export_is_lossless_for_every_event_of_every_origin(tmp_path, fmt):
+    with open_store(tmp_path / "a.duckdb") as a:
+        for name in GOOD:
+            import_file(a, DATA / name)
+        n = export(a, fmt, tmp_path / "one")
+        assert n >= (10 if fmt == "polecat" else 15)
+    with open_store(tmp_path / "b.duckdb") as b:
+        r = import_file(b, tmp_path / "one", fmt)
+        assert r.rows_skipped == 0 and r.rows_added == n
+        export(b, fmt, tmp_path / "two")
+    one, two = (tmp_path / "one").read_text(), (tmp_path / "two").read_text()
+    if fmt == "plover":      # the ids of a second generation name their first origin
+        strip = lambda t: sorted(json.dumps({k: v for k, v in json.loads(l).items() if k != "id"},
+                                            sort_keys=True) for l in t.splitlines())
+        assert strip(one) == strip(two)
+    elif fmt == "polecat":
+        assert sorted(l.split("\t", 1)[1] for l in one.splitlines()[1:]) == \
+            sorted(l.split("\t", 1)[1] for l in two.splitlines()[1:])
+    else:
+        assert sorted(one.splitlines()) == sorted(two.splitlines())
+
+
+def test_gzip_and_zip_files_import_like_plain_ones(tmp_path):
+    raw = (DATA / "gdelt2.export.CSV").read_bytes()
+    gz = tmp_path / "x.export.CSV.gz"
+    gz.write_bytes(gzip.compress(raw))
+    zp = tmp_path / "y.export.CSV.zip"
+    with zipfile.ZipFile(zp, "w") as z:
+        z.writestr("y.export.CSV", raw)
+    for path in (gz, zp):
+        with open_store(tmp_path / f"{path.suffix}.duckdb") as store:
+            r = import_file(store, path)
+            assert (r.format, r.rows_added, r.rows_skipped) == ("gdelt2", 4, 3)
+
+
+def test_rerun_adds_nothing_and_mentions_become_provenance(tmp_path):
+    with open_store(tmp_path / "s.duckdb") as store:
+        import_file(store, DATA / "gdelt2.export.CSV")
+        assert import_file(store, DATA / "gdelt2.export.CSV").already_imported
+        assert import_file(store, DATA / "gdelt2.export.CSV", force=True).rows_added == 4
+        assert store.counts()["events"] == 4
+        import_file(store, DATA / "gdelt2.mentions.CSV")
+        prov = store.provenance("gdelt2:700000101")
+        assert {p["source"] for p in prov} == {"wire-a.example", "paper-b.example",
+                                               "paper-c.example"}
+
+
+def test_gdelt_counts_feed_corroboration_across_reports_a_day_apart(tmp_path):
+    with open_store(tmp_path / "s.duckdb") as store:
+        import_file(store, DATA / "gdelt2.export.CSV")
+        g = store.group("gdelt2:700000101")
+        # USAGOV→RUSGOV 040 on 12 April and USA→RUS 042 on 13 April: one meeting
+        assert {r["event_id"] for r in g["reports"]} == {"gdelt2:700000101", "gdelt2:700000102"}
+        assert (g["n_reports"], g["n_sources"], g["n_docs"]) == (14, 6, 14)
+        assert (str(g["first_seen"]), str(g["last_seen"])) == ("2017-04-12", "2017-04-13")
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary" * 50, "é;ü".encode("latin-1")])
+def test_empty_binary_and_unknown_files_are_refused_with_a_message(tmp_path, content):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    with open_store(tmp_path / "s.duckdb") as store, pytest.raises(InputError) as exc:
+        import_file(store, bad)
+    assert str(bad) in str(exc.value)
+
+
+def test_truncated_wrongly_encoded_and_oversized_rows_are_skipped_the_rest_goes_in(tmp_path):
+    good = (DATA / "gdelt2.export.CSV").read_bytes().splitlines()
+    lines = [good[0], good[1][:200], good[3].replace(b"CHINA", b"CHIN\xe9\xff"),
+             good[6].replace(b"https://", b"https://" + b"x" * 2_000_000)]
+    path = tmp_path / "t.export.CSV"
+    path.write_bytes(b"\n".join(lines))                      # no final newline either
+    problems = []
+    with open_store(tmp_path / "s.duckdb") as store:
+        r = import_file(store, path, "gdelt2", on_problem=problems.append)
+        assert r.rows_added == 1 and r.rows_skipped == 3
+        assert sorted(int(p.location.rsplit(":", 1)[1]) for p in problems) == [2, 3, 4]
+
+
+def test_import_and_export_commands(tmp_path, cli):
+    db = tmp_path / "s.duckdb"
+    r = cli("import", *sorted(DATA.iterdir()), "--db", db)
+    assert r.returncode == 3, r.stderr
+    assert "gdelt2.export.CSV:6: unknown CAMEO code '099'" in r.stderr
+    r = cli("import", DATA / "icews.sample.tab", "--format", "gdelt2", "--db", db)
+    assert r.returncode == 2 and "looks like icews data" in r.stderr
+    r = cli("export", "--format", "gdelt2", "--actor", "RUS", "--since", "2017-01-01",
+            "-o", tmp_path / "rus.tsv", "--db", db)
+    assert r.returncode == 0, r.stderr
+    rows = [l.split("\t") for l in (tmp_path / "rus.tsv").read_text().splitlines()]
+    assert rows and all(len(x) == 61 for x in rows)
+    assert all(x[7] == "RUS" and x[1] >= "20170101" for x in rows)
+    r = cli("explain", "gdelt2:700000101", "--db", db)
+    assert r.returncode == 0 and "corroborated event" in r.stdout and "polecat:" in r.stdout
+    assert cli("import", "--help").returncode == 0 and "example" in cli("export", "--help").stdout
+
+
+def test_events_command_lists_corroborated_events_with_their_counts(tmp_path, cli):
+    db = tmp_path / "s.duckdb"
+    assert cli("import", DATA / "gdelt2.export.CSV", "--db", db).returncode == 3
+    r = cli("events", "--corroborated", "--actor", "USA", "--recipient", "RUS", "--db", db)
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(l) for l in r.stdout.splitlines()]
+    meeting = [g for g in rows if g["event_id"] == "gdelt2:700000101"]
+    assert len(meeting) == 1        # two reports a day apart: one row
+    g = meeting[0]
+    assert (g["n_reports"], g["n_sources"], g["n_docs"]) == (14, 6, 14)
+    assert (g["date"], g["first_seen"], g["last_seen"]) == ("2017-04-12", "2017-04-12", "2017-04-13")
+    raw = cli("events", "--actor", "USA", "--recipient", "RUS", "--db", db).stdout.splitlines()
+    assert len(raw) == len(rows) + 1
+    r = cli("events", "--corroborated", "--format", "csv", "--db", db)
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("group_id,date,") and len(lines) == 1 + 3
+    assert "corroborated events" in cli("events", "--corroborated", "--format", "table",
+                                        "--db", db).stderr
