@@ -127,3 +127,22 @@ def test_ingest_skips_bad_records_reports_them_and_keeps_the_rest(tmp_path, cli)
     texts = {json.loads(line)["text"] for line in r.stdout.splitlines()}
     assert "Russia condemned the strike." in texts
     assert any("China welcomed" in t for t in texts)
+
+
+def test_explain_names_the_noun_rule_and_the_refusal(tmp_path, cli):
+    """A nominal event's rule is found in nouns.tsv; a refused meeting shows why it is 125."""
+    from eventdesk import open_store
+
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "d1", "date": "2017-04-12", "text":
+                               "Putin declined to meet Tillerson. Tillerson's visit to Moscow "
+                               "ended on Wednesday."}) + "\n")
+    db = tmp_path / "s.duckdb"
+    assert cli("ingest", src, "--db", db).returncode == 0
+    with open_store(db, read_only=True) as store:
+        evs = {e.cameo: e.id for e in store.events()}
+    r = cli("explain", evs["125"], "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert "040.meet" in r.stdout and "CAMEO 040 refused" in r.stdout and "refusals.tsv" in r.stdout
+    r = cli("explain", evs["042"], "--db", db)
+    assert "nouns.tsv:" in r.stdout and "not in the current lexicon" not in r.stdout

@@ -234,7 +234,7 @@ def _mark(text: str, spans: dict[str, list[list[int]]]) -> str:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .coding.lexicon import default_lexicon
+    from .coding.lexicon import default_lexicon, noun_lexicon, obligation_codes, refusal_of
     from .store import open_store
 
     with open_store(args.db, read_only=True) as store:
@@ -245,7 +245,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         if ev is None:
             raise UsageError(f"no event or corroborated event {args.event_id!r} in {store.path}")
         prov = store.provenance(ev.id)
-    pattern = next((p for p in default_lexicon().patterns if p.id == ev.pattern), None)
+    pattern = next((p for lex in (default_lexicon(), noun_lexicon()) for p in lex.patterns
+                    if p.id == ev.pattern), None)
     ents = lambda xs: ", ".join(f"{e.code} ({e.text})" for e in xs) or "-"  # noqa: E731
     lines = [
         f"event     {ev.id}",
@@ -262,6 +263,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
         f"rule      {ev.pattern}" + (f": {pattern.verb}{'_' + pattern.particle if pattern.particle else ''}"
                                      f" ({pattern.source})" if pattern else " (not in the current lexicon)"),
     ]
+    if pattern is not None and pattern.cameo != ev.cameo:
+        if refusal_of(pattern.cameo) == ev.cameo:
+            lines.append(f"          CAMEO {pattern.cameo} refused, so coded as the rejection "
+                         f"{ev.cameo} (coding/data/refusals.tsv)")
+        elif ev.cameo in obligation_codes().values():
+            lines.append(f"          a statement that another must or should act: CAMEO "
+                         f"{ev.cameo} (coding/data/obligations.tsv)")
     for p in prov:
         lines.append(f"reported  {p['doc_id']} sentence {p['sentence_index']}"
                      f"{' · ' + p['source'] if p.get('source') else ''}"
