@@ -157,6 +157,8 @@ CASES = [
      [("DEUGOV", "EGYGOV", "11", "asserted"), ("DEUGOV", "-", "11", "asserted")]),
     ("NATO troops remained on alert in Bosnia.", [("NAT", "BIH", "15", "asserted")]),
     ("Philippine troops remained on alert in Manila.", [("PHLMIL", "-", "15", "asserted")]),
+    # a deed in the passive with no agent happened, by an actor the text does not name
+    ("The sanctions on Iran were lifted in January.", [("---", "IRN", "08", "asserted")]),
     # refusals: a cooperative action refused is the matching rejection, and it happened
     ("Putin declined to meet Tillerson.", [("RUSGOV", "USAGOV", "12", "asserted")]),
     ("Putin did not meet Tillerson.", [("RUSGOV", "USAGOV", "04", "negated")]),

@@ -808,6 +808,11 @@ class Coder:
         violent = self.unknown_actors and cameo(pattern.cameo).quad == 4
         actor = (self._phrase(subj, day, sent, "any" if violent else unknown)
                  if subj is not None else _Phrase([], [], set()))
+        if subj is None and self.unknown_actors and cameo(pattern.cameo).quad in (2, 4) and any(
+                c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            # a deed in the passive with no agent ("Kim Jong Nam was killed", "the sanctions were
+            # lifted"): it happened, by an actor the text does not name
+            actor = _Phrase([Entity(code=UNKNOWN, text="")], [], set())
         if not actor.entities and not self._between(verb, obj):
             return None
         recipient = _Phrase([], [], set())
