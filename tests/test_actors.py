@@ -71,7 +71,8 @@ TITLE_CASES = [
     ("Ukrainian lawmakers", "UKRLEG"),
     ("the Kremlin", "RUSGOV"),
     ("the White House", "USAGOV"),
-    ("the Pentagon", "USAGOV"),
+    ("the Pentagon", "USAMIL"),            # a seat that stands for one sector
+    ("the CIA", "USASPY"),
     ("Downing Street", "GBRGOV"),
     ("Pyongyang", "PRKGOV"),
     ("NATO", "NAT"),

@@ -159,6 +159,11 @@ CASES = [
     ("Philippine troops remained on alert in Manila.", [("PHLMIL", "-", "15", "asserted")]),
     # a deed in the passive with no agent happened, by an actor the text does not name
     ("The sanctions on Iran were lifted in January.", [("---", "IRN", "08", "asserted")]),
+    # the culprit of a copular "guilty of"; an agency that stands for a sector
+    ("The Indian army was guilty of violating the ceasefire agreement.",
+     [("INDMIL", "-", "19", "asserted")]),
+    ("ICE returned five artifacts to the government of Peru.",
+     [("USACOP", "PERGOV", "08", "asserted")]),
     # refusals: a cooperative action refused is the matching rejection, and it happened
     ("Putin declined to meet Tillerson.", [("RUSGOV", "USAGOV", "12", "asserted")]),
     ("Putin did not meet Tillerson.", [("RUSGOV", "USAGOV", "04", "negated")]),

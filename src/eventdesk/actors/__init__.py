@@ -177,8 +177,11 @@ class KnowledgeBase:
             self._add(c, Term("capital", code, country=code, sector="GOV", name=row["name"],
                               wikidata=wd), first)
         for m in split_multi(row.get("metonyms", "")):
-            self._add(m, Term("metonym", code, country=code, sector="GOV", name=row["name"],
-                              wikidata=wd), first)
+            # "Pentagon=MIL": a seat of power or an agency that stands for one sector
+            name, _, sector = m.partition("=")
+            self._add(name.strip(), Term("metonym", code, country=code,
+                                         sector=sector.strip() or "GOV", name=row["name"],
+                                         wikidata=wd), first)
 
     def _load_orgs(self, row: dict[str, str], where: str, first: bool) -> None:
         code = row["code"]

@@ -601,8 +601,10 @@ class Coder:
             if v.dep_ == "acomp" and v.head.i != v.i:   # "Germany is willing to provide"
                 v = v.head
                 continue
-            if v.dep_ == "pcomp" and v.tag_ == "VBG" and v.head.lower_ == "by" \
-                    and v.head.head.i != v.head.i:      # the means: "continues by donating"
+            if v.dep_ == "pcomp" and v.tag_ == "VBG" and v.head.dep_ == "prep" and (
+                    v.head.lower_ == "by" or v.head.head.dep_ == "acomp") \
+                    and v.head.head.i != v.head.i:
+                # the means, "continues by donating"; the culprit, "was guilty of violating"
                 v = v.head.head
                 continue
             break
