@@ -1,12 +1,15 @@
 """Importing other datasets' event files into the store, streamed through DuckDB's CSV reader.
 
-Each file is read by DuckDB, never into Python: a narrow scan (id, corroboration key, date)
-feeds the grouping, a wide scan inserts the events with their group ids; the CSV reader keeps the
-rows it rejects (wrong column count, bad date or number) with their line, and only when some
-parsed rows cannot be events (unknown CAMEO code or PLOVER type, no date or id) does a third,
-numbering scan report their lines. One file is one transaction, recorded in ``imports`` by its
-content hash: a rerun skips the files already imported, and a file whose import was killed is
-imported again from the start.
+Each file is read by DuckDB, never parsed in Python (Python only cuts a large tab-separated
+file at line ends into chunks, see :func:`_chunks`); each chunk is one transaction. A GDELT
+chunk is staged by one scan of whole lines split in SQL; any other chunk, or one with a row to
+report, is read the careful way: a narrow scan (id, corroboration key, date) feeds the
+grouping, a wide scan inserts the events with their group ids; the CSV reader keeps the rows it
+rejects (wrong column count, bad date or number) with their line, and only when some parsed
+rows cannot be events (unknown CAMEO code or PLOVER type, no date or id) does a third,
+numbering scan report their lines. A file is recorded in ``imports`` by its content hash when
+its last chunk commits, the chunks before in ``import_parts``: a rerun skips the files already
+imported and resumes a file whose import was killed after its last committed chunk.
 
 Imported rows become events (``dataset`` = the format, ``origin_id`` = the dataset's own id,
 ``event_id`` = ``dataset:origin_id``), with the CAMEO name, penta class and PLOVER type from the
