@@ -141,6 +141,34 @@ def test_import_killed_leaves_whole_files_and_a_rerun_completes_it(tmp_path, gde
     assert fingerprint(db) == import_reference
 
 
+
+def test_import_in_chunks_gives_what_one_transaction_gives(tmp_path, gdelt_files,
+                                                           import_reference, monkeypatch):
+    monkeypatch.setenv("EVENTDESK_IMPORT_CHUNK", "300000")         # about 12 chunks a file
+    r = run_cli("import", *gdelt_files, "--db", tmp_path / "s.duckdb")
+    assert r.returncode == 0, r.stderr
+    assert fingerprint(tmp_path / "s.duckdb") == import_reference
+
+
+def test_import_killed_between_chunks_resumes_to_the_same_content(tmp_path, gdelt_files,
+                                                                   import_reference,
+                                                                   monkeypatch):
+    monkeypatch.setenv("EVENTDESK_IMPORT_CHUNK", "300000")
+    db = tmp_path / "s.duckdb"
+    proc = spawn("import", *gdelt_files, "--db", db)
+    while not db.exists() and proc.poll() is None:
+        time.sleep(0.01)
+    assert kill_after(proc, "", nth=0, delay=1.0), "the import finished before it was killed"
+    with open_store(db) as s:                  # opens; holds whole chunks only
+        parts = s.con.execute("SELECT count(*) FROM import_parts").fetchone()[0]
+        events = s.con.execute("SELECT count(*) FROM events").fetchone()[0]
+        assert events < 45000 and (parts or events % 15000 == 0)
+    r = run_cli("import", *gdelt_files, "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert fingerprint(db) == import_reference
+    with open_store(db, read_only=True) as s:
+        assert s.con.execute("SELECT count(*) FROM import_parts").fetchone()[0] == 0
+
 def write_corpus(path, n=160):
     verbs = ["met", "condemned", "praised", "threatened", "criticized", "accused"]
     states = ["Russia", "China", "the United States", "Iran", "Ukraine", "France"]

@@ -1,12 +1,15 @@
 """Importing other datasets' event files into the store, streamed through DuckDB's CSV reader.
 
-Each file is read by DuckDB, never into Python: a narrow scan (id, corroboration key, date)
-feeds the grouping, a wide scan inserts the events with their group ids; the CSV reader keeps the
-rows it rejects (wrong column count, bad date or number) with their line, and only when some
-parsed rows cannot be events (unknown CAMEO code or PLOVER type, no date or id) does a third,
-numbering scan report their lines. One file is one transaction, recorded in ``imports`` by its
-content hash: a rerun skips the files already imported, and a file whose import was killed is
-imported again from the start.
+Each file is read by DuckDB, never parsed in Python (Python only cuts a large tab-separated
+file at line ends into chunks, see :func:`_chunks`); each chunk is one transaction. A GDELT
+chunk is staged by one scan of whole lines split in SQL; any other chunk, or one with a row to
+report, is read the careful way: a narrow scan (id, corroboration key, date) feeds the
+grouping, a wide scan inserts the events with their group ids; the CSV reader keeps the rows it
+rejects (wrong column count, bad date or number) with their line, and only when some parsed
+rows cannot be events (unknown CAMEO code or PLOVER type, no date or id) does a third,
+numbering scan report their lines. A file is recorded in ``imports`` by its content hash when
+its last chunk commits, the chunks before in ``import_parts``: a rerun skips the files already
+imported and resumes a file whose import was killed after its last committed chunk.
 
 Imported rows become events (``dataset`` = the format, ``origin_id`` = the dataset's own id,
 ``event_id`` = ``dataset:origin_id``), with the CAMEO name, penta class and PLOVER type from the
@@ -175,6 +178,45 @@ def _extra(names: list[str], present: list[str]) -> str:
         for n in names) + ")"
 
 
+def _fast_source(path: Path, layout: Layout, rejects: str) -> str:
+    """The rows of a headerless tab file (GDELT) with the layout's mapped columns, read as whole
+    lines and split in SQL: one cheap scan, and ``__extra`` (the unmapped fields, as
+    :func:`_extra` joins them) is a slice of the split line instead of 40 parsed columns
+    joined again. A row the typed reader would reject or report (wrong column count, a value
+    that does not convert) gets no id, so it counts as a bad row and the caller reads the
+    chunk the careful way instead; on a clean chunk the values are those of the typed reader."""
+    names = layout.names
+    types = dict(layout.columns)
+    used = sorted({n for n in GDELT_MAPPED | {"DATEADDED"} if n in names})
+    keep = [names.index(n) + 1 for n in extra_names(layout)]
+    cols, checks = [], [f"len(f) <> {len(names)}"]
+    for n in used:
+        i = names.index(n) + 1
+        t = types[n]
+        if t == "DATE":
+            v = f"CAST(try_strptime(f[{i}], {_q(layout.dateformat)}) AS DATE)"
+        elif t == "VARCHAR":
+            v = f"nullif(f[{i}], '')"
+        else:
+            v = f"TRY_CAST(nullif(f[{i}], '') AS {t})"
+        if t != "VARCHAR":
+            checks.append(f"(f[{i}] <> '' AND {v} IS NULL)")
+        cols.append((n, v))
+    bad = " OR ".join(checks)
+    sel = []
+    for n, v in cols:
+        if n == "GLOBALEVENTID":
+            v = f"CASE WHEN {bad} THEN NULL ELSE {v} END"
+        sel.append(f"{v} AS {_ident(n)}")
+    sel.append(f"array_to_string(list_select(f, {keep}), chr(9)) AS __extra")
+    raw = (f"read_csv({_q(str(path))}, columns={{'l': 'VARCHAR'}}, delim=chr(1), quote='', "
+           "escape='', header=false, auto_detect=false, strict_mode=false, "
+           "compression='auto', max_line_size=1048576, store_rejects=true, "
+           f"rejects_table={_q(rejects)}, rejects_scan={_q(rejects + '_scan')})")
+    return (f"(SELECT {', '.join(sel)} FROM (SELECT string_split(coalesce(l, ''), chr(9)) AS f "
+            f"FROM {raw}))")
+
+
 #: the standard columns each format's mapping provides
 STD = ["oid", "d", "code", "ptype", "pmode", "pcontext", "a_code", "a_country", "a_sector",
        "a_name", "r_code", "r_country", "r_sector", "r_name", "gold", "quad", "loc",
@@ -294,8 +336,11 @@ def _joins(layout: Layout) -> str:
     return ""
 
 
-def _standard(source: str, layout: Layout, names: list[str], rn: bool = False) -> str:
+def _standard(source: str, layout: Layout, names: list[str], rn: bool = False,
+              extra: str | None = None) -> str:
     m = _mapping(layout, names)
+    if extra:
+        m["extra"] = extra
     cols = ", ".join(f"{m[k]} AS {k}" for k in STD)
     inner = f"(SELECT row_number() OVER () AS rn, * FROM {source})" if rn else source
     return (f"SELECT {'r.rn, ' if rn else ''}{cols} FROM {inner} r {_joins(layout)}")
@@ -436,15 +481,53 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
 
         return import_plover(store, p, digest, report)
     _lookups(store.con)
-    with _plain(p) as readable:
+    with _plain(p) as readable, _import_memory(store):
         layout, columns, header, delim = _layout_for(p, fmt)
         return _import_csv(store, p, readable, layout, columns, header, delim, digest, report)
 
 
+#: DuckDB's memory cap while a file is imported: a chunk needs a few hundred MB, and a higher
+#: cap only lets DuckDB's buffer pool keep more of the growing store cached, so the process
+#: would grow with the file ($EVENTDESK_IMPORT_MEMORY overrides it; never above the store's)
+IMPORT_MEMORY = "1GB"
+
+
+def _bytes(size: str) -> float:
+    """'512MB', '1GB', '1.5GiB' as bytes (inf when unreadable)."""
+    text = size.strip().upper().replace("IB", "B")
+    for unit, factor in (("TB", 2**40), ("GB", 2**30), ("MB", 2**20), ("KB", 2**10),
+                         ("B", 1)):
+        if text.endswith(unit):
+            try:
+                return float(text[:-len(unit)]) * factor
+            except ValueError:
+                break
+    return float("inf")
+
+
+@contextmanager
+def _import_memory(store: Store) -> Iterator[None]:
+    """DuckDB's memory limit lowered to :data:`IMPORT_MEMORY` for the import, then restored."""
+    from ..store import memory_limit
+
+    con = store.con
+    usual = memory_limit()
+    cap = os.environ.get("EVENTDESK_IMPORT_MEMORY", IMPORT_MEMORY).strip()
+    if _bytes(cap) >= _bytes(usual) or _bytes(cap) == float("inf"):
+        yield
+        return
+    con.execute(f"SET memory_limit = {_q(cap)}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = {_q(usual)}")
+
+
 def _problems(store: Store, shown: Path, readable: Path, layout: Layout,
               columns: list[tuple[str, str]], header: bool, delim: str,
-              report: Problem) -> set[int]:
-    """First scan: report every row that will be skipped; returns their lines."""
+              report: Problem, offset: int = 0) -> set[int]:
+    """First scan: report every row that will be skipped; returns their lines (lines of the
+    file ``shown``: ``offset`` is added to those of ``readable``, a chunk of it)."""
     con = store.con
     names = [n for n, _ in columns]
     src = _read_csv(readable, layout, columns, header=header, delimiter=delim,
@@ -480,8 +563,8 @@ def _problems(store: Store, shown: Path, readable: Path, layout: Layout,
     for rn, oid, why in bad:
         problems.append((_line_of(rn, header, lines), f"{why} (id {oid})" if oid else why))
     for line, why in sorted(problems):
-        report(InputError(f"{why}; row skipped", f"{shown}:{line}"))
-    return {line for line, _ in problems}
+        report(InputError(f"{why}; row skipped", f"{shown}:{line + offset}"))
+    return {line + offset for line, _ in problems}
 
 
 def _reject_text(kind: str, msg: str) -> str:
@@ -499,54 +582,213 @@ def _short(exc: object) -> str:
     return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
+#: the size of the chunks a large file is imported in, one transaction each (bytes of its
+#: uncompressed text; $EVENTDESK_IMPORT_CHUNK overrides it): memory is bounded by a chunk
+CHUNK_BYTES = 48 << 20
+
+
+def _chunk_bytes() -> int:
+    value = os.environ.get("EVENTDESK_IMPORT_CHUNK", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else CHUNK_BYTES
+
+
+@dataclass
+class _Chunk:
+    path: Path          # the file DuckDB reads: the file itself, or a temporary chunk file
+    offset: int         # added to a line of ``path`` to give the line of the original file
+    end_offset: int     # byte offset (uncompressed) just after the chunk
+    end_line: int       # lines of the original file up to the chunk's end
+    last: bool
+
+
+def _chunks(readable: Path, header: bool, delim: str, start: int, start_line: int,
+            tmp: Path) -> Iterator[_Chunk]:
+    """The file cut at line ends into chunks of about :func:`_chunk_bytes`, from the
+    uncompressed byte offset ``start`` (a resumed import); every chunk after the first gets the
+    header line again. A file of one chunk (and a comma-separated file, whose quoted fields may
+    hold line breaks) is read as it is."""
+    size = _chunk_bytes()
+    gz = readable.suffix.lower() == ".gz"
+    if delim != "\t":
+        yield _Chunk(readable, 0, 0, 0, True)
+        return
+    opener: Any = gzip.open if gz else open
+    head = b""
+    if header:
+        with opener(readable, "rb") as f:
+            head = f.readline()
+    with opener(readable, "rb") as f:
+        if start and not gz:
+            f.seek(start)
+        left = start if gz else 0
+        while left:
+            got = len(f.read(min(left, 1 << 24)))
+            if not got:
+                break
+            left -= got
+
+        def block() -> bytes:
+            b = f.read(size)
+            if b and not b.endswith(b"\n"):
+                b += f.readline()
+            return b
+
+        pos, line = start, start_line
+        cur = block()
+        if not cur:
+            yield _Chunk(readable, 0, 0, 0, True)
+            return
+        n = 0
+        while cur:
+            nxt = block()
+            last = not nxt
+            lines = cur.count(b"\n") + (0 if cur.endswith(b"\n") else 1)
+            if pos == 0 and last:
+                yield _Chunk(readable, 0, len(cur), lines, True)
+                return
+            out = tmp / f"chunk{n}.tsv"
+            again = header and pos > 0
+            with open(out, "wb") as o:
+                if again:
+                    o.write(head)
+                o.write(cur)
+            yield _Chunk(out, line - (1 if again else 0), pos + len(cur), line + lines, last)
+            out.unlink()
+            pos, line, n, cur = pos + len(cur), line + lines, n + 1, nxt
+
+
 def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
                 columns: list[tuple[str, str]], header: bool, delim: str, digest: str,
                 report: Problem) -> ImportResult:
-    """Import one delimited file in one transaction (see :func:`_insert_events`); the reader
-    keeps the rows it rejects, with their line, in a rejects table that is reported."""
+    """Import one delimited file, in chunks of about :data:`CHUNK_BYTES` (one transaction each,
+    see :func:`_insert_chunk`); the file is recorded in ``imports`` by the transaction of its
+    last chunk, the chunks before in ``import_parts``, so a rerun after a crash resumes after
+    the last committed chunk (with the same batch id: the content is that of one run)."""
+    con = store.con
+    result = ImportResult(str(shown), layout.name)
+    key = [digest, layout.name]
+    part = con.execute("SELECT part, end_offset, end_line, batch_id FROM import_parts WHERE "
+                       "file_hash = ? AND dataset = ? ORDER BY part DESC LIMIT 1",
+                       key).fetchone()
+    skipped = con.execute("SELECT coalesce(sum(rows_skipped), 0) FROM import_parts WHERE "
+                          "file_hash = ? AND dataset = ?", key).fetchone()[0]
+    n_part, start, start_line, batch = (part[0] + 1, part[1], part[2], part[3]) if part else \
+        (0, 0, 0, None)
+    state = {"batch": batch, "part": n_part, "skipped": int(skipped), "rows": 0}
+    with tempfile.TemporaryDirectory(prefix="eventdesk-") as tmp:
+        for chunk in _chunks(readable, header, delim, start, start_line, Path(tmp)):
+            def work(chunk: _Chunk = chunk) -> int:
+                if state["batch"] is None:
+                    state["batch"] = store.new_batch()
+                b = int(state["batch"])
+                n, skipped_here = _insert_chunk(store, shown, chunk, layout, columns, header,
+                                                delim, b, report)
+                if chunk.last:
+                    if layout.name != "gdelt2-mentions":
+                        n = con.execute("SELECT count(*) FROM events WHERE batch_id = ?",
+                                        [b]).fetchone()[0]
+                    else:           # provenance rows; those of a resumed run's earlier parts
+                        n += state["rows"]      # are not counted again
+                    con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                [digest, layout.name, str(shown), n,
+                                 state["skipped"] + skipped_here, b,
+                                 datetime.now(timezone.utc).replace(tzinfo=None)])
+                    con.execute("DELETE FROM import_parts WHERE file_hash = ? AND dataset = ?",
+                                key)
+                else:
+                    con.execute("INSERT INTO import_parts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                [digest, layout.name, state["part"], chunk.end_offset,
+                                 chunk.end_line, b, skipped_here])
+                return int(n), skipped_here
+
+            n, skipped_here = store._transaction(work, f"import of {shown} failed")
+            state["part"] += 1
+            state["skipped"] += skipped_here
+            state["rows"] += n
+            result.rows_added = n if chunk.last else state["rows"]
+    result.rows_skipped = state["skipped"]
+    return result
+
+
+def _insert_chunk(store: Store, shown: Path, chunk: _Chunk, layout: Layout,
+                  columns: list[tuple[str, str]], header: bool, delim: str, batch_id: int,
+                  report: Problem) -> tuple[int, int]:
+    """Import one chunk inside the caller's transaction: rows inserted, rows skipped."""
     import duckdb
 
-    result = ImportResult(str(shown), layout.name)
     con = store.con
     names = [n for n, _ in columns]
     mentions = layout.name == "gdelt2-mentions"
     reported: set[int] = set()
-    if mentions:
-        reported = _problems(store, shown, readable, layout, columns, header, delim, report)
-    con.execute("DROP TABLE IF EXISTS ed_rejects2; DROP TABLE IF EXISTS ed_rejects2_scan")
-    src = _read_csv(readable, layout, columns, header=header, delimiter=delim,
-                    rejects="ed_rejects2")
+    try:
+        if layout.name in ("gdelt1", "gdelt2") and not header:
+            n = _insert_fast(store, layout, chunk.path, batch_id)
+            if n is not None:
+                return n, 0
+        if mentions:
+            reported = _problems(store, shown, chunk.path, layout, columns, header, delim,
+                                 report, chunk.offset)
+        con.execute("DROP TABLE IF EXISTS ed_rejects2; DROP TABLE IF EXISTS ed_rejects2_scan")
+        src = _read_csv(chunk.path, layout, columns, header=header, delimiter=delim,
+                        rejects="ed_rejects2")
 
-    def problems() -> None:
-        reported.update(_problems(store, shown, readable, layout, columns, header, delim,
-                                  report))
+        def problems() -> None:
+            reported.update(_problems(store, shown, chunk.path, layout, columns, header, delim,
+                                      report, chunk.offset))
 
-    def work() -> int:
-        batch_id = store.new_batch()
-        try:
-            if mentions:
-                n = _insert_mentions(con, src)
-            else:
-                n = _insert_events(store, layout, src, names, batch_id, problems)
-        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
-            raise InputError(f"cannot read as {layout.name} ({_short(exc)})",
-                             str(shown)) from None
-        # the rows the reader rejected (and, when the numbering scan ran, those it did not see:
-        # DuckDB checks some values, such as UTF-8, only in the columns a query reads)
-        for line, kind, msg in con.execute("SELECT line, any_value(error_type), "
-                                           "any_value(error_message) FROM ed_rejects2 "
-                                           "GROUP BY line ORDER BY line").fetchall():
-            if line not in reported:
-                report(InputError(f"{_reject_text(kind, msg)}; row skipped", f"{shown}:{line}"))
-                reported.add(line)
-        result.rows_skipped = len(reported)
-        con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [digest, layout.name, str(shown), n, result.rows_skipped, batch_id,
-                     datetime.now(timezone.utc).replace(tzinfo=None)])
-        return int(n)
+        if mentions:
+            n = _insert_mentions(con, src)
+        else:
+            n = _insert_events(store, layout, src, names, batch_id, problems)
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        raise InputError(f"cannot read as {layout.name} ({_short(exc)})", str(shown)) from None
+    # the rows the reader rejected (and, when the numbering scan ran, those it did not see:
+    # DuckDB checks some values, such as UTF-8, only in the columns a query reads)
+    for line, kind, msg in con.execute("SELECT line, any_value(error_type), "
+                                       "any_value(error_message) FROM ed_rejects2 "
+                                       "GROUP BY line ORDER BY line").fetchall():
+        line += chunk.offset
+        if line not in reported:
+            report(InputError(f"{_reject_text(kind, msg)}; row skipped", f"{shown}:{line}"))
+            reported.add(line)
+    return int(n), len(reported)
 
-    result.rows_added = store._transaction(work, f"import of {shown} failed")
-    return result
+
+def _insert_fast(store: Store, layout: Layout, path: Path, batch_id: int) -> int | None:
+    """The fast path of a GDELT chunk: one scan of whole lines into a staged table with every
+    event column, then grouping and one insert from it. None (nothing written) when the chunk
+    has a row to report or an id twice: the caller reads it the careful way."""
+    from ..store.corroborate import apply_batch, chain_batch
+
+    con = store.con
+    b = int(batch_id)
+    con.execute("DROP TABLE IF EXISTS ed_fastrej; DROP TABLE IF EXISTS ed_fastrej_scan")
+    src = _fast_source(path, layout, "ed_fastrej")
+    select = _event_select(layout, _standard(src, layout, layout.names, extra="__extra"), b)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_s AS SELECT s.* REPLACE "
+                f"({store.rule.key_sql('s')} AS ckey) FROM ({select}) s")
+    bad, n, distinct = con.execute(
+        f"SELECT count(*) FILTER (WHERE pattern = '{BAD_PATTERN}'), count(*), "
+        "count(DISTINCT event_id) FROM ed_s").fetchone()
+    rejected = con.execute("SELECT count(*) FROM ed_fastrej").fetchone()[0]
+    if bad or rejected or n != distinct:
+        con.execute("DROP TABLE ed_s")
+        return None
+    # events stored before with these ids are replaced: their groups lose a report
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_replaced AS SELECT DISTINCT e.group_id FROM "
+                "events e JOIN ed_s s USING (event_id)")
+    if con.execute("SELECT count(*) FROM ed_replaced").fetchone()[0]:
+        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM ed_s)")
+    chain_batch(con, store.rule, "SELECT event_id, ckey, event_date, date_precision FROM ed_s",
+                "ed_replaced")
+    con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) SELECT s.* REPLACE "
+                "(g.gid AS group_id) FROM ed_s s JOIN ed_gid g USING (event_id)")
+    source = ("(SELECT s.* REPLACE (g.gid AS group_id) FROM ed_s s JOIN ed_gid g "
+              "USING (event_id) UNION ALL SELECT e.* FROM events e WHERE e.event_id IN "
+              "(SELECT event_id FROM ed_gid WHERE old IS NOT NULL))")
+    apply_batch(con, b, source)
+    con.execute("DROP TABLE ed_s; DROP TABLE ed_replaced")
+    return int(n)
 
 
 def _insert_events(store: Store, layout: Layout, src: str, names: list[str], batch_id: int,

@@ -118,14 +118,16 @@ SINGLE_SELECT = """
     FROM events WHERE {where}"""
 
 
-def _insert_groups(con: Any, scope: str) -> None:
+def _insert_groups(con: Any, scope: str, source: str = "events") -> None:
     """Rebuild the groups table's rows for the events of ``scope`` whose ids are in ed_gid,
-    single-report groups by projection, the others by aggregate."""
+    single-report groups by projection, the others by aggregate; ``source`` is a relation
+    with the events table's columns holding those events (default: the table itself)."""
     for n, select in (("= 1", SINGLE_SELECT), ("> 1", GROUP_SELECT)):
         # an inner join (DuckDB spills it to disk when large), not IN (SELECT ...)
         members = f"(SELECT event_id FROM ed_gid WHERE n {n}) m USING (event_id)"
         con.execute("INSERT INTO groups " + select.replace(
-            "FROM events WHERE", f"FROM events JOIN {members} WHERE").format(where=scope))
+            "FROM events WHERE", f"FROM {source} events JOIN {members} WHERE").format(
+                where=scope))
 
 
 #: how far (days) a report's date can reach into an existing corroborated event of its key:
@@ -161,13 +163,30 @@ def chain_batch(con: Any, rule: Rule, new_rows: str, stale: str | None = None) -
     size) for the new reports and every member of those groups.
 
     Set-wise and narrow: one window over the new reports plus the members of the existing
-    groups of the same keys whose dates lie within :data:`REACH_DAYS` of theirs."""
+    groups that hold a report of the same key within the window of a new report's date
+    (a chain has no gap wider than its window, so no other group can join or bridge)."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_new AS {new_rows}")
+    # the stored events a new report can chain with: same key, a date within the key's window
+    # (day and week: every date within the threshold; month and year: the same month or
+    # year). Equality joins on (key, date bucket), so a stored event far from every new report
+    # is never touched however large its key's groups are.
+    w = int(rule.window_days)
+    bucket = ("CASE {p}date_precision WHEN 'month' THEN CAST(date_trunc('month', {p}event_date) "
+              "AS DATE) WHEN 'year' THEN CAST(date_trunc('year', {p}event_date) AS DATE) "
+              "ELSE {p}event_date END")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE ed_reach AS
+        SELECT DISTINCT ckey, CASE WHEN date_precision IN ('month', 'year') THEN b
+                                   ELSE b + CAST(k AS INTEGER) END AS b
+        FROM (SELECT ckey, date_precision, {bucket.format(p='')} AS b,
+                     CASE date_precision WHEN 'week' THEN {w + 6} WHEN 'month' THEN 0
+                          WHEN 'year' THEN 0 ELSE {w} END AS thr
+              FROM ed_new WHERE event_date IS NOT NULL) n,
+             LATERAL (SELECT unnest(range(-thr, thr + 1)) AS k) r""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE ed_old AS
-        SELECT g.group_id FROM groups g JOIN (
-            SELECT ckey, min(event_date) - {REACH_DAYS} AS lo, max(event_date) + {REACH_DAYS}
-                   AS hi FROM ed_new WHERE event_date IS NOT NULL GROUP BY ckey) r USING (ckey)
-        WHERE g.last_date >= r.lo AND g.date <= r.hi""")
+        SELECT DISTINCT e.group_id FROM events e JOIN ed_reach r
+            ON e.ckey = r.ckey AND {bucket.format(p='e.')} = r.b
+        WHERE e.event_date IS NOT NULL AND e.group_id IS NOT NULL""")
+    con.execute("DROP TABLE ed_reach")
     if stale:
         con.execute(f"INSERT INTO ed_old SELECT DISTINCT group_id FROM {stale} "
                     "WHERE group_id IS NOT NULL")
@@ -178,11 +197,13 @@ def chain_batch(con: Any, rule: Rule, new_rows: str, stale: str | None = None) -
     con.execute("DROP TABLE ed_new")
 
 
-def apply_batch(con: Any, batch_id: int) -> None:
+def apply_batch(con: Any, batch_id: int, source: str | None = None) -> None:
     """After :func:`chain_batch` and the insert of batch ``batch_id``: set the group id of the
     events whose group changed (only those: the batch's own when inserted without one, and an
     older event when a new report precedes or bridges its group), and rewrite the groups
-    touched (single-report groups by projection, the others by aggregate)."""
+    touched (single-report groups by projection, the others by aggregate). ``source``, when
+    given, is a relation holding every event of ed_gid with its new group id (an importer's
+    staged rows and the older members), read instead of scanning the events table."""
     b = int(batch_id)
     n_old = con.execute("SELECT count(*) FROM ed_old").fetchone()[0]
     scope = f"batch_id = {b}"
@@ -199,7 +220,9 @@ def apply_batch(con: Any, batch_id: int) -> None:
         # a group id can be born again (a report earlier than its first); drop it before
         con.execute("DELETE FROM groups WHERE group_id IN (SELECT gid FROM ed_gid)")
         scope = "true"
-    _insert_groups(con, scope)
+    if source:
+        scope = "true"
+    _insert_groups(con, scope, source or "events")
     con.execute("DROP TABLE ed_gid; DROP TABLE ed_old")
 
 

@@ -14,7 +14,9 @@ Store versions:
    wrote them; no primary key (uniqueness is kept by the writers, delete-then-insert in one
    transaction); ``extra`` (the origin row's fields that have no column, tab-joined in the
    order of the origin layout, so an export to the same format loses nothing); ``groups`` (one row per corroborated event); ``imports`` (files already
-   imported); ``meta.store_version``.
+   imported); ``meta.store_version``. ``import_parts`` (the committed chunks of a large file
+   whose import has not finished, so a rerun resumes after them) was added later without a
+   new version: ``CREATE TABLE IF NOT EXISTS`` adds it to any version-2 store when opened.
 """
 from __future__ import annotations
 
@@ -72,6 +74,10 @@ CREATE TABLE IF NOT EXISTS groups ({GROUP_COLUMNS});
 CREATE TABLE IF NOT EXISTS imports (
     file_hash VARCHAR NOT NULL, dataset VARCHAR NOT NULL, path VARCHAR, rows_added BIGINT,
     rows_skipped BIGINT, batch_id BIGINT, imported_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS import_parts (
+    file_hash VARCHAR NOT NULL, dataset VARCHAR NOT NULL, part INTEGER NOT NULL,
+    end_offset BIGINT NOT NULL, end_line BIGINT NOT NULL, batch_id BIGINT,
+    rows_skipped BIGINT NOT NULL);
 CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
 """
 
