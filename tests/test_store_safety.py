@@ -1,7 +1,6 @@
 """The store under stress, with real processes: SIGKILL mid-write, a second process, old and
 newer layouts, a read-only location, a full disk."""
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -9,7 +9,6 @@ import base64
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date as Date
 from typing import Any
 
 import numpy as np

@@ -35,7 +35,7 @@ from ..errors import InputError, StoreError, UsageError
 from ..store import Store
 from ..store.schema import EVENT_NAMES
 from .layouts import (GDELT1, GDELT1_57, GDELT2, ICEWS, IMPORT_FORMATS, MENTIONS, PHOENIX,
-                      PLOVER_FIELDS, POLECAT, Layout)
+                      POLECAT, Layout)
 
 Problem = Callable[[InputError], None]
 

@@ -349,19 +349,7 @@ class Store:
                 # keys are '|code|country|...' for every entity: a code prefix or a country
                 clauses.append(f"contains(e.{role}_keys, ?)")
                 params.append("|" + value)
-        if since:
-            clauses.append("e.event_date >= ?")
-            params.append(parse_date(since)[0])
-        if until:
-            clauses.append("e.event_date <= ?")
-            params.append(parse_date(until)[0])
-        if cameo:
-            clauses.append("starts_with(e.cameo, ?)")
-            params.append(cameo)
-        if status:
-            statuses = [status] if isinstance(status, str) else list(status)
-            clauses.append("list_contains(?, e.status)")
-            params.append(statuses)
+        _date_code_status(clauses, params, "e.event_date", "e.", since, until, cameo, status)
         if doc_id:
             clauses.append("e.doc_id = ?")
             params.append(doc_id)
@@ -413,18 +401,7 @@ class Store:
             if value:
                 clauses.append(f"({role}_country = ? OR starts_with({role}_code, ?))")
                 params += [value, value]
-        if since:
-            clauses.append("date >= ?")
-            params.append(parse_date(since)[0])
-        if until:
-            clauses.append("date <= ?")
-            params.append(parse_date(until)[0])
-        if cameo:
-            clauses.append("starts_with(cameo, ?)")
-            params.append(cameo)
-        if status:
-            clauses.append("list_contains(?, status)")
-            params.append([status] if isinstance(status, str) else list(status))
+        _date_code_status(clauses, params, "date", "", since, until, cameo, status)
         sql = (f"SELECT {', '.join(self.GROUP_FIELDS)} FROM groups"
                + (" WHERE " + " AND ".join(clauses) if clauses else "")
                + " ORDER BY date NULLS LAST, group_id")
@@ -570,6 +547,24 @@ def _event_row(ev: Event, doc: Document, batch_id: int) -> list[Any]:
 
 def _first_line(exc: object) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _date_code_status(clauses: list[str], params: list[Any], date_col: str, prefix: str,
+                      since: str | Date | None, until: str | Date | None, cameo: str | None,
+                      status: str | Iterable[str] | None) -> None:
+    """The date, CAMEO-prefix and status filters that events and corroborated events share."""
+    if since:
+        clauses.append(f"{date_col} >= ?")
+        params.append(parse_date(since)[0])
+    if until:
+        clauses.append(f"{date_col} <= ?")
+        params.append(parse_date(until)[0])
+    if cameo:
+        clauses.append(f"starts_with({prefix}cameo, ?)")
+        params.append(cameo)
+    if status:
+        clauses.append(f"list_contains(?, {prefix}status)")
+        params.append([status] if isinstance(status, str) else list(status))
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
