@@ -1,7 +1,10 @@
-"""GDELT 2.0 import speed and memory: `python bench/store_import.py ROWS [ROWS...]`.
+"""GDELT 2.0 import speed and memory: `python bench/store_import.py [--keep-columns] ROWS...`.
 
-Generates a file of each size, imports it into a fresh store in a subprocess, and prints rows/s
-and the subprocess's peak RSS, so memory can be compared across file sizes."""
+Generates a file of each size (`store_gen.py`: rows as full as GDELT's, ~390 bytes), imports
+it into a fresh store in a subprocess, and prints rows/s and the subprocess's peak RSS, so
+memory can be compared across file sizes. For scale it also prints the floor: DuckDB's CSV
+reader alone inserting the same mapped columns into a bare table (no checks, no key, no
+corroboration), on the same file, and the import's speed as a share of it."""
 from __future__ import annotations
 
 import resource
@@ -19,18 +22,50 @@ from eventdesk.store import open_store
 from eventdesk.interop.importer import import_file
 s = open_store(sys.argv[1])
 t = time.perf_counter()
-r = import_file(s, sys.argv[2], 'gdelt2')
+r = import_file(s, sys.argv[2], 'gdelt2', keep_columns=sys.argv[3] == '1')
 print(r.rows_added, time.perf_counter() - t)
 """
 
-for rows in map(int, sys.argv[1:] or ["1000000"]):
-    with tempfile.TemporaryDirectory() as tmp:
-        f = Path(tmp) / "x.export.CSV"
-        generate(str(f), rows)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        out = subprocess.run([sys.executable, "-c", CHILD, str(Path(tmp) / "s.duckdb"), str(f)],
-                             capture_output=True, text=True, check=True).stdout.splitlines()[-1].split()
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        n, secs = int(out[0]), float(out[1])
-        print(f"{rows:>10} rows  {f.stat().st_size / 1e6:8.1f} MB  {secs:6.2f} s  "
-              f"{n / secs:10,.0f} rows/s  peak RSS {max(rss, before) / 1024:7.0f} MB")
+FLOOR = """
+import sys, time, duckdb
+from eventdesk.interop.layouts import GDELT2
+from eventdesk.interop.importer import GDELT_MAPPED
+con = duckdb.connect(sys.argv[1])
+con.execute("SET preserve_insertion_order = false")
+cols = "{" + ", ".join(f"'{n}': '{t}'" for n, t in GDELT2.columns) + "}"
+mapped = ", ".join(f'"{n}"' for n in GDELT2.names if n in GDELT_MAPPED or n == "DATEADDED")
+t = time.perf_counter()
+n = con.execute(f"CREATE TABLE t AS SELECT {mapped} FROM read_csv('{sys.argv[2]}', "
+                f"delim='\\t', header=false, columns={cols}, quote='', escape='', "
+                "auto_detect=false, dateformat='%Y%m%d')").fetchone()[0]
+con.execute("CHECKPOINT")
+print(n, time.perf_counter() - t)
+"""
+
+
+def run(code: str, *args: str) -> tuple[int, float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         check=True).stdout.splitlines()[-1].split()
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return int(out[0]), float(out[1]), max(rss, before) / 1024
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    keep = "--keep-columns" in args
+    sizes = [int(a) for a in args if a != "--keep-columns"] or [1_000_000]
+    for rows in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            f = Path(tmp) / "x.export.CSV"
+            generate(str(f), rows)
+            n, secs, rss = run(CHILD, str(Path(tmp) / "s.duckdb"), str(f), "1" if keep else "0")
+            fn, fsecs, _ = run(FLOOR, str(Path(tmp) / "floor.duckdb"), str(f))
+            print(f"{rows:>10} rows  {f.stat().st_size / 1e6:8.1f} MB  import"
+                  f"{' --keep-columns' if keep else ''} {secs:6.2f} s  {n / secs:9,.0f} rows/s  "
+                  f"peak RSS {rss:6.0f} MB  |  floor {fsecs:5.2f} s {fn / fsecs:9,.0f} rows/s  "
+                  f"import/floor {fsecs / secs:4.0%}")
+
+
+if __name__ == "__main__":
+    main()

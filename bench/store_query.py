@@ -1,9 +1,8 @@
 """Query speed on a large store: `python bench/store_query.py [EVENTS] [STORE]`.
 
-Generates EVENTS (default 10,000,000) events directly in the store's tables with SQL over
-range() (12 states, 20 CAMEO codes, 10 years, 40 outlets) with the store's corroboration key,
-and their groups with the store's own group SQL (a group per key and day: the bench measures
-reads, not the chain rule),
+Generates EVENTS (default 10,000,000) events directly in the store's ``event_rows`` with SQL
+over range() (12 states, 20 CAMEO codes, 10 years, 40 outlets) as an import writes them, and
+groups them with the store's own rule,
 then times, best of three after one warm-up:
 
 - ``Store.events(actor=..., since=..., limit=100)`` (Event objects),
@@ -20,8 +19,7 @@ import time
 from pathlib import Path
 
 from eventdesk.store import open_store
-from eventdesk.store.corroborate import GROUP_SELECT, SINGLE_SELECT
-from eventdesk.store.schema import EVENT_NAMES
+from eventdesk.store.corroborate import regroup_all
 
 STATES = ["USA", "RUS", "CHN", "PRK", "UKR", "SYR", "IRN", "FRA", "DEU", "GBR", "JPN", "KOR"]
 CODES = ["010", "0251", "036", "040", "042", "043", "057", "061", "111", "112", "120", "130",
@@ -29,52 +27,31 @@ CODES = ["010", "0251", "036", "040", "042", "043", "057", "061", "111", "112", 
 
 
 def generate(store, n: int) -> None:
+    """Rows as an import writes them (the columns the view derives left NULL), then grouped
+    by the store's own rule (:func:`regroup_all`)."""
     st = "[" + ",".join(f"'{s}'" for s in STATES) + "]"
     co = "[" + ",".join(f"'{c}'" for c in CODES) + "]"
     a, r = f"{st}[1 + CAST(h % 12 AS INTEGER)]", f"{st}[1 + CAST((h // 12) % 12 AS INTEGER)]"
     code = f"{co}[1 + CAST((h // 144) % 20 AS INTEGER)]"
     values = {
-        "event_id": "'bench:' || CAST(i AS VARCHAR)", "doc_id": "'doc' || CAST(i // 3 AS VARCHAR)",
-        "sentence_index": "CAST(i % 3 AS INTEGER)", "sentence": "''",
+        "doc_id": "'doc' || CAST(i // 3 AS VARCHAR)",
         "event_date": "DATE '2015-01-01' + CAST((h // 2880) % 3650 AS INTEGER)",
-        "date_precision": "'day'", "cameo": code, "root": f"left({code}, 2)",
-        "cameo_name": "'bench'", "goldstein": "CAST((h % 200) / 10.0 - 10 AS DOUBLE)",
-        "quad": "CAST(1 + h % 4 AS TINYINT)", "penta": "CAST(h % 5 AS TINYINT)", "plover": "NULL", "mode": "NULL",
-        "context": "NULL", "status": "'asserted'", "actor_code": a, "actor_country": a,
-        "recipient_code": r, "recipient_country": r, "location": "NULL",
-        "location_country": "NULL", "pattern": "'bench'", "record": "NULL",
-        "dataset": "'bench'", "origin_id": "CAST(i AS VARCHAR)",
-        "source": "'outlet' || CAST(h % 40 AS VARCHAR)", "url": "NULL", "published": "NULL",
-        "actor_sector": "NULL", "actor_office": "NULL", "actor_name": "NULL",
-        "recipient_sector": "NULL", "recipient_name": "NULL",
-        "actor_keys": f"'|' || {a} || '|' || {a} || '|'",
-        "recipient_keys": f"'|' || {r} || '|' || {r} || '|'", "location_lat": "NULL",
-        "location_lon": "NULL", "n_mentions": "CAST(1 + h % 5 AS INTEGER)",
-        "n_sources": "1", "n_articles": "1", "ckey": "ckey",
-        "group_id": "md5(ckey || '|' || CAST(DATE '2015-01-01' + CAST((h // 2880) % 3650 AS "
-                    "INTEGER) AS VARCHAR))",
-        "batch_id": "0", "extra": "NULL"}
+        "cameo": code, "goldstein": "CAST((h % 200) / 10.0 - 10 AS DOUBLE)",
+        "quad": "CAST(1 + h % 4 AS TINYINT)", "actor_code": a, "actor_country": a,
+        "recipient_code": r, "recipient_country": r, "dataset": "'bench'",
+        "origin_id": "CAST(i AS VARCHAR)", "source": "'outlet' || CAST(h % 40 AS VARCHAR)",
+        "n_mentions": "CAST(1 + h % 5 AS INTEGER)", "n_sources": "1", "n_articles": "1",
+        "ckey": store.rule.key_of(a, a, r, r, f"left({code}, 2)", "NULL", "'asserted'", "'day'"),
+        "batch_id": "0"}
     con = store.con
     t = time.perf_counter()
-    # the store's key (over the generated columns); a group per key and day
-    key = store.rule.key_sql().replace("actor_country", a).replace("actor_code", a) \
-        .replace("recipient_country", r).replace("recipient_code", r) \
-        .replace("root", f"left({code}, 2)").replace("status", "'asserted'") \
-        .replace("date_precision", "'day'")
-    con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) SELECT "
-                f"{', '.join(values[c] for c in EVENT_NAMES)} FROM (SELECT *, {key} AS ckey "
-                f"FROM (SELECT i, hash(i) AS h FROM range({n}) t(i)))")
+    con.execute(f"INSERT INTO event_rows ({', '.join(values)}) SELECT "
+                f"{', '.join(values.values())} FROM (SELECT i, hash(i) AS h FROM range({n}) t(i))")
     con.execute("CHECKPOINT")
-    # singles by projection, the others by the store's aggregate, in slices of keys (memory)
-    con.execute("CREATE TEMP TABLE ed_gid AS SELECT event_id, count(*) OVER (PARTITION BY "
-                "group_id) AS n FROM events")
-    for part in range(8):
-        where = f"hash(group_id) % 8 = {part}"
-        for cond, select in (("= 1", SINGLE_SELECT), ("> 1", GROUP_SELECT)):
-            con.execute("INSERT INTO groups " + select.replace(
-                "FROM events WHERE", f"FROM events JOIN (SELECT event_id FROM ed_gid WHERE "
-                f"n {cond}) m USING (event_id) WHERE").format(where=where))
-    con.execute("DROP TABLE ed_gid; CHECKPOINT")
+    con.execute("BEGIN")
+    regroup_all(con, store.rule)
+    con.execute("COMMIT")
+    con.execute("CHECKPOINT")
     print(f"generated {n:,} events, {store.counts()['corroborated']:,} groups in "
           f"{time.perf_counter() - t:.0f} s")
 

@@ -54,11 +54,14 @@ def fingerprint(db):
         assert q("SELECT count(*), count(DISTINCT group_id) FROM groups")[0] == \
             q("SELECT count(DISTINCT group_id) FROM events")[0]
         assert q("SELECT sum(n_reports) FROM groups")[0] == q("SELECT sum(n_mentions) FROM events")[0]
-        # imports: every imported event's batch is a recorded file holding no more rows than
-        # it added (fewer when a later file replaced some), and no other batch exists
-        assert q("SELECT count(*) FROM (SELECT batch_id, count(*) AS n FROM events WHERE "
-                 "dataset <> 'eventdesk' GROUP BY batch_id) e LEFT JOIN imports i "
-                 "USING (batch_id) WHERE i.rows_added IS NULL OR e.n > i.rows_added")[0] == 0
+        # imports: every imported event's batch is a chunk of a recorded file, and each file
+        # holds no more rows than it added (fewer when a later file replaced some)
+        assert q("SELECT count(*) FROM (SELECT f.file_hash, f.dataset, count(*) AS n FROM events "
+                 "e LEFT JOIN (SELECT batch_id, file_hash, dataset FROM imports UNION ALL SELECT "
+                 "batch_id, file_hash, dataset FROM import_parts) f USING (batch_id) WHERE "
+                 "e.dataset <> 'eventdesk' GROUP BY ALL) e LEFT JOIN imports i "
+                 "USING (file_hash, dataset) WHERE i.rows_added IS NULL OR e.n > i.rows_added"
+                 )[0] == 0
         # ingest: every coded event has its document and one provenance row, and back
         assert q("SELECT count(*) FROM events e WHERE dataset = 'eventdesk' AND doc_id NOT IN "
                  "(SELECT doc_id FROM documents)")[0] == 0
@@ -165,8 +168,9 @@ def test_import_killed_between_chunks_resumes_to_the_same_content(tmp_path, gdel
     r = run_cli("import", *gdelt_files, "--db", db)
     assert r.returncode == 0, r.stderr
     assert fingerprint(db) == import_reference
-    with open_store(db, read_only=True) as s:
-        assert s.con.execute("SELECT count(*) FROM import_parts").fetchone()[0] == 0
+    with open_store(db, read_only=True) as s:     # no file left unfinished
+        assert s.con.execute("SELECT count(*) FROM import_parts ANTI JOIN imports "
+                             "USING (file_hash, dataset)").fetchone()[0] == 0
 
 def write_corpus(path, n=160):
     verbs = ["met", "condemned", "praised", "threatened", "criticized", "accused"]
@@ -321,7 +325,7 @@ def test_a_version_1_store_is_migrated_with_its_data_intact(tmp_path, read_only)
     con.execute(V1.replace("'Q23', )", "'Q23')"))
     con.close()
     with open_store(db, read_only=read_only) as s:
-        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == "2"
+        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == "3"
         assert {e.id for e in s.events()} == {"e1", "e2", "e3"}
         ev = s.event("e1")
         assert (ev.cameo, ev.actor[0].name, ev.recipient[0].country) == ("040", "Rex Tillerson", "RUS")
@@ -337,6 +341,41 @@ def test_a_version_1_store_is_migrated_with_its_data_intact(tmp_path, read_only)
     with open_store(db) as s:                        # a migrated store takes new writes
         import_file(s, DATA / "gdelt2.export.CSV")
         assert s.counts()["events"] == 7
+
+
+def test_a_version_2_store_is_migrated_with_its_rows_groups_and_imports_intact(tmp_path):
+    from eventdesk.store.schema import migrate_1_to_2
+    db = tmp_path / "v2.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(V1.replace("'Q23', )", "'Q23')"))
+    migrate_1_to_2(con)                 # the version-2 events table, as version 2 wrote it
+    # an imported GDELT row as version 2 stored it: every column filled, its fields in extra
+    con.execute("""INSERT INTO events SELECT 'gdelt2:77', 'https://w.example/x', 0, '',
+        DATE '2017-04-14', 'day', '190', '19', 'Use conventional military force', -10.0, 4, 4,
+        'ASSAULT', NULL, NULL, 'asserted', 'USA', 'USA', 'SYR', 'SYR', 'Shayrat', 'SYR',
+        'import:gdelt2', NULL, 'gdelt2', '77', 'w.example', 'https://w.example/x',
+        DATE '2017-04-14', NULL, NULL, 'UNITED STATES', NULL, 'SYRIA', '|USA|USA|', '|SYR|SYR|',
+        34.5, 36.9, 12, 3, 9, 'k', 'g', 1, 'a' || chr(9) || 'b'""")
+    con.execute("UPDATE events SET ckey = md5(event_id), group_id = md5(event_id)")
+    con.execute("CREATE TABLE groups AS SELECT group_id, ckey, event_id FROM events")
+    con.execute("CREATE TABLE imports (file_hash VARCHAR, dataset VARCHAR, path VARCHAR, "
+                "rows_added BIGINT, rows_skipped BIGINT, batch_id BIGINT, imported_at TIMESTAMP)")
+    con.execute("INSERT INTO imports VALUES ('h', 'gdelt2', 'x.CSV', 1, 0, 1, now())")
+    con.execute("INSERT INTO meta VALUES ('store_version', '2')")
+    con.close()
+    with open_store(db) as s:
+        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == "3"
+        assert {e.id for e in s.events()} == {"e1", "e2", "e3", "gdelt2:77"}
+        strike = s.event("gdelt2:77")
+        assert (strike.cameo, strike.goldstein, strike.location.name) == ("190", -10.0, "Shayrat")
+        # regrouped by the current rule: the two meetings are one event, the others alone
+        assert {r["event_id"] for r in s.group("e1")["reports"]} == {"e1", "e2"}
+        g = s.group("gdelt2:77")
+        assert (g["n_reports"], g["n_sources"], g["n_docs"]) == (12, 3, 9)
+        assert s.counts()["corroborated"] == 3
+        assert s.con.execute("SELECT extra FROM events WHERE origin_id = '77'").fetchone()[0] == "a\tb"
+        assert s.con.execute("SELECT count(*) FROM imports").fetchone()[0] == 1
+    fingerprint(db)
 
 
 def test_a_store_of_a_newer_version_is_refused_and_left_alone(tmp_path):

@@ -37,7 +37,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with open_store(args.db) as store:
         results = import_files(store, args.files, args.format, on_problem=problem,
-                               on_file=done, force=args.force)
+                               on_file=done, force=args.force,
+                               keep_columns=args.keep_columns)
         counts = store.counts()
     added = sum(r.rows_added for r in results)
     _err(f"{len(results)} of {len(args.files)} files read, {added} rows imported, "
@@ -79,6 +80,10 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p.add_argument("files", nargs="*", metavar="FILE")
     p.add_argument("--format", choices=IMPORT_FORMATS, help="the files' format (default: detect)")
     p.add_argument("--force", action="store_true", help="import files already imported again")
+    p.add_argument("--keep-columns", action="store_true",
+                   help="keep the fields the event model does not map (GDELT's tone and actor "
+                        "geography, ICEWS's story id...), so an export to the same format gives "
+                        "them back; costs about twice the import time and store size for GDELT")
     p.add_argument("--db", help="store path (default $EVENTDESK_DB or ./eventdesk.duckdb)")
     p.set_defaults(func=cmd_import)
 

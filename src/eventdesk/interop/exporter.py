@@ -2,8 +2,9 @@
 
 Every export is one DuckDB ``COPY (SELECT ...) TO`` over the events table, streamed by DuckDB.
 A column the format carries comes from the event's own column, or, for an event imported from
-that same format, from the fields kept in ``events.extra`` as they were read, so exporting what
-was imported gives back the same rows.
+that same format with ``--keep-columns``, from the fields kept in ``events.extra`` as they were
+read, so exporting what was imported gives back the same rows. Without them, the fields that
+follow from the event (GDELT's MonthYear, EventRootCode, ...) are derived and the others empty.
 """
 from __future__ import annotations
 
@@ -26,12 +27,13 @@ def _clean(expr: str) -> str:
 
 
 def _from_extra(layouts: dict[str, Any], name: str, derived: str) -> str:
-    """The field ``name`` from ``extra`` for events imported from one of ``layouts``."""
+    """The field ``name`` from ``extra`` for events imported from one of ``layouts`` with their
+    unmapped fields kept, else ``derived``."""
     whens = []
     for ds, layout in layouts.items():
         names = extra_names(layout)
         if name in names:
-            whens.append(f"WHEN dataset = '{ds}' THEN "
+            whens.append(f"WHEN dataset = '{ds}' AND extra IS NOT NULL THEN "
                          f"split_part(extra, chr(9), {names.index(name) + 1})")
     if not whens:
         return _clean(derived)

@@ -1,19 +1,25 @@
 """Importing other datasets' event files into the store, streamed through DuckDB's CSV reader.
 
 Each file is read by DuckDB, never parsed in Python (Python only cuts a large tab-separated
-file at line ends into chunks, see :func:`_chunks`); each chunk is one transaction. A GDELT
-chunk is staged by one scan of whole lines split in SQL; any other chunk, or one with a row to
-report, is read the careful way: a narrow scan (id, corroboration key, date) feeds the
-grouping, a wide scan inserts the events with their group ids; the CSV reader keeps the rows it
-rejects (wrong column count, bad date or number) with their line, and only when some parsed
-rows cannot be events (unknown CAMEO code or PLOVER type, no date or id) does a third,
-numbering scan report their lines. A file is recorded in ``imports`` by its content hash when
-its last chunk commits, the chunks before in ``import_parts``: a rerun skips the files already
-imported and resumes a file whose import was killed after its last committed chunk.
+file at line ends into chunks, see :func:`_chunks`); each chunk is one transaction and one
+batch. A chunk is read once, straight into ``event_rows``: the row keeps what its file says
+(ids, date, code, actors, counts, place, URL) and its corroboration key, and leaves NULL what
+the ``events`` view derives (the event id ``dataset:origin_id``, the document (its URL), the
+CAMEO name, root, PLOVER type and mode, status, pattern). The reader keeps the rows it rejects
+(wrong column count, bad date or number) with their line; a parsed row that cannot be an event
+(unknown CAMEO code or PLOVER type, no date or id) is inserted marked and deleted before the
+commit, and only then does a numbering scan report its line. The unmapped fields of a row
+(GDELT's tone and actor geography, say) are kept in ``extra`` only when asked
+(``keep_columns``): they are most of a GDELT row, and storing them costs more than the rest
+of the import. A file is recorded in ``imports`` by its content hash when its last chunk
+commits, the chunks before in ``import_parts``: a rerun skips the files already imported and
+resumes a file whose import was killed after its last committed chunk (``import_parts`` rows
+are kept after the file is done: with the ``imports`` row, which names the last chunk's batch,
+they name every batch of the file).
 
-Imported rows become events (``dataset`` = the format, ``origin_id`` = the dataset's own id,
-``event_id`` = ``dataset:origin_id``), with the CAMEO name, penta class and PLOVER type from the
-project's ontology, and the row's mention/source/article counts feeding corroboration.
+An imported row replaces a stored one of the same dataset and origin id (from another file, or
+earlier in the same file: the last row wins), and its corroboration follows the store's rule
+with the row's mention/source/article counts.
 """
 from __future__ import annotations
 
@@ -178,45 +184,6 @@ def _extra(names: list[str], present: list[str]) -> str:
         for n in names) + ")"
 
 
-def _fast_source(path: Path, layout: Layout, rejects: str) -> str:
-    """The rows of a headerless tab file (GDELT) with the layout's mapped columns, read as whole
-    lines and split in SQL: one cheap scan, and ``__extra`` (the unmapped fields, as
-    :func:`_extra` joins them) is a slice of the split line instead of 40 parsed columns
-    joined again. A row the typed reader would reject or report (wrong column count, a value
-    that does not convert) gets no id, so it counts as a bad row and the caller reads the
-    chunk the careful way instead; on a clean chunk the values are those of the typed reader."""
-    names = layout.names
-    types = dict(layout.columns)
-    used = sorted({n for n in GDELT_MAPPED | {"DATEADDED"} if n in names})
-    keep = [names.index(n) + 1 for n in extra_names(layout)]
-    cols, checks = [], [f"len(f) <> {len(names)}"]
-    for n in used:
-        i = names.index(n) + 1
-        t = types[n]
-        if t == "DATE":
-            v = f"CAST(try_strptime(f[{i}], {_q(layout.dateformat)}) AS DATE)"
-        elif t == "VARCHAR":
-            v = f"nullif(f[{i}], '')"
-        else:
-            v = f"TRY_CAST(nullif(f[{i}], '') AS {t})"
-        if t != "VARCHAR":
-            checks.append(f"(f[{i}] <> '' AND {v} IS NULL)")
-        cols.append((n, v))
-    bad = " OR ".join(checks)
-    sel = []
-    for n, v in cols:
-        if n == "GLOBALEVENTID":
-            v = f"CASE WHEN {bad} THEN NULL ELSE {v} END"
-        sel.append(f"{v} AS {_ident(n)}")
-    sel.append(f"array_to_string(list_select(f, {keep}), chr(9)) AS __extra")
-    raw = (f"read_csv({_q(str(path))}, columns={{'l': 'VARCHAR'}}, delim=chr(1), quote='', "
-           "escape='', header=false, auto_detect=false, strict_mode=false, "
-           "compression='auto', max_line_size=1048576, store_rejects=true, "
-           f"rejects_table={_q(rejects)}, rejects_scan={_q(rejects + '_scan')})")
-    return (f"(SELECT {', '.join(sel)} FROM (SELECT string_split(coalesce(l, ''), chr(9)) AS f "
-            f"FROM {raw}))")
-
-
 #: the standard columns each format's mapping provides
 STD = ["oid", "d", "code", "ptype", "pmode", "pcontext", "a_code", "a_country", "a_sector",
        "a_name", "r_code", "r_country", "r_sector", "r_name", "gold", "quad", "loc",
@@ -262,15 +229,12 @@ def _mapping(layout: Layout, names: list[str]) -> dict[str, str]:
             "gold": x("GoldsteinScale"), "quad": x("QuadClass"),
             "loc": _nz("ActionGeo_FullName"), "loc_country": _nz("ActionGeo_CountryCode"),
             "lat": x("ActionGeo_Lat"), "lon": x("ActionGeo_Long"),
-            "source": f"nullif(regexp_extract({x('SOURCEURL') if 'SOURCEURL' in names else 'NULL'}"
-                      ", '^[a-z]+://(?:www\\.)?([^/:]+)', 1), '')",
+            "source": "NULL",
             "url": _nz("SOURCEURL") if "SOURCEURL" in names else "NULL",
             "published": f"try_strptime(left({added}, 8), '%Y%m%d')::DATE",
             "n_m": f"coalesce({x('NumMentions')}, 1)", "n_s": f"coalesce({x('NumSources')}, 1)",
-            "n_a": f"coalesce({x('NumArticles')}, 1)", "sentence": "''",
-            "doc_id": f"coalesce({_nz('SOURCEURL') if 'SOURCEURL' in names else 'NULL'}, "
-                      f"'{layout.name}:' || {x('GLOBALEVENTID')})",
-            "sentence_index": "0", "extra": _extra(extra_names(layout), names)}
+            "n_a": f"coalesce({x('NumArticles')}, 1)", "sentence": "NULL", "doc_id": "NULL",
+            "sentence_index": "NULL", "extra": _extra(extra_names(layout), names)}
     if layout.name == "icews":
         return {
             "oid": x("Event ID"), "d": x("Event Date"), "code": _nz("CAMEO Code"),
@@ -356,34 +320,51 @@ def _coded(std: str) -> str:
 
 #: a row that parsed but cannot be an event (no id, no date, unknown code or type)
 BAD = "(ccode IS NULL OR d IS NULL OR oid IS NULL)"
-#: the pattern such a row carries in events until the write removes it, before it commits
+#: the pattern such a row carries in event_rows until the write deletes it, before it commits
 BAD_PATTERN = "!skip"
 
 
-def _event_select(layout: Layout, std: str, batch_id: int) -> str:
-    """Every row the reader parsed as an event row; the rows that cannot be events carry
-    :data:`BAD_PATTERN` (so one scan inserts and counts them; the write deletes them)."""
+def _event_select(store: Store, layout: Layout, std: str, batch_id: int, keep: bool) -> str:
+    """The rows of ``event_rows`` for every row the reader parsed: what the file says, NULL
+    for what the events view derives; the rows that cannot be events carry
+    :data:`BAD_PATTERN` (so one scan inserts and counts them; the write deletes them).
+
+    The CAMEO code is checked against a list of constants, not joined: a join would carry
+    every column of the wide scan through it (twice the cost of the import). A format coded
+    with PLOVER types (POLECAT) takes its representative code from a join with ``ed_plover``;
+    a store grouping by PLOVER type joins the code's type."""
+    from ..ontology import cameo_table
+
     ds = layout.name
+    codes = ", ".join(_q(c) for c in sorted(cameo_table()))
+    joins, plover = "", "s.ptype"
+    code = "s.code"
+    if ds == "polecat":
+        joins += " LEFT JOIN ed_plover p ON p.plover = s.ptype"
+        code = "coalesce(s.code, p.code)"
+    if store.rule.by == "plover":
+        joins += f" LEFT JOIN ed_cameo c ON c.code = {code}"
+        plover = "coalesce(s.ptype, c.plover)"
+    ok = f"coalesce({code} IN ({codes}) AND s.d IS NOT NULL AND s.oid IS NOT NULL, false)"
+    key = store.rule.key_of("s.a_country", "s.a_code", "s.r_country", "s.r_code",
+                            f"left({code}, 2)", plover, "'asserted'", "'day'")
     values = {
-        "event_id": f"'{ds}:' || coalesce(oid, '')", "doc_id": "coalesce(doc_id, '')",
-        "sentence_index": "coalesce(sentence_index, 0)",
-        "sentence": "sentence", "event_date": "d", "date_precision": "'day'",
-        "cameo": "coalesce(ccode, '')", "root": "coalesce(root, '')", "cameo_name": "cname",
-        "goldstein": "coalesce(gold, cgold)", "quad": "coalesce(quad, cquad)",
-        "penta": "penta", "plover": "coalesce(ptype, plover)",
-        "mode": "CASE WHEN ptype IS NULL THEN mode ELSE pmode END",
-        "context": "CASE WHEN ptype IS NULL THEN context ELSE pcontext END",
-        "status": "'asserted'", "actor_code": "a_code", "actor_country": "a_country",
-        "recipient_code": "r_code", "recipient_country": "r_country", "location": "loc",
-        "location_country": "loc_country", "pattern": f"CASE WHEN {BAD} THEN '{BAD_PATTERN}' ELSE 'import:{ds}' END", "record": "NULL",
-        "dataset": f"'{ds}'", "origin_id": "oid", "source": "source", "url": "url",
-        "published": "published", "actor_sector": "a_sector", "actor_office": "NULL",
-        "actor_name": "a_name", "recipient_sector": "r_sector", "recipient_name": "r_name",
-        "actor_keys": _keys("a_code", "a_country"),
-        "recipient_keys": _keys("r_code", "r_country"), "location_lat": "lat",
-        "location_lon": "lon", "n_mentions": "n_m", "n_sources": "n_s", "n_articles": "n_a",
-        "ckey": "NULL", "group_id": "NULL", "batch_id": str(batch_id), "extra": "extra"}
-    return f"SELECT {', '.join(f'{values[n]} AS {n}' for n in EVENT_NAMES)} FROM ({_coded(std)})"
+        "doc_id": "s.doc_id", "sentence_index": "s.sentence_index", "sentence": "s.sentence",
+        "event_date": "s.d", "cameo": f"coalesce({code}, '')", "goldstein": "s.gold",
+        "quad": "s.quad", "plover": "s.ptype",
+        "mode": "s.pmode", "context": "s.pcontext", "actor_code": "s.a_code",
+        "actor_country": "s.a_country", "recipient_code": "s.r_code",
+        "recipient_country": "s.r_country", "location": "s.loc",
+        "location_country": "s.loc_country",
+        "pattern": f"CASE WHEN NOT {ok} THEN '{BAD_PATTERN}' END", "dataset": f"'{ds}'",
+        "origin_id": "s.oid", "source": "s.source", "url": "s.url", "published": "s.published",
+        "actor_sector": "s.a_sector", "actor_name": "s.a_name", "recipient_sector": "s.r_sector",
+        "recipient_name": "s.r_name", "location_lat": "s.lat", "location_lon": "s.lon",
+        "n_mentions": "s.n_m", "n_sources": "s.n_s", "n_articles": "s.n_a", "ckey": key,
+        "batch_id": str(int(batch_id)), "extra": "s.extra" if keep else "NULL"}
+    names = [n for n in EVENT_NAMES if n in values]
+    return (f"INSERT INTO event_rows ({', '.join(names)}) SELECT "
+            f"{', '.join(values[n] for n in names)} FROM ({std}) s{joins}")
 
 
 def _lookups(con: Any) -> None:
@@ -459,9 +440,12 @@ def _line_of(rn: int, header: bool, rejected: list[int]) -> int:
 
 
 def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = None, *,
-                on_problem: Problem | None = None, force: bool = False) -> ImportResult:
-    """Import one file (plain, .gz or .zip) in one transaction; rows that do not fit are given
-    to ``on_problem`` (an :class:`InputError` naming file and line) and skipped."""
+                on_problem: Problem | None = None, force: bool = False,
+                keep_columns: bool = False) -> ImportResult:
+    """Import one file (plain, .gz or .zip), one transaction per chunk; rows that do not fit
+    are given to ``on_problem`` (an :class:`InputError` naming file and line) and skipped.
+    ``keep_columns`` keeps the fields the event model does not map (in ``extra``), so an
+    export to the same format gives them back."""
     store._writable()
     p = Path(path)
     if not p.is_file():
@@ -483,7 +467,8 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
     _lookups(store.con)
     with _plain(p) as readable, _import_memory(store):
         layout, columns, header, delim = _layout_for(p, fmt)
-        return _import_csv(store, p, readable, layout, columns, header, delim, digest, report)
+        return _import_csv(store, p, readable, layout, columns, header, delim, digest, report,
+                           keep_columns)
 
 
 #: DuckDB's memory cap while a file is imported: a chunk needs a few hundred MB, and a higher
@@ -584,7 +569,7 @@ def _short(exc: object) -> str:
 
 #: the size of the chunks a large file is imported in, one transaction each (bytes of its
 #: uncompressed text; $EVENTDESK_IMPORT_CHUNK overrides it): memory is bounded by a chunk
-CHUNK_BYTES = 48 << 20
+CHUNK_BYTES = 256 << 20
 
 
 def _chunk_bytes() -> int:
@@ -659,43 +644,50 @@ def _chunks(readable: Path, header: bool, delim: str, start: int, start_line: in
 
 def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
                 columns: list[tuple[str, str]], header: bool, delim: str, digest: str,
-                report: Problem) -> ImportResult:
-    """Import one delimited file, in chunks of about :data:`CHUNK_BYTES` (one transaction each,
-    see :func:`_insert_chunk`); the file is recorded in ``imports`` by the transaction of its
-    last chunk, the chunks before in ``import_parts``, so a rerun after a crash resumes after
-    the last committed chunk (with the same batch id: the content is that of one run)."""
+                report: Problem, keep: bool) -> ImportResult:
+    """Import one delimited file, in chunks of about :func:`_chunk_bytes` (one transaction and
+    one batch each, see :func:`_insert_chunk`); the file is recorded in ``imports`` by the
+    transaction of its last chunk, the chunks before in ``import_parts``, so a rerun after a
+    crash resumes after the last committed chunk."""
     con = store.con
     result = ImportResult(str(shown), layout.name)
     key = [digest, layout.name]
-    part = con.execute("SELECT part, end_offset, end_line, batch_id FROM import_parts WHERE "
-                       "file_hash = ? AND dataset = ? ORDER BY part DESC LIMIT 1",
-                       key).fetchone()
-    skipped = con.execute("SELECT coalesce(sum(rows_skipped), 0) FROM import_parts WHERE "
-                          "file_hash = ? AND dataset = ?", key).fetchone()[0]
-    n_part, start, start_line, batch = (part[0] + 1, part[1], part[2], part[3]) if part else \
-        (0, 0, 0, None)
-    state = {"batch": batch, "part": n_part, "skipped": int(skipped), "rows": 0}
+    # a file imported before (a forced import) starts afresh; one whose import was killed
+    # resumes after its last committed chunk
+    again = con.execute("SELECT count(*) FROM imports WHERE file_hash = ? AND dataset = ?",
+                        key).fetchone()[0] > 0
+    part = None if again else con.execute(
+        "SELECT part, end_offset, end_line FROM import_parts WHERE file_hash = ? AND "
+        "dataset = ? ORDER BY part DESC LIMIT 1", key).fetchone()
+    n_part, start, start_line = (part[0] + 1, part[1], part[2]) if part else (0, 0, 0)
+    resumed_skips = 0 if again else int(con.execute(
+        "SELECT coalesce(sum(rows_skipped), 0) FROM import_parts WHERE file_hash = ? AND "
+        "dataset = ?", key).fetchone()[0])
+    state = {"part": n_part, "skipped": 0, "rows": 0}
     with tempfile.TemporaryDirectory(prefix="eventdesk-") as tmp:
         for chunk in _chunks(readable, header, delim, start, start_line, Path(tmp)):
-            def work(chunk: _Chunk = chunk) -> int:
-                if state["batch"] is None:
-                    state["batch"] = store.new_batch()
-                b = int(state["batch"])
+            def work(chunk: _Chunk = chunk) -> tuple[int, int]:
+                if again and state["part"] == 0:
+                    for table in ("imports", "import_parts"):
+                        con.execute(f"DELETE FROM {table} WHERE file_hash = ? AND dataset = ?",
+                                    key)
+                b = store.new_batch()
                 n, skipped_here = _insert_chunk(store, shown, chunk, layout, columns, header,
-                                                delim, b, report)
+                                                delim, b, report, keep)
                 if chunk.last:
                     if layout.name != "gdelt2-mentions":
-                        n = con.execute("SELECT count(*) FROM events WHERE batch_id = ?",
-                                        [b]).fetchone()[0]
+                        # every stored row of the file's batches
+                        n = con.execute(
+                            "SELECT count(*) FROM event_rows WHERE batch_id = ? OR batch_id IN "
+                            "(SELECT batch_id FROM import_parts WHERE file_hash = ? AND "
+                            "dataset = ?)", [b, *key]).fetchone()[0]
                     else:           # provenance rows; those of a resumed run's earlier parts
                         n += state["rows"]      # are not counted again
                     con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 [digest, layout.name, str(shown), n,
-                                 state["skipped"] + skipped_here, b,
+                                 resumed_skips + state["skipped"] + skipped_here, b,
                                  datetime.now(timezone.utc).replace(tzinfo=None)])
-                    con.execute("DELETE FROM import_parts WHERE file_hash = ? AND dataset = ?",
-                                key)
-                else:
+                else:       # kept when the file is done: they name the batches of its chunks
                     con.execute("INSERT INTO import_parts VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 [digest, layout.name, state["part"], chunk.end_offset,
                                  chunk.end_line, b, skipped_here])
@@ -706,14 +698,16 @@ def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
             state["skipped"] += skipped_here
             state["rows"] += n
             result.rows_added = n if chunk.last else state["rows"]
+    # the rows skipped by this run (a resumed run reported those of its earlier parts before)
     result.rows_skipped = state["skipped"]
     return result
 
 
 def _insert_chunk(store: Store, shown: Path, chunk: _Chunk, layout: Layout,
                   columns: list[tuple[str, str]], header: bool, delim: str, batch_id: int,
-                  report: Problem) -> tuple[int, int]:
-    """Import one chunk inside the caller's transaction: rows inserted, rows skipped."""
+                  report: Problem, keep: bool) -> tuple[int, int]:
+    """Import one chunk as batch ``batch_id`` inside the caller's transaction: rows inserted,
+    rows skipped."""
     import duckdb
 
     con = store.con
@@ -721,10 +715,6 @@ def _insert_chunk(store: Store, shown: Path, chunk: _Chunk, layout: Layout,
     mentions = layout.name == "gdelt2-mentions"
     reported: set[int] = set()
     try:
-        if layout.name in ("gdelt1", "gdelt2") and not header:
-            n = _insert_fast(store, layout, chunk.path, batch_id)
-            if n is not None:
-                return n, 0
         if mentions:
             reported = _problems(store, shown, chunk.path, layout, columns, header, delim,
                                  report, chunk.offset)
@@ -739,7 +729,7 @@ def _insert_chunk(store: Store, shown: Path, chunk: _Chunk, layout: Layout,
         if mentions:
             n = _insert_mentions(con, src)
         else:
-            n = _insert_events(store, layout, src, names, batch_id, problems)
+            n = _insert_events(store, layout, src, names, batch_id, problems, keep)
     except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
         raise InputError(f"cannot read as {layout.name} ({_short(exc)})", str(shown)) from None
     # the rows the reader rejected (and, when the numbering scan ran, those it did not see:
@@ -754,95 +744,51 @@ def _insert_chunk(store: Store, shown: Path, chunk: _Chunk, layout: Layout,
     return int(n), len(reported)
 
 
-def _insert_fast(store: Store, layout: Layout, path: Path, batch_id: int) -> int | None:
-    """The fast path of a GDELT chunk: one scan of whole lines into a staged table with every
-    event column, then grouping and one insert from it. None (nothing written) when the chunk
-    has a row to report or an id twice: the caller reads it the careful way."""
+def _insert_events(store: Store, layout: Layout, src: str, names: list[str], batch_id: int,
+                   problems: Callable[[], None], keep: bool) -> int:
+    """Insert a chunk's rows as batch ``batch_id`` in one scan, then settle what the scan
+    cannot: rows that are no events (reported by ``problems``, a numbering scan, and
+    deleted), ids twice in the chunk (read again in file order, the last row kept), stored
+    rows of the same dataset and origin ids (replaced), and corroboration."""
     from ..store.corroborate import apply_batch, chain_batch
 
     con = store.con
     b = int(batch_id)
-    con.execute("DROP TABLE IF EXISTS ed_fastrej; DROP TABLE IF EXISTS ed_fastrej_scan")
-    src = _fast_source(path, layout, "ed_fastrej")
-    select = _event_select(layout, _standard(src, layout, layout.names, extra="__extra"), b)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_s AS SELECT s.* REPLACE "
-                f"({store.rule.key_sql('s')} AS ckey) FROM ({select}) s")
-    bad, n, distinct = con.execute(
-        f"SELECT count(*) FILTER (WHERE pattern = '{BAD_PATTERN}'), count(*), "
-        "count(DISTINCT event_id) FROM ed_s").fetchone()
-    rejected = con.execute("SELECT count(*) FROM ed_fastrej").fetchone()[0]
-    if bad or rejected or n != distinct:
-        con.execute("DROP TABLE ed_s")
-        return None
-    # events stored before with these ids are replaced: their groups lose a report
-    con.execute("CREATE OR REPLACE TEMP TABLE ed_replaced AS SELECT DISTINCT e.group_id FROM "
-                "events e JOIN ed_s s USING (event_id)")
-    if con.execute("SELECT count(*) FROM ed_replaced").fetchone()[0]:
-        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM ed_s)")
-    chain_batch(con, store.rule, "SELECT event_id, ckey, event_date, date_precision FROM ed_s",
-                "ed_replaced")
-    con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) SELECT s.* REPLACE "
-                "(g.gid AS group_id) FROM ed_s s JOIN ed_gid g USING (event_id)")
-    source = ("(SELECT s.* REPLACE (g.gid AS group_id) FROM ed_s s JOIN ed_gid g "
-              "USING (event_id) UNION ALL SELECT e.* FROM events e WHERE e.event_id IN "
-              "(SELECT event_id FROM ed_gid WHERE old IS NOT NULL))")
-    apply_batch(con, b, source)
-    con.execute("DROP TABLE ed_s; DROP TABLE ed_replaced")
-    return int(n)
-
-
-def _insert_events(store: Store, layout: Layout, src: str, names: list[str], batch_id: int,
-                   problems: Callable[[], None]) -> int:
-    """Insert the file's events as batch ``batch_id`` with their corroboration key and group.
-
-    A narrow scan (id, key, date) feeds the grouping first, so the wide insert writes each row
-    once, group id included: no UPDATE of the new rows (DuckDB holds an UPDATE in memory until
-    the commit; inserts, joins and windows spill to disk). Rows that cannot be events are
-    counted by that scan and reported by ``problems`` (a numbering scan) when there are any.
-    A file that repeats an id, or whose rows the wide scan rejects beyond the narrow one (a
-    bad value in a column the narrow scan does not read), takes the general path instead:
-    insert, then :meth:`Store.finish_batch`."""
-    from ..store.corroborate import apply_batch, chain_batch, group_batch
-
-    con = store.con
-    b = int(batch_id)
-    select = _event_select(layout, _standard(src, layout, names), b)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_k AS SELECT event_id, {store.rule.key_sql()} "
-                f"AS ckey, event_date, date_precision, pattern <> '{BAD_PATTERN}' AS ok "
-                f"FROM ({select})")
-    bad, ok, distinct = con.execute("SELECT count(*) FILTER (WHERE NOT ok), count(*) FILTER "
-                                    "(WHERE ok), count(DISTINCT event_id) FILTER (WHERE ok) "
-                                    "FROM ed_k").fetchone()
+    insert = _event_select(store, layout, _standard(src, layout, names), b, keep)
+    con.execute(insert)
+    n, distinct, bad, lo, hi = con.execute(
+        "SELECT count(*) FILTER (WHERE pattern IS NULL), count(DISTINCT origin_id) FILTER "
+        f"(WHERE pattern IS NULL), count(*) FILTER (WHERE pattern = '{BAD_PATTERN}'), "
+        "min(origin_id), max(origin_id) FROM event_rows WHERE batch_id = ?", [b]).fetchone()
     if bad:
         problems()
-    wide = (f"SELECT s.* REPLACE ({store.rule.key_sql('s')} AS ckey) FROM ({select}) s "
-            f"WHERE s.pattern <> '{BAD_PATTERN}'")
-    if ok != distinct:                          # an id twice in the file: the last row wins
+        con.execute(f"DELETE FROM event_rows WHERE batch_id = {b} AND pattern = '{BAD_PATTERN}'")
+    if n != distinct:
+        # an id twice in the chunk: read it again in file order and keep each id's last row
+        con.execute(f"DELETE FROM event_rows WHERE batch_id = {b}")
         con.execute("SET preserve_insertion_order = true")
         try:
-            con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) {wide}")
+            con.execute(insert)
         finally:
             con.execute("SET preserve_insertion_order = false")
-        store.finish_batch(b)
-        return int(con.execute(f"SELECT count(*) FROM events WHERE batch_id = {b}").fetchone()[0])
-    # events stored before with these ids are replaced: their groups lose a report
-    con.execute("CREATE OR REPLACE TEMP TABLE ed_replaced AS SELECT DISTINCT group_id FROM "
-                "events WHERE event_id IN (SELECT event_id FROM ed_k WHERE ok)")
-    if con.execute("SELECT count(*) FROM ed_replaced").fetchone()[0]:
-        con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM ed_k WHERE ok)")
-    chain_batch(con, store.rule, "SELECT event_id, ckey, event_date, date_precision FROM ed_k "
-                                 "WHERE ok", "ed_replaced")
-    n = con.execute(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) SELECT s.* REPLACE "
-                    f"(g.ckey AS ckey, g.gid AS group_id) FROM ({select}) s JOIN ed_gid g "
-                    f"ON g.event_id = s.event_id WHERE s.pattern <> '{BAD_PATTERN}'"
-                    ).fetchone()[0]
-    if n == ok:
-        apply_batch(con, b)
-    else:                                       # the chains counted rows not inserted
-        con.execute("DROP TABLE ed_gid; DROP TABLE ed_old")
-        con.execute(f"UPDATE events SET group_id = NULL WHERE batch_id = {b}")
-        group_batch(con, store.rule, b, "ed_replaced")
-    con.execute("DROP TABLE ed_k; DROP TABLE ed_replaced")
+        con.execute(f"""DELETE FROM event_rows WHERE batch_id = {b} AND (pattern IS NOT NULL
+                        OR rowid NOT IN (SELECT max(rowid) FROM event_rows WHERE batch_id = {b}
+                                         GROUP BY origin_id))""")
+        n = distinct
+    # stored rows with these ids are replaced: their groups lose a report. The id range first
+    # (DuckDB skips the row groups outside it), then the ids themselves.
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_replaced (group_id VARCHAR)")
+    older = (f"dataset = '{layout.name}' AND batch_id <> {b} AND origin_id BETWEEN ? AND ?")
+    if n and con.execute(f"SELECT count(*) FROM event_rows WHERE {older}",
+                         [lo, hi]).fetchone()[0]:
+        same = (f"{older} AND origin_id IN (SELECT origin_id FROM event_rows "
+                f"WHERE batch_id = {b})")
+        con.execute(f"INSERT INTO ed_replaced SELECT DISTINCT group_id FROM event_rows "
+                    f"WHERE {same} AND group_id IS NOT NULL", [lo, hi])
+        con.execute(f"DELETE FROM event_rows WHERE {same}", [lo, hi])
+    chain_batch(con, store.rule, f"batch_id = {b}", "ed_replaced")
+    apply_batch(con)
+    con.execute("DROP TABLE ed_replaced")
     return int(n)
 
 
@@ -867,13 +813,14 @@ def _insert_mentions(con: Any, src: str) -> int:
 def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
                  on_problem: Problem | None = None,
                  on_file: Callable[[ImportResult], None] | None = None,
-                 force: bool = False) -> list[ImportResult]:
+                 force: bool = False, keep_columns: bool = False) -> list[ImportResult]:
     """Import several files, one transaction each; a file that cannot be read at all is
     reported through ``on_problem`` and the others go on."""
     results = []
     for path in paths:
         try:
-            r = import_file(store, path, fmt, on_problem=on_problem, force=force)
+            r = import_file(store, path, fmt, on_problem=on_problem, force=force,
+                            keep_columns=keep_columns)
         except InputError as exc:
             if on_problem is None:
                 raise

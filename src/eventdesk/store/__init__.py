@@ -23,7 +23,7 @@ from ..dates import parse_date
 from ..errors import EventDeskError, StoreError
 from ..model import Document, Event
 from .corroborate import Rule, group_batch, regroup_all
-from .schema import (EVENT_NAMES, SCHEMA, STORE_VERSION, create, meta, migrate_1_to_2, set_meta,
+from .schema import (EVENT_NAMES, STORE_VERSION, create, ensure, meta, migrate, set_meta,
                      store_version)
 
 if TYPE_CHECKING:
@@ -154,15 +154,14 @@ class Store:
     def _upgrade(self, version: int | None) -> None:
         """Create a new store, or migrate an older one, in one transaction."""
         if version == STORE_VERSION:
-            self.con.execute(SCHEMA)            # tables a crash left out cannot exist, but
-            return                              # IF NOT EXISTS makes this free
+            self._transaction(lambda: ensure(self.con), "cannot open the store for writing")
+            return
         step = "initialise" if version is None else f"migrate (from store version {version})"
 
         def work() -> None:
             if version is None:
                 create(self.con)
-            else:
-                migrate_1_to_2(self.con)
+            elif migrate(self.con, version):
                 regroup_all(self.con, Rule.from_json(meta(self.con, "corroboration")))
 
         self._transaction(work, f"cannot {step} the store")
@@ -217,31 +216,35 @@ class Store:
         return int(self.con.execute("SELECT nextval('batch_seq')").fetchall()[0][0])
 
     def finish_batch(self, batch_id: int, stale: str | None = None) -> None:
-        """Inside a write, after the batch's events are inserted: drop the stored events it
-        replaces (same id, older batch; within the batch all but the last row of an id), give
-        its events their corroboration key where the writer did not, and group them.
-        ``stale`` is a temp table (column ``group_id``) of the groups of events the writer
-        deleted."""
+        """Inside a write, after the batch's reports are inserted (with their ``event_id``):
+        drop the stored reports it replaces (same id, older batch; within the batch all but
+        the last row of an id), give its reports their corroboration key where the writer did
+        not, and group them. ``stale`` is a temp table (column ``group_id``) of the stored
+        group ids of reports the writer deleted."""
         con = self.con
         b = int(batch_id)
         con.execute("CREATE OR REPLACE TEMP TABLE ed_stale (group_id VARCHAR)")
         if stale:
             con.execute(f"INSERT INTO ed_stale SELECT group_id FROM {stale}")
-        batch_ids = f"SELECT event_id FROM events WHERE batch_id = {b}"
-        if con.execute(f"SELECT count(*) FROM events WHERE batch_id <> {b} AND event_id IN "
-                       f"({batch_ids})").fetchone()[0]:
-            con.execute(f"INSERT INTO ed_stale SELECT DISTINCT group_id FROM events "
-                        f"WHERE batch_id <> {b} AND event_id IN ({batch_ids})")
-            con.execute(f"DELETE FROM events WHERE batch_id <> {b} AND event_id IN ({batch_ids})")
+        batch_ids = f"SELECT event_id FROM event_rows WHERE batch_id = {b}"
+        older = f"batch_id <> {b} AND event_id IN ({batch_ids})"
+        if con.execute(f"SELECT count(*) FROM event_rows WHERE {older}").fetchone()[0]:
+            con.execute(f"INSERT INTO ed_stale SELECT DISTINCT group_id FROM event_rows "
+                        f"WHERE {older}")
+            con.execute(f"DELETE FROM event_rows WHERE {older}")
         n, distinct, keyless = con.execute(
             "SELECT count(*), count(DISTINCT event_id), count(*) FILTER (WHERE ckey IS NULL) "
-            f"FROM events WHERE batch_id = {b}").fetchall()[0]
+            f"FROM event_rows WHERE batch_id = {b}").fetchall()[0]
         if n != distinct:
-            con.execute(f"""DELETE FROM events WHERE batch_id = {b} AND rowid NOT IN
-                           (SELECT max(rowid) FROM events WHERE batch_id = {b}
+            con.execute(f"""DELETE FROM event_rows WHERE batch_id = {b} AND rowid NOT IN
+                           (SELECT max(rowid) FROM event_rows WHERE batch_id = {b}
                             GROUP BY event_id)""")
         if keyless:
-            con.execute(f"UPDATE events SET ckey = {self.rule.key_sql()} WHERE batch_id = {b} "
+            key = self.rule.key_of("actor_country", "actor_code", "recipient_country",
+                                   "recipient_code", "coalesce(root, left(cameo, 2))", "plover",
+                                   "coalesce(status, 'asserted')",
+                                   "coalesce(date_precision, 'day')")
+            con.execute(f"UPDATE event_rows SET ckey = {key} WHERE batch_id = {b} "
                         "AND ckey IS NULL")
         group_batch(con, self.rule, b, "ed_stale")
         con.execute("DROP TABLE ed_stale")
@@ -302,13 +305,14 @@ class Store:
         con.execute("CREATE OR REPLACE TEMP TABLE stale (group_id VARCHAR)")
         removed = 0
         if replaced:
-            gone = "SELECT event_id FROM events WHERE list_contains($ids, doc_id)"
+            gone = "SELECT event_id FROM event_rows WHERE list_contains($ids, doc_id)"
             removed = con.execute(f"SELECT count(*) FROM ({gone})", {"ids": replaced}).fetchone()[0]
-            con.execute("INSERT INTO stale SELECT DISTINCT group_id FROM events "
+            con.execute("INSERT INTO stale SELECT DISTINCT group_id FROM event_rows "
                         "WHERE list_contains($ids, doc_id)", {"ids": replaced})
             for table in ("event_entities", "provenance"):
                 con.execute(f"DELETE FROM {table} WHERE event_id IN ({gone})", {"ids": replaced})
-            con.execute("DELETE FROM events WHERE list_contains($ids, doc_id)", {"ids": replaced})
+            con.execute("DELETE FROM event_rows WHERE list_contains($ids, doc_id)",
+                        {"ids": replaced})
             con.execute("DELETE FROM documents WHERE list_contains($ids, doc_id)",
                         {"ids": replaced})
         doc_rows, ev_rows, ent_rows, prov_rows = [], [], [], []
@@ -330,7 +334,7 @@ class Store:
                                   doc.date, json.dumps(ev.spans)])
         con.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
         if ev_rows:
-            con.executemany(f"INSERT INTO events ({', '.join(EVENT_NAMES)}) VALUES "
+            con.executemany(f"INSERT INTO event_rows ({', '.join(EVENT_NAMES)}) VALUES "
                             f"({', '.join('?' * len(EVENT_NAMES))})", ev_rows)
         if ent_rows:
             con.executemany("INSERT INTO event_entities VALUES (?,?,?,?,?,?,?,?,?,?)", ent_rows)
@@ -472,24 +476,39 @@ class Store:
         """The corroborated event with this group id, or the one an event id (or a unique
         prefix of either) belongs to, with its ``reports``: every event behind it with its
         outlet, document, sentence and publication date, first seen first."""
-        rows = self.con.execute(
-            "SELECT DISTINCT group_id FROM events WHERE starts_with(group_id, $i) "
-            "OR starts_with(event_id, $i)", {"i": some_id}).fetchall()
-        if len(rows) > 1:
-            raise StoreError(f"id prefix {some_id!r} is ambiguous ({len(rows)} events)")
-        if not rows:
+        con = self.con
+        # groups of several reports by their stored id, then events by id; a report alone in
+        # its chain by the id the view gives it only when neither matched (that id is
+        # computed for every such report)
+        found = con.execute("SELECT group_id, NULL FROM group_rows WHERE starts_with(group_id, "
+                            "$i) UNION SELECT group_id, CASE WHEN stored_group IS NULL THEN "
+                            "event_id END FROM events_v WHERE starts_with(event_id, $i)",
+                            {"i": some_id}).fetchall()
+        if not found:
+            found = con.execute("SELECT group_id, event_id FROM events_v WHERE stored_group IS "
+                                "NULL AND starts_with(group_id, $i)", {"i": some_id}).fetchall()
+        found = list(dict(found).items())
+        if len(found) > 1:
+            raise StoreError(f"id prefix {some_id!r} is ambiguous ({len(found)} events)")
+        if not found:
             return None
-        cur = self.con.execute("SELECT * FROM groups WHERE group_id = ?", [rows[0][0]])
+        gid, single = found[0]
+        if single is None:
+            cur = con.execute("SELECT * FROM group_rows WHERE group_id = ?", [gid])
+            members = "e.stored_group = $g"
+        else:
+            cur = con.execute("SELECT * FROM groups WHERE event_id = ?", [single])
+            members = "e.event_id = $e AND e.stored_group IS NULL"
         names = [d[0] for d in cur.description]
         group = dict(zip(names, cur.fetchone()))
-        cur = self.con.execute(
+        cur = con.execute(
             "SELECT e.event_id, e.dataset, e.origin_id, e.doc_id, e.sentence_index, e.sentence, "
             "e.event_date, e.cameo, e.status, e.n_mentions, e.n_sources, e.n_articles, "
             "coalesce(e.source, d.source) AS source, coalesce(e.url, d.url) AS url, "
             "coalesce(e.published, d.published) AS published, d.title, d.path "
-            "FROM events e LEFT JOIN documents d USING (doc_id) WHERE e.group_id = ? "
+            f"FROM events_v e LEFT JOIN documents d USING (doc_id) WHERE {members} "
             "ORDER BY coalesce(e.published, d.published, e.event_date) NULLS LAST, e.event_id",
-            [group["group_id"]])
+            {"g": gid} if single is None else {"e": single})
         names = [d[0] for d in cur.description]
         group["reports"] = [dict(zip(names, r)) for r in cur.fetchall()]
         return group

@@ -12,18 +12,23 @@ The rule (:class:`Rule`, kept in the store's ``meta`` table as ``corroboration``
   with a date): ``window_days`` (default 1, so reports of the same or the next day); week
   precision: ``window_days + 6``; month and year precision: the same calendar month or year.
   A report without a date is its own event.
-- A chain is one corroborated event. Its id is a hash of the key and the first date, so it
-  stays the same when later reports join.
+- A chain is one corroborated event. Its id is a hash of the key and the first date (bucket),
+  so it stays the same when later reports join; a report without a date is its own event.
 
 Counts: ``n_reports`` is the sum of the reports' mention counts (1 for a coded report; GDELT's
 NumMentions for an imported row), ``n_sources`` and ``n_docs`` the number of distinct outlets
 and documents of coded reports plus the NumSources / NumArticles of imported rows (which cannot
 be told apart). ``first_seen`` and ``last_seen`` are the first and last publication dates.
 
-Groups are kept in the ``groups`` table, maintained in the writing transaction: a batch's new
-reports are chained together with the existing groups of their keys that lie within reach of
-their dates (:func:`group_batch`), and only the groups that changed are rewritten, so reading
-corroborated events costs no more than reading a table.
+Storage (store version 3): a report's key is kept in ``event_rows.ckey`` (a number: the md5 of
+the key's parts), written with the row. A report alone in its chain, most of them, stores no
+group id and has no row in ``group_rows``: the ``events`` view gives it the id its chain would
+have, and the ``groups`` view projects it as a corroborated event of one report. Only reports
+of chains of several store their group id, and ``group_rows`` holds those chains' aggregates.
+Both are maintained in the writing transaction: a batch's new reports are chained together
+with the stored reports of their keys that lie within reach of their dates (and the whole
+chains those belong to), and only the chains that changed are rewritten (:func:`chain_batch`,
+:func:`apply_batch`), so reading corroborated events costs no more than reading a table.
 """
 from __future__ import annotations
 
@@ -53,63 +58,112 @@ class Rule:
         return cls(**json.loads(text)) if text else cls()
 
     def key_sql(self, t: str = "") -> str:
-        """The SQL expression of the corroboration key over the events table (alias ``t``)."""
+        """The SQL expression of the corroboration key over the events view (alias ``t``),
+        or over any relation with its column names: a UHUGEINT, the md5 of the parts."""
         p = f"{t}." if t else ""
-        kind = f"{p}root" if self.by == "root" else f"coalesce({p}plover, {p}root)"
-        return (f"md5(concat_ws('|', coalesce({p}actor_country, {p}actor_code, '-'), "
-                f"coalesce({p}recipient_country, {p}recipient_code, '-'), {kind}, {p}status, "
-                f"{p}date_precision))")
+        return self.key_of(f"{p}actor_country", f"{p}actor_code", f"{p}recipient_country",
+                           f"{p}recipient_code", f"{p}root", f"{p}plover", f"{p}status",
+                           f"{p}date_precision")
+
+    def key_of(self, a_country: str, a_code: str, r_country: str, r_code: str, root: str,
+               plover: str, status: str, precision: str) -> str:
+        """The key over SQL expressions of its parts (a writer's own values)."""
+        kind = root if self.by == "root" else f"coalesce({plover}, {root})"
+        return (f"md5_number(concat_ws('|', coalesce({a_country}, {a_code}, '-'), "
+                f"coalesce({r_country}, {r_code}, '-'), {kind}, {status}, {precision}))")
+
+    def row_key_sql(self) -> str:
+        """The key over ``event_rows r LEFT JOIN cameo_codes c`` (the derived parts
+        included), for recomputing stored keys."""
+        return self.key_of("r.actor_country", "r.actor_code", "r.recipient_country",
+                           "r.recipient_code", "coalesce(r.root, c.root, left(r.cameo, 2))",
+                           "coalesce(r.plover, c.plover)", "coalesce(r.status, 'asserted')",
+                           "coalesce(r.date_precision, 'day')")
+
+
+#: the stored reports as the chains read them: row id, key, date, precision, stored group id,
+#: over ``event_rows`` (the physical table: its row ids and raw group ids)
+ROWS = ("SELECT rowid AS rid, ckey, event_date, coalesce(date_precision, 'day') AS "
+        "date_precision, group_id AS old FROM event_rows WHERE {where}")
 
 
 def _chains_sql(rule: Rule, rows: str) -> str:
-    """event_id, old group_id, new group_id for the events of ``rows`` (a SELECT of event_id,
-    ckey, event_date, date_precision, group_id holding whole chains)."""
+    """rid, old stored group id, new stored group id (NULL for a chain of one report) and chain
+    size for the reports of ``rows`` (a SELECT with the columns of :data:`ROWS`, holding whole
+    chains). A report without a date is alone in its chain, so a chain of several has a first
+    date."""
+    from .schema import BUCKET, group_id_sql
+
     w = int(rule.window_days)
     return f"""
     WITH s AS (
-        SELECT event_id, ckey, group_id AS old,
-               CASE date_precision WHEN 'month' THEN CAST(date_trunc('month', event_date) AS DATE)
-                                   WHEN 'year' THEN CAST(date_trunc('year', event_date) AS DATE)
-                                   ELSE event_date END AS d,
+        SELECT rid, ckey, old, {BUCKET.format(p='')} AS d,
                CASE date_precision WHEN 'week' THEN {w + 6}
                                    WHEN 'month' THEN 0 WHEN 'year' THEN 0 ELSE {w} END AS thr
         FROM ({rows})),
     b AS (
         SELECT *, CASE WHEN d IS NULL THEN 1
                        WHEN d - lag(d) OVER k <= thr THEN 0 ELSE 1 END AS brk
-        FROM s WINDOW k AS (PARTITION BY ckey ORDER BY d, event_id)),
+        FROM s WINDOW k AS (PARTITION BY ckey ORDER BY d, rid)),
     c AS (
-        SELECT *, sum(brk) OVER (PARTITION BY ckey ORDER BY d, event_id
-                                 ROWS UNBOUNDED PRECEDING) AS chain FROM b)
-    SELECT event_id, ckey, old, CASE WHEN d IS NULL THEN md5(ckey || '|' || event_id)
-                          ELSE md5(ckey || '|' || CAST(min(d) OVER (PARTITION BY ckey, chain)
-                                                       AS VARCHAR)) END AS gid,
-           CASE WHEN d IS NULL THEN 1 ELSE count(*) OVER (PARTITION BY ckey, chain) END AS n
-    FROM c"""
+        SELECT *, sum(brk) OVER (PARTITION BY ckey ORDER BY d, rid
+                                 ROWS UNBOUNDED PRECEDING) AS chain FROM b),
+    n AS (
+        SELECT rid, ckey, old, min(d) OVER (PARTITION BY ckey, chain) AS first,
+               CASE WHEN d IS NULL THEN 1 ELSE count(*) OVER (PARTITION BY ckey, chain) END
+                   AS n
+        FROM c)
+    SELECT rid, old, CASE WHEN n > 1 THEN {group_id_sql('ckey', 'first', "''")} END AS gid, n
+    FROM n"""
 
 
+#: the aggregate row of ``group_rows`` for each chain of several reports selected by a condition
+#: (by their stored group id, which the view's group_id would only copy). Few aggregates, as
+#: DuckDB runs each mode() and DISTINCT as a grouping of its own: the representative report
+#: (the first by id) gives in one arg_min what the key makes common to all (precision, states,
+#: root, status) and its own sectors, names, document and sentence; one mode() the commonest
+#: coding (CAMEO code with its PLOVER type and mode). Distinct values by list_distinct(list()),
+#: which is one aggregate, not a grouping of its own. CASE, not FILTER, for the distinct
+#: outlets and documents of coded reports: the view derives an imported report's outlet from
+#: its URL, and only CASE skips that work for the rows it does not count.
 GROUP_SELECT = """
-    SELECT group_id, any_value(ckey), min(event_id), min(event_date),
-           any_value(date_precision), any_value(actor_country),
-           mode(actor_code), arg_min(actor_sector, event_id), arg_min(actor_office, event_id),
-           arg_min(actor_name, event_id), any_value(recipient_country), mode(recipient_code),
-           arg_min(recipient_sector, event_id), mode(cameo), any_value(root),
-           avg(goldstein), any_value(quad), mode(plover), mode(mode), any_value(status),
-           sum(n_mentions),
-           count(DISTINCT source) FILTER (WHERE dataset = 'eventdesk')
-               + coalesce(sum(n_sources) FILTER (WHERE dataset <> 'eventdesk'), 0),
-           count(DISTINCT doc_id) FILTER (WHERE dataset = 'eventdesk')
-               + coalesce(sum(n_articles) FILTER (WHERE dataset <> 'eventdesk'), 0),
-           arg_min(doc_id, event_id), arg_min(sentence, event_id),
-           min(coalesce(published, event_date)), max(coalesce(published, event_date)),
-           max(event_date), string_agg(DISTINCT dataset, ',' ORDER BY dataset)
-    FROM events WHERE {where} GROUP BY group_id"""
+    SELECT g, k, rep.event_id, d0, rep.date_precision, rep.actor_country, ac, rep.actor_sector,
+           rep.actor_office, rep.actor_name, rep.recipient_country, rc, rep.recipient_sector,
+           cm.cameo, rep.root, gold, rep.quad, cm.plover, cm.mode, rep.status, nr, ns, nd,
+           rep.doc_id, rep.sentence, fs, ls, ld, ds
+    FROM (SELECT stored_group AS g, any_value(ckey) AS k, min(event_date) AS d0,
+                 arg_min({'event_id': event_id, 'date_precision': date_precision,
+                          'actor_country': actor_country, 'actor_sector': actor_sector,
+                          'actor_office': actor_office, 'actor_name': actor_name,
+                          'recipient_country': recipient_country,
+                          'recipient_sector': recipient_sector, 'root': root, 'quad': quad,
+                          'status': status, 'doc_id': doc_id, 'sentence': sentence}, event_id)
+                     AS rep,
+                 mode(actor_code) AS ac, mode(recipient_code) AS rc,
+                 mode({'cameo': cameo, 'plover': plover, 'mode': mode}) AS cm,
+                 avg(goldstein) AS gold, sum(n_mentions) AS nr,
+                 len(list_distinct(list(CASE WHEN dataset = 'eventdesk' THEN source END)))
+                     + coalesce(sum(CASE WHEN dataset <> 'eventdesk' THEN n_sources END), 0)
+                     AS ns,
+                 len(list_distinct(list(CASE WHEN dataset = 'eventdesk' THEN doc_id END)))
+                     + coalesce(sum(CASE WHEN dataset <> 'eventdesk' THEN n_articles END), 0)
+                     AS nd,
+                 min(coalesce(published, event_date)) AS fs,
+                 max(coalesce(published, event_date)) AS ls, max(event_date) AS ld,
+                 array_to_string(list_sort(list_distinct(list(dataset))), ',') AS ds
+          FROM events_v WHERE __WHERE__ GROUP BY stored_group)"""
 
-#: GROUP_SELECT for groups of one report, without aggregates (most groups, and far cheaper)
+
+def group_select(where: str, source: str = "events_v") -> str:
+    """:data:`GROUP_SELECT` over ``source`` (a relation with the events_v columns)."""
+    return GROUP_SELECT.replace("events_v WHERE __WHERE__", f"{source} WHERE {where}")
+
+#: a report alone in its chain as a corroborated event (the ``groups`` view's second part)
 SINGLE_SELECT = """
     SELECT group_id, ckey, event_id, event_date, date_precision, actor_country, actor_code,
            actor_sector, actor_office, actor_name, recipient_country, recipient_code,
-           recipient_sector, cameo, root, goldstein, quad, plover, mode, status, n_mentions,
+           recipient_sector, cameo, root, goldstein, quad, plover, mode, status,
+           CAST(n_mentions AS BIGINT),
            CASE WHEN dataset = 'eventdesk' THEN CAST(source IS NOT NULL AS BIGINT)
                 ELSE n_sources END,
            CASE WHEN dataset = 'eventdesk' THEN 1 ELSE n_articles END,
@@ -118,117 +172,107 @@ SINGLE_SELECT = """
     FROM events WHERE {where}"""
 
 
-def _insert_groups(con: Any, scope: str, source: str = "events") -> None:
-    """Rebuild the groups table's rows for the events of ``scope`` whose ids are in ed_gid,
-    single-report groups by projection, the others by aggregate; ``source`` is a relation
-    with the events table's columns holding those events (default: the table itself)."""
-    for n, select in (("= 1", SINGLE_SELECT), ("> 1", GROUP_SELECT)):
-        # an inner join (DuckDB spills it to disk when large), not IN (SELECT ...)
-        members = f"(SELECT event_id FROM ed_gid WHERE n {n}) m USING (event_id)"
-        con.execute("INSERT INTO groups " + select.replace(
-            "FROM events WHERE", f"FROM {source} events JOIN {members} WHERE").format(
-                where=scope))
-
-
 #: how far (days) a report's date can reach into an existing corroborated event of its key:
 #: more than the longest window (a year's precision, or a week's window of 366 + 6 days)
 REACH_DAYS = 400
 
 
 def regroup_all(con: Any, rule: Rule) -> None:
-    """Recompute every event's key and group, and the groups table (a new rule, a migration).
-    The events table is rebuilt rather than updated, so memory stays within DuckDB's limit
-    (an UPDATE of every row is held in memory until the commit). Runs inside the caller's
+    """Recompute every report's key and group, and ``group_rows`` (a new rule, a migration).
+    ``event_rows`` is rebuilt rather than updated, so memory stays within DuckDB's limit (an
+    UPDATE of every row is held in memory until the commit). Runs inside the caller's
     transaction."""
     from .schema import EVENT_COLUMNS
 
-    rows = (f"SELECT event_id, {rule.key_sql()} AS ckey, event_date, date_precision, "
-            "NULL AS group_id FROM events")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_gid AS {_chains_sql(rule, rows)}")
-    con.execute(f"CREATE TABLE events_regrouped ({EVENT_COLUMNS})")
-    con.execute("INSERT INTO events_regrouped SELECT e.* REPLACE (g.ckey AS ckey, "
-                "g.gid AS group_id) FROM events e JOIN ed_gid g USING (event_id)")
-    con.execute("DROP TABLE events")
-    con.execute("ALTER TABLE events_regrouped RENAME TO events")
-    con.execute("DELETE FROM groups")
-    _insert_groups(con, "true")
-    con.execute("DROP TABLE ed_gid")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE ed_keys AS
+        SELECT r.rowid AS rid, {rule.row_key_sql()} AS ckey, r.event_date,
+               coalesce(r.date_precision, 'day') AS date_precision, NULL AS old
+        FROM event_rows r LEFT JOIN cameo_codes c ON c.code = r.cameo""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_gid AS "
+                f"{_chains_sql(rule, 'SELECT * FROM ed_keys')}")
+    con.execute(f"CREATE TABLE event_rows_regrouped ({EVENT_COLUMNS})")
+    con.execute("INSERT INTO event_rows_regrouped SELECT r.* REPLACE (k.ckey AS ckey, "
+                "g.gid AS group_id) FROM event_rows r JOIN ed_keys k ON k.rid = r.rowid "
+                "JOIN ed_gid g ON g.rid = r.rowid")
+    con.execute("DROP TABLE event_rows")
+    con.execute("ALTER TABLE event_rows_regrouped RENAME TO event_rows")
+    con.execute("DELETE FROM group_rows")
+    con.execute("INSERT INTO group_rows " + group_select("stored_group IS NOT NULL"))
+    con.execute("DROP TABLE ed_gid; DROP TABLE ed_keys")
 
 
-def chain_batch(con: Any, rule: Rule, new_rows: str, stale: str | None = None) -> None:
-    """Group new reports: ``new_rows`` is a SELECT of their event_id, ckey, event_date and
-    date_precision (in events already, or about to be inserted). Fills the temp tables
-    ``ed_old`` (the existing groups they may join, and those in ``stale``, a temp table of
-    group ids that lost a report) and ``ed_gid`` (event_id, ckey, old and new group id, group
-    size) for the new reports and every member of those groups.
+def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None) -> None:
+    """Chain the stored reports of ``where`` (a condition over ``event_rows``, such as a batch
+    id) with the stored reports they may join. Fills the temp table ``ed_gid`` (rid, old and
+    new stored group id, chain size) for those reports and every report of a chain they
+    touch: the stored reports of the same key within the window of their dates, the whole
+    chains those belong to, and the remaining members of the groups of ``stale`` (a temp
+    table of the group ids of deleted reports).
 
-    Set-wise and narrow: one window over the new reports plus the members of the existing
-    groups that hold a report of the same key within the window of a new report's date
-    (a chain has no gap wider than its window, so no other group can join or bridge)."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_new AS {new_rows}")
-    # the stored events a new report can chain with: same key, a date within the key's window
-    # (day and week: every date within the threshold; month and year: the same month or
-    # year). Equality joins on (key, date bucket), so a stored event far from every new report
-    # is never touched however large its key's groups are.
+    Set-wise and narrow: one window over the new reports plus those stored reports (a chain
+    has no gap wider than its window, so no other report can join or bridge)."""
+    from .schema import BUCKET
+
     w = int(rule.window_days)
-    bucket = ("CASE {p}date_precision WHEN 'month' THEN CAST(date_trunc('month', {p}event_date) "
-              "AS DATE) WHEN 'year' THEN CAST(date_trunc('year', {p}event_date) AS DATE) "
-              "ELSE {p}event_date END")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_new AS {ROWS.format(where=where)}")
+    # the stored reports a new report can chain with: same key, a date within the key's window
+    # (day and week: every date within the threshold; month and year: the same month or
+    # year). Equality joins on (key, date bucket), so a stored report far from every new one
+    # is never touched however many its key has.
     con.execute(f"""CREATE OR REPLACE TEMP TABLE ed_reach AS
         SELECT DISTINCT ckey, CASE WHEN date_precision IN ('month', 'year') THEN b
                                    ELSE b + CAST(k AS INTEGER) END AS b
-        FROM (SELECT ckey, date_precision, {bucket.format(p='')} AS b,
+        FROM (SELECT ckey, date_precision, {BUCKET.format(p='')} AS b,
                      CASE date_precision WHEN 'week' THEN {w + 6} WHEN 'month' THEN 0
                           WHEN 'year' THEN 0 ELSE {w} END AS thr
               FROM ed_new WHERE event_date IS NOT NULL) n,
              LATERAL (SELECT unnest(range(-thr, thr + 1)) AS k) r""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE ed_old AS
-        SELECT DISTINCT e.group_id FROM events e JOIN ed_reach r
-            ON e.ckey = r.ckey AND {bucket.format(p='e.')} = r.b
-        WHERE e.event_date IS NOT NULL AND e.group_id IS NOT NULL""")
+    bounds = con.execute("SELECT min(b), max(b) FROM ed_reach").fetchone()
+    bucket = BUCKET.format(p="").replace("date_precision", "coalesce(date_precision, 'day')")
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_near (rid BIGINT, old VARCHAR)")
+    if bounds[0] is not None:
+        # the date range first, so DuckDB skips the row groups outside it
+        con.execute(f"""INSERT INTO ed_near SELECT event_rows.rowid, group_id FROM event_rows
+            JOIN ed_reach r ON event_rows.ckey = r.ckey AND {bucket} = r.b
+            WHERE event_date BETWEEN DATE '{bounds[0]}' - INTERVAL 1 YEAR
+                                 AND DATE '{bounds[1]}' + INTERVAL 1 YEAR
+              AND NOT coalesce(({where}), false)""")
     con.execute("DROP TABLE ed_reach")
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_old AS SELECT DISTINCT old AS group_id "
+                "FROM ed_near WHERE old IS NOT NULL")
     if stale:
         con.execute(f"INSERT INTO ed_old SELECT DISTINCT group_id FROM {stale} "
                     "WHERE group_id IS NOT NULL")
-    rows = ("SELECT event_id, ckey, event_date, date_precision, NULL AS group_id FROM ed_new "
-            "UNION ALL SELECT event_id, ckey, event_date, date_precision, group_id FROM events "
-            "WHERE group_id IN (SELECT group_id FROM ed_old)")
+    rows = ("SELECT * FROM ed_new UNION ALL "
+            + ROWS.format(where="(rowid IN (SELECT rid FROM ed_near WHERE old IS NULL) OR "
+                                "group_id IN (SELECT group_id FROM ed_old)) "
+                                f"AND NOT coalesce(({where}), false)"))
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_gid AS {_chains_sql(rule, rows)}")
-    con.execute("DROP TABLE ed_new")
+    con.execute("DROP TABLE ed_new; DROP TABLE ed_near")
 
 
-def apply_batch(con: Any, batch_id: int, source: str | None = None) -> None:
-    """After :func:`chain_batch` and the insert of batch ``batch_id``: set the group id of the
-    events whose group changed (only those: the batch's own when inserted without one, and an
-    older event when a new report precedes or bridges its group), and rewrite the groups
-    touched (single-report groups by projection, the others by aggregate). ``source``, when
-    given, is a relation holding every event of ed_gid with its new group id (an importer's
-    staged rows and the older members), read instead of scanning the events table."""
-    b = int(batch_id)
-    n_old = con.execute("SELECT count(*) FROM ed_old").fetchone()[0]
-    scope = f"batch_id = {b}"
-    if n_old:
-        scope = f"(batch_id = {b} OR group_id IN (SELECT group_id FROM ed_old))"
-    if con.execute(f"SELECT count(*) FROM events WHERE {scope} AND group_id IS NULL "
-                   ).fetchone()[0] or n_old:
-        con.execute(f"""UPDATE events SET group_id = g.gid FROM ed_gid g
-                        WHERE {scope.replace('group_id IN', 'events.group_id IN')}
-                          AND events.event_id = g.event_id
-                          AND events.group_id IS DISTINCT FROM g.gid""")
-    if n_old:
-        con.execute("DELETE FROM groups WHERE group_id IN (SELECT group_id FROM ed_old)")
-        # a group id can be born again (a report earlier than its first); drop it before
-        con.execute("DELETE FROM groups WHERE group_id IN (SELECT gid FROM ed_gid)")
-        scope = "true"
-    if source:
-        scope = "true"
-    _insert_groups(con, scope, source or "events")
+def apply_batch(con: Any) -> None:
+    """After :func:`chain_batch`: store the new group id of every report whose group changed
+    (only those: most new reports are alone in their chain and store none), and rewrite the
+    rows of ``group_rows`` of the chains touched."""
+    con.execute("""UPDATE event_rows SET group_id = g.gid FROM ed_gid g
+                   WHERE event_rows.rowid = g.rid AND g.old IS DISTINCT FROM g.gid""")
+    # the old groups of the reports chained (a chain's id can also be born again: a report
+    # earlier than its first), then the chains of several reports as they are now
+    con.execute("DELETE FROM group_rows WHERE group_id IN (SELECT group_id FROM ed_old) OR "
+                "group_id IN (SELECT gid FROM ed_gid WHERE gid IS NOT NULL)")
+    # the members of the chains of several reports, copied by row id (a cheap lookup in the
+    # table, where a filter through the view would derive every stored report)
+    from .schema import derive_sql
+
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_members AS SELECT r.* FROM event_rows r "
+                "WHERE r.rowid IN (SELECT rid FROM ed_gid WHERE gid IS NOT NULL)")
+    con.execute("INSERT INTO group_rows " + group_select("true", f"({derive_sql('ed_members')})"))
+    con.execute("DROP TABLE ed_members")
     con.execute("DROP TABLE ed_gid; DROP TABLE ed_old")
 
 
 def group_batch(con: Any, rule: Rule, batch_id: int, stale: str | None = None) -> None:
-    """Group the events of batch ``batch_id``, inserted with their ``ckey`` and no group id
-    (writers of small batches; an import sets the group ids in its insert instead)."""
-    chain_batch(con, rule, "SELECT event_id, ckey, event_date, date_precision FROM events "
-                           f"WHERE batch_id = {int(batch_id)}", stale)
-    apply_batch(con, batch_id)
+    """Group the stored reports of batch ``batch_id`` (which carry their key)."""
+    chain_batch(con, rule, f"batch_id = {int(batch_id)}", stale)
+    apply_batch(con)

@@ -17,6 +17,14 @@ Store versions:
    imported); ``meta.store_version``. ``import_parts`` (the committed chunks of a large file
    whose import has not finished, so a rerun resumes after them) was added later without a
    new version: ``CREATE TABLE IF NOT EXISTS`` adds it to any version-2 store when opened.
+3. the rows are kept in ``event_rows`` and read through the ``events`` view, which derives
+   what a writer left NULL (:data:`DERIVED`: an imported row stores only what its file says,
+   so a GDELT import writes a third of the columns); ``ckey`` is a number (UHUGEINT, the md5
+   of the key); a report alone in its chain stores no group id and has no row in
+   ``group_rows``, the groups of several reports: the ``groups`` view adds the others as
+   groups of one. ``cameo_codes`` holds the CAMEO table the view derives from. An import
+   writes a batch per chunk, and ``import_parts`` keeps the chunks of finished files too.
+   Migration copies the rows and regroups them (group ids are recomputed from the new key).
 """
 from __future__ import annotations
 
@@ -25,10 +33,10 @@ from typing import Any
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION
 
-STORE_VERSION = 2
+STORE_VERSION = 3
 
-#: the events table's columns in order (store version 2)
-EVENT_COLUMNS = """
+#: the columns of the version-2 events table, for the migration from version 1
+V2_EVENT_COLUMNS = """
     event_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, sentence_index INTEGER NOT NULL,
     sentence VARCHAR NOT NULL, event_date DATE, date_precision VARCHAR NOT NULL,
     cameo VARCHAR NOT NULL, root VARCHAR NOT NULL, cameo_name VARCHAR, goldstein DOUBLE,
@@ -44,10 +52,95 @@ EVENT_COLUMNS = """
     ckey VARCHAR, group_id VARCHAR, batch_id BIGINT, extra VARCHAR
 """
 
+#: the columns of ``event_rows`` in order (store version 3): those of the ``events`` view, of
+#: which a writer may leave NULL every one the view derives (see :data:`DERIVED`)
+EVENT_COLUMNS = """
+    event_id VARCHAR, doc_id VARCHAR, sentence_index INTEGER, sentence VARCHAR, event_date DATE,
+    date_precision VARCHAR, cameo VARCHAR NOT NULL, root VARCHAR, cameo_name VARCHAR,
+    goldstein DOUBLE, quad TINYINT, penta TINYINT, plover VARCHAR, mode VARCHAR, context VARCHAR,
+    status VARCHAR, actor_code VARCHAR, actor_country VARCHAR, recipient_code VARCHAR,
+    recipient_country VARCHAR, location VARCHAR, location_country VARCHAR, pattern VARCHAR,
+    record JSON, dataset VARCHAR NOT NULL, origin_id VARCHAR, source VARCHAR, url VARCHAR,
+    published DATE, actor_sector VARCHAR, actor_office VARCHAR, actor_name VARCHAR,
+    recipient_sector VARCHAR, recipient_name VARCHAR, actor_keys VARCHAR, recipient_keys VARCHAR,
+    location_lat DOUBLE, location_lon DOUBLE, n_mentions INTEGER, n_sources INTEGER,
+    n_articles INTEGER, ckey UHUGEINT, group_id VARCHAR, batch_id BIGINT, extra VARCHAR
+"""
+
 EVENT_NAMES = [c.split()[0] for c in EVENT_COLUMNS.replace("\n", " ").split(",") if c.strip()]
 
+
+def _keys(code: str, country: str) -> str:
+    return (f"CASE WHEN {code} IS NULL AND {country} IS NULL THEN NULL ELSE "
+            f"'|' || coalesce({code}, '') || '|' || coalesce({country}, '') || '|' END")
+
+
+#: what the ``events`` view gives for a column ``event_rows`` holds NULL (over ``r``, the row,
+#: and ``c``, its CAMEO code in ``cameo_codes``): an imported row stores only what its file
+#: says, the rest follows from it
+DERIVED = {
+    "event_id": "r.dataset || ':' || r.origin_id",
+    "doc_id": "coalesce(r.url, r.dataset || ':' || r.origin_id)",
+    "sentence_index": "0", "sentence": "''", "date_precision": "'day'",
+    "root": "coalesce(c.root, left(r.cameo, 2))", "cameo_name": "c.name",
+    "goldstein": "c.goldstein", "quad": "c.quad", "penta": "c.penta", "plover": "c.plover",
+    "status": "'asserted'", "pattern": "'import:' || r.dataset",
+    "source": "nullif(regexp_extract(r.url, '^[a-z]+://(?:www\\.)?([^/:]+)', 1), '')",
+    "actor_keys": _keys("r.actor_code", "r.actor_country"),
+    "recipient_keys": _keys("r.recipient_code", "r.recipient_country"),
+    "n_mentions": "1", "n_sources": "1", "n_articles": "1"}
+
+#: a report's date bucket for corroboration (the first day of its month or year for those
+#: precisions), over the events view's columns
+BUCKET = ("CASE {p}date_precision WHEN 'month' THEN CAST(date_trunc('month', {p}event_date) AS "
+          "DATE) WHEN 'year' THEN CAST(date_trunc('year', {p}event_date) AS DATE) "
+          "ELSE {p}event_date END")
+
+
+def group_id_sql(ckey: str, first: str, event_id: str) -> str:
+    """The id of the corroborated event of key ``ckey`` whose first date (bucket) is
+    ``first``; a report without a date is its own event, named after it."""
+    # hex(), not CAST(... AS VARCHAR): DuckDB prints a UHUGEINT in decimal a thousand times
+    # slower
+    return (f"md5(hex({ckey}) || '|' || coalesce(CAST({first} AS VARCHAR), '#' || {event_id}))")
+
+
+def derive_sql(rows: str) -> str:
+    """The events view's SELECT over ``rows``, a relation with the columns of ``event_rows``
+    (the table itself, or a temp copy of some of its rows): every column of
+    :data:`EVENT_NAMES` with what the view derives, and ``stored_group``, the stored group id
+    (NULL for a report alone in its chain)."""
+    inner = []
+    for n in EVENT_NAMES:
+        if n == "group_id":
+            continue
+        if n in ("mode", "context"):        # the coder's own, else the CAMEO code's
+            inner.append(f"CASE WHEN r.plover IS NULL THEN c.{n} ELSE r.{n} END AS {n}")
+        elif n in DERIVED:
+            inner.append(f"coalesce(r.{n}, {DERIVED[n]}) AS {n}")
+        else:
+            inner.append(f"r.{n}")
+    outer = [f"coalesce(stored_group, {group_id_sql('ckey', BUCKET.format(p=''), 'event_id')})"
+             " AS group_id" if n == "group_id" else n for n in EVENT_NAMES]
+    return (f"SELECT {', '.join(outer)}, stored_group FROM (SELECT {', '.join(inner)}, "
+            f"r.group_id AS stored_group FROM {rows} r LEFT JOIN cameo_codes c "
+            "ON c.code = r.cameo)")
+
+
+def _views() -> str:
+    from .corroborate import SINGLE_SELECT
+
+    singles = SINGLE_SELECT.format(where="stored_group IS NULL").replace("FROM events",
+                                                                         "FROM events_v")
+    return f"""
+CREATE OR REPLACE VIEW events_v AS {derive_sql('event_rows')};
+CREATE OR REPLACE VIEW events AS SELECT * EXCLUDE (stored_group) FROM events_v;
+CREATE OR REPLACE VIEW groups AS SELECT * FROM group_rows UNION ALL {singles};
+"""
+
+
 GROUP_COLUMNS = """
-    group_id VARCHAR NOT NULL, ckey VARCHAR NOT NULL, event_id VARCHAR NOT NULL, date DATE,
+    group_id VARCHAR NOT NULL, ckey UHUGEINT NOT NULL, event_id VARCHAR NOT NULL, date DATE,
     date_precision VARCHAR, actor_country VARCHAR, actor_code VARCHAR, actor_sector VARCHAR,
     actor_office VARCHAR, actor_name VARCHAR, recipient_country VARCHAR,
     recipient_code VARCHAR, recipient_sector VARCHAR, cameo VARCHAR, root VARCHAR,
@@ -62,7 +155,7 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_id VARCHAR PRIMARY KEY, title VARCHAR, url VARCHAR, source VARCHAR, path VARCHAR,
     published DATE, date_precision VARCHAR, content_hash VARCHAR NOT NULL,
     n_events INTEGER NOT NULL, ingested_at TIMESTAMP NOT NULL);
-CREATE TABLE IF NOT EXISTS events ({EVENT_COLUMNS});
+CREATE TABLE IF NOT EXISTS event_rows ({EVENT_COLUMNS});
 CREATE TABLE IF NOT EXISTS event_entities (
     event_id VARCHAR NOT NULL, role VARCHAR NOT NULL, position INTEGER NOT NULL,
     code VARCHAR, country VARCHAR, sector VARCHAR, text VARCHAR, name VARCHAR,
@@ -70,7 +163,10 @@ CREATE TABLE IF NOT EXISTS event_entities (
 CREATE TABLE IF NOT EXISTS provenance (
     event_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, sentence_index INTEGER NOT NULL,
     source VARCHAR, url VARCHAR, published DATE, spans JSON);
-CREATE TABLE IF NOT EXISTS groups ({GROUP_COLUMNS});
+CREATE TABLE IF NOT EXISTS group_rows ({GROUP_COLUMNS});
+CREATE TABLE IF NOT EXISTS cameo_codes (
+    code VARCHAR PRIMARY KEY, root VARCHAR, name VARCHAR, goldstein DOUBLE, quad TINYINT,
+    penta TINYINT, plover VARCHAR, mode VARCHAR, context VARCHAR);
 CREATE TABLE IF NOT EXISTS imports (
     file_hash VARCHAR NOT NULL, dataset VARCHAR NOT NULL, path VARCHAR, rows_added BIGINT,
     rows_skipped BIGINT, batch_id BIGINT, imported_at TIMESTAMP);
@@ -108,23 +204,84 @@ def store_version(con: Any) -> int | None:
     raise StoreError("not an eventdesk store (no version in its meta table)")
 
 
+def fill_cameo_codes(con: Any) -> None:
+    """``cameo_codes`` from the ontology, when it differs from what the store holds (a new
+    eventdesk may name or map a code differently; the rows' derived columns follow)."""
+    import hashlib
+
+    from ..ontology import cameo_table
+
+    rows = sorted((c.code, c.root, c.name, c.goldstein, c.quad, c.penta, c.plover, c.mode,
+                   c.context) for c in cameo_table().values())
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+    if meta(con, "cameo_codes") == digest:
+        return
+    con.execute("DELETE FROM cameo_codes")
+    # one statement (executemany costs a round trip a row)
+    con.execute("INSERT INTO cameo_codes SELECT unnest($1), unnest($2), unnest($3), "
+                "unnest($4), unnest($5), unnest($6), unnest($7), unnest($8), unnest($9)",
+                [list(col) for col in zip(*rows)])
+    set_meta(con, "cameo_codes", digest)
+
+
 def create(con: Any) -> None:
     con.execute(SCHEMA)
+    con.execute(_views())
+    fill_cameo_codes(con)
     set_meta(con, "store_version", str(STORE_VERSION))
     set_meta(con, "schema_version", str(SCHEMA_VERSION))
+
+
+def ensure(con: Any) -> None:
+    """On a writable open of a current store: tables and views a crash cannot have left out
+    cost nothing to assert; the CAMEO table follows the ontology."""
+    con.execute(SCHEMA)
+    con.execute(_views())
+    fill_cameo_codes(con)
+
+
+def migrate(con: Any, version: int) -> bool:
+    """Bring a store of an older layout to the current one inside the caller's transaction;
+    True when the caller must recompute every group (``regroup_all``)."""
+    if version == 1:
+        migrate_1_to_2(con)
+    migrate_2_to_3(con)
+    set_meta(con, "store_version", str(STORE_VERSION))
+    return True
+
+
+def migrate_2_to_3(con: Any) -> None:
+    """Version 3 keeps the rows in ``event_rows`` (derivable columns may be NULL, the key is
+    a number) behind the ``events`` view, and only groups of several reports in
+    ``group_rows`` behind the ``groups`` view. The rows are copied as they are but for the
+    key, which the caller's regrouping recomputes with the group ids."""
+    from .corroborate import Rule
+
+    rule = Rule.from_json(meta(con, "corroboration"))
+    con.execute(SCHEMA)
+    fill_cameo_codes(con)
+    cols = ", ".join("CAST(NULL AS UHUGEINT)" if n == "ckey" else
+                     "CAST(NULL AS VARCHAR)" if n == "group_id" else n for n in EVENT_NAMES)
+    # the key over the old columns, which all hold values
+    key = rule.key_sql()
+    con.execute(f"INSERT INTO event_rows SELECT {cols.replace('CAST(NULL AS UHUGEINT)', key)} "
+                "FROM events")
+    con.execute("DROP TABLE events")
+    con.execute("DROP TABLE IF EXISTS groups")
+    con.execute(_views())
 
 
 def migrate_1_to_2(con: Any) -> None:
     """Rebuild events with the version-2 columns filled from the documents and entities;
     add ``office`` to event_entities where it is missing. The caller holds a transaction and
-    recomputes the groups afterwards."""
+    migrates on to version 3."""
     cols = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'event_entities'"
     ).fetchall()}
     if "office" not in cols:
         con.execute("ALTER TABLE event_entities ADD COLUMN office VARCHAR")
     con.execute("ALTER TABLE events RENAME TO events_v1")
-    con.execute(SCHEMA)
+    con.execute(f"CREATE TABLE events ({V2_EVENT_COLUMNS})")
     first = ("LEFT JOIN event_entities {a} ON {a}.event_id = e.event_id AND {a}.role = '{role}' "
              "AND {a}.position = 0")
     keys = ("(SELECT '|' || string_agg(coalesce(x.code, '') || '|' || coalesce(x.country, ''),"
@@ -140,4 +297,3 @@ def migrate_1_to_2(con: Any) -> None:
         FROM events_v1 e LEFT JOIN documents d USING (doc_id)
         {first.format(a='a', role='actor')} {first.format(a='r', role='recipient')}""")
     con.execute("DROP TABLE events_v1")
-    set_meta(con, "store_version", "2")
