@@ -590,18 +590,20 @@ def _chunks(readable: Path, header: bool, delim: str, start: int, start_line: in
             tmp: Path) -> Iterator[_Chunk]:
     """The file cut at line ends into chunks of about :func:`_chunk_bytes`, from the
     uncompressed byte offset ``start`` (a resumed import); every chunk after the first gets the
-    header line again. A file of one chunk (and a comma-separated file, whose quoted fields may
-    hold line breaks) is read as it is."""
+    header line again. Each chunk is streamed to its temporary file in pieces of 1 MB, so
+    Python holds no chunk in memory. A plain file of one chunk (and a comma-separated file,
+    whose quoted fields may hold line breaks) is read as it is."""
     size = _chunk_bytes()
     gz = readable.suffix.lower() == ".gz"
-    if delim != "\t":
-        yield _Chunk(readable, 0, 0, 0, True)
+    if delim != "\t" or (not gz and start == 0 and readable.stat().st_size <= size):
+        yield _Chunk(readable, 0, readable.stat().st_size, 0, True)
         return
     opener: Any = gzip.open if gz else open
     head = b""
     if header:
         with opener(readable, "rb") as f:
             head = f.readline()
+    piece = 1 << 20
     with opener(readable, "rb") as f:
         if start and not gz:
             f.seek(start)
@@ -611,35 +613,39 @@ def _chunks(readable: Path, header: bool, delim: str, start: int, start_line: in
             if not got:
                 break
             left -= got
-
-        def block() -> bytes:
-            b = f.read(size)
-            if b and not b.endswith(b"\n"):
-                b += f.readline()
-            return b
-
-        pos, line = start, start_line
-        cur = block()
-        if not cur:
+        pos, line, n = start, start_line, 0
+        carry = f.read(1)
+        if not carry:
             yield _Chunk(readable, 0, 0, 0, True)
             return
-        n = 0
-        while cur:
-            nxt = block()
-            last = not nxt
-            lines = cur.count(b"\n") + (0 if cur.endswith(b"\n") else 1)
-            if pos == 0 and last:
-                yield _Chunk(readable, 0, len(cur), lines, True)
-                return
+        while carry:
             out = tmp / f"chunk{n}.tsv"
             again = header and pos > 0
+            written, lines, ends = 0, 0, True
             with open(out, "wb") as o:
                 if again:
                     o.write(head)
-                o.write(cur)
-            yield _Chunk(out, line - (1 if again else 0), pos + len(cur), line + lines, last)
+                while carry:
+                    o.write(carry)
+                    written += len(carry)
+                    lines += carry.count(b"\n")
+                    ends = carry.endswith(b"\n")
+                    if written >= size:
+                        break
+                    carry = f.read(min(piece, size - written))
+                if not ends:                    # finish the line the chunk cut
+                    rest = f.readline()
+                    if rest:
+                        o.write(rest)
+                        written += len(rest)
+                        lines += rest.count(b"\n")
+                        ends = rest.endswith(b"\n")
+                carry = f.read(1)
+            lines += 0 if ends else 1           # a last line without its line end
+            last = not carry
+            yield _Chunk(out, line - (1 if again else 0), pos + written, line + lines, last)
             out.unlink()
-            pos, line, n, cur = pos + len(cur), line + lines, n + 1, nxt
+            pos, line, n = pos + written, line + lines, n + 1
 
 
 def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
