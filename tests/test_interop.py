@@ -133,6 +133,47 @@ def test_gzip_and_zip_files_import_like_plain_ones(tmp_path):
             assert (r.format, r.rows_added, r.rows_skipped) == ("gdelt2", 4, 3)
 
 
+def test_the_same_rows_from_a_zip_after_the_plain_file_replace_and_do_not_double(tmp_path):
+    # a .zip and its CSV have different hashes: the ids, not the file, decide
+    raw = (DATA / "gdelt2.export.CSV").read_bytes()
+    zp = tmp_path / "again.export.CSV.zip"
+    with zipfile.ZipFile(zp, "w") as z:
+        z.writestr("again.export.CSV", raw)
+    with open_store(tmp_path / "s.duckdb") as store:
+        import_file(store, DATA / "gdelt2.export.CSV")
+        before = store.counts()
+        groups = store.corroborated()
+        assert import_file(store, zp).rows_added == 4
+        assert store.counts() == before
+        assert store.corroborated() == groups
+        g = store.group("gdelt2:700000101")
+        assert (g["n_reports"], g["n_sources"], g["n_docs"]) == (14, 6, 14)
+
+
+def test_a_report_alone_stores_no_group_and_is_still_a_corroborated_event(tmp_path):
+    with open_store(tmp_path / "s.duckdb") as store:
+        import_file(store, DATA / "gdelt2.export.CSV")
+        q = lambda sql: store.con.execute(sql).fetchall()
+        # two of the four rows are one meeting (a group of two, stored); the others are alone
+        assert q("SELECT count(*) FROM group_rows") == [(1,)]
+        assert q("SELECT count(*) FROM event_rows WHERE group_id IS NULL") == [(2,)]
+        assert store.counts()["corroborated"] == 3
+        alone = q("SELECT event_id, group_id FROM events WHERE group_id NOT IN "
+                  "(SELECT group_id FROM group_rows)")
+        assert len(alone) == 2
+        for event_id, group_id in alone:
+            for some_id in (event_id, group_id[:10]):       # by event id or group id prefix
+                g = store.group(some_id)
+                assert g["group_id"] == group_id and g["n_reports"] >= 1
+                assert [r["event_id"] for r in g["reports"]] == [event_id]
+        # an imported row stores what its file says; the view derives the rest
+        assert q("SELECT event_id, doc_id, cameo_name, status, pattern FROM event_rows "
+                 "WHERE origin_id = '700000101'") == [(None, None, None, None, None)]
+        ev = store.event("gdelt2:700000101")
+        assert (ev.cameo_name, ev.status.value, ev.pattern) == ("Consult", "asserted",
+                                                               "import:gdelt2")
+
+
 def test_rerun_adds_nothing_and_mentions_become_provenance(tmp_path):
     with open_store(tmp_path / "s.duckdb") as store:
         import_file(store, DATA / "gdelt2.export.CSV")

@@ -83,7 +83,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p.add_argument("--keep-columns", action="store_true",
                    help="keep the fields the event model does not map (GDELT's tone and actor "
                         "geography, ICEWS's story id...), so an export to the same format gives "
-                        "them back; costs about twice the import time and store size for GDELT")
+                        "them back; for GDELT about a fifth more import time")
     p.add_argument("--db", help="store path (default $EVENTDESK_DB or ./eventdesk.duckdb)")
     p.set_defaults(func=cmd_import)
 

@@ -121,8 +121,8 @@ def _chains_sql(rule: Rule, rows: str) -> str:
 #: (by their stored group id, which the view's group_id would only copy). Few aggregates, as
 #: DuckDB runs each mode() and DISTINCT as a grouping of its own: the representative report
 #: (the first by id) gives in one arg_min what the key makes common to all (precision, states,
-#: root, status) and its own sectors, names, document and sentence; one mode() the commonest
-#: coding (CAMEO code with its PLOVER type and mode). Distinct values by list_distinct(list()),
+#: root, status) and its own sectors, names, document and sentence; one :data:`MODE` the
+#: commonest coding (CAMEO code with its PLOVER type and mode). Distinct values by list_distinct(list()),
 #: which is one aggregate, not a grouping of its own. CASE, not FILTER, for the distinct
 #: outlets and documents of coded reports: the view derives an imported report's outlet from
 #: its URL, and only CASE skips that work for the rows it does not count.
@@ -139,8 +139,8 @@ GROUP_SELECT = """
                           'recipient_sector': recipient_sector, 'root': root, 'quad': quad,
                           'status': status, 'doc_id': doc_id, 'sentence': sentence}, event_id)
                      AS rep,
-                 mode(actor_code) AS ac, mode(recipient_code) AS rc,
-                 mode({'cameo': cameo, 'plover': plover, 'mode': mode}) AS cm,
+                 __MODE__(actor_code) AS ac, __MODE__(recipient_code) AS rc,
+                 __MODE__({'cameo': cameo, 'plover': plover, 'mode': mode}) AS cm,
                  avg(goldstein) AS gold, sum(n_mentions) AS nr,
                  len(list_distinct(list(CASE WHEN dataset = 'eventdesk' THEN source END)))
                      + coalesce(sum(CASE WHEN dataset <> 'eventdesk' THEN n_sources END), 0)
@@ -154,9 +154,23 @@ GROUP_SELECT = """
           FROM events_v WHERE __WHERE__ GROUP BY stored_group)"""
 
 
+#: the commonest value of a group, the smallest of those equally common (DuckDB's mode()
+#: takes any of them, so a group would come out differently from one run to the next)
+MODE = ("list_sort(list_transform(map_entries(histogram({x})), "
+        "lambda e: {{'n': -CAST(e.value AS BIGINT), 'v': e.key}}))[1].v")
+
+
 def group_select(where: str, source: str = "events_v") -> str:
     """:data:`GROUP_SELECT` over ``source`` (a relation with the events_v columns)."""
-    return GROUP_SELECT.replace("events_v WHERE __WHERE__", f"{source} WHERE {where}")
+    sql = GROUP_SELECT.replace("events_v WHERE __WHERE__", f"{source} WHERE {where}")
+    while "__MODE__(" in sql:
+        head, tail = sql.split("__MODE__(", 1)
+        depth, i = 1, 0
+        while depth:
+            depth += {"(": 1, ")": -1}.get(tail[i], 0)
+            i += 1
+        sql = head + MODE.format(x=tail[:i - 1]) + tail[i:]
+    return sql
 
 #: a report alone in its chain as a corroborated event (the ``groups`` view's second part)
 SINGLE_SELECT = """
