@@ -122,14 +122,15 @@ def _chains_sql(rule: Rule, rows: str) -> str:
 #: DuckDB runs each mode() and DISTINCT as a grouping of its own: the representative report
 #: (the first by id) gives in one arg_min what the key makes common to all (precision, states,
 #: root, status) and its own sectors, names, document and sentence; one :data:`MODE` the
-#: commonest coding (CAMEO code with its PLOVER type and mode). Distinct values by list_distinct(list()),
+#: commonest reading (actor and recipient codes, CAMEO code with its PLOVER type and mode). Distinct values by list_distinct(list()),
 #: which is one aggregate, not a grouping of its own. CASE, not FILTER, for the distinct
 #: outlets and documents of coded reports: the view derives an imported report's outlet from
 #: its URL, and only CASE skips that work for the rows it does not count.
 GROUP_SELECT = """
-    SELECT g, k, rep.event_id, d0, rep.date_precision, rep.actor_country, ac, rep.actor_sector,
-           rep.actor_office, rep.actor_name, rep.recipient_country, rc, rep.recipient_sector,
-           cm.cameo, rep.root, gold, rep.quad, cm.plover, cm.mode, rep.status, nr, ns, nd,
+    SELECT g, k, rep.event_id, d0, rep.date_precision, rep.actor_country, cm.actor_code,
+           rep.actor_sector, rep.actor_office, rep.actor_name, rep.recipient_country,
+           cm.recipient_code, rep.recipient_sector, cm.cameo, rep.root, gold, rep.quad,
+           cm.plover, cm.mode, rep.status, nr, ns, nd,
            rep.doc_id, rep.sentence, fs, ls, ld, ds
     FROM (SELECT stored_group AS g, any_value(ckey) AS k, min(event_date) AS d0,
                  arg_min({'event_id': event_id, 'date_precision': date_precision,
@@ -139,8 +140,8 @@ GROUP_SELECT = """
                           'recipient_sector': recipient_sector, 'root': root, 'quad': quad,
                           'status': status, 'doc_id': doc_id, 'sentence': sentence}, event_id)
                      AS rep,
-                 __MODE__(actor_code) AS ac, __MODE__(recipient_code) AS rc,
-                 __MODE__({'cameo': cameo, 'plover': plover, 'mode': mode}) AS cm,
+                 __MODE__({'actor_code': actor_code, 'recipient_code': recipient_code,
+                           'cameo': cameo, 'plover': plover, 'mode': mode}) AS cm,
                  avg(goldstein) AS gold, sum(n_mentions) AS nr,
                  len(list_distinct(list(CASE WHEN dataset = 'eventdesk' THEN source END)))
                      + coalesce(sum(CASE WHEN dataset <> 'eventdesk' THEN n_sources END), 0)
