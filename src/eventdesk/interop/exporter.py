@@ -1,6 +1,6 @@
 """Exporting stored events: GDELT 2.0 TSV, PLOVER JSON lines, POLECAT TSV, CSV, Parquet.
 
-Every export is one DuckDB ``COPY (SELECT ...) TO`` over the events table, streamed by DuckDB.
+Every export is one DuckDB ``COPY (SELECT ...) TO`` over the events view, streamed by DuckDB.
 A column the format carries comes from the event's own column, or, for an event imported from
 that same format with ``--keep-columns``, from the fields kept in ``events.extra`` as they were
 read, so exporting what was imported gives back the same rows. Without them, the fields that
