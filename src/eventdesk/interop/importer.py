@@ -173,11 +173,6 @@ def _nz(col: str) -> str:
     return f"nullif(trim({_ident(col)}), '')"
 
 
-def _keys(code: str, country: str) -> str:
-    return (f"CASE WHEN {code} IS NULL AND {country} IS NULL THEN NULL ELSE "
-            f"'|' || coalesce({code}, '') || '|' || coalesce({country}, '') || '|' END")
-
-
 def _extra(names: list[str], present: list[str]) -> str:
     return "concat_ws(chr(9), " + ", ".join(
         f"coalesce(CAST({_ident(n)} AS VARCHAR), '')" if n in present else "''"

@@ -59,7 +59,8 @@ def _row(rec: dict[str, Any]) -> dict[str, Any]:
 def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
     import pandas as pd
 
-    from .importer import ImportResult, _keys, _lookups
+    from ..store.schema import keys_sql
+    from .importer import ImportResult, _lookups
 
     _lookups(store.con)
     con = store.con
@@ -97,8 +98,8 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
                 "published": "TRY_CAST(b.publication_date AS DATE)",
                 "actor_sector": "b.actor_sector", "actor_office": "NULL", "actor_name": "NULL",
                 "recipient_sector": "b.recipient_sector", "recipient_name": "NULL",
-                "actor_keys": _keys("b.actor", "b.actor_country"),
-                "recipient_keys": _keys("b.recipient", "b.recipient_country"),
+                "actor_keys": keys_sql("b.actor", "b.actor_country"),
+                "recipient_keys": keys_sql("b.recipient", "b.recipient_country"),
                 "location_lat": "b.latitude", "location_lon": "b.longitude",
                 "n_mentions": "1", "n_sources": "1", "n_articles": "1", "ckey": "NULL",
                 "group_id": "NULL", "batch_id": str(batch_id), "extra": "NULL"}

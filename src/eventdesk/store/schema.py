@@ -70,7 +70,8 @@ EVENT_COLUMNS = """
 EVENT_NAMES = [c.split()[0] for c in EVENT_COLUMNS.replace("\n", " ").split(",") if c.strip()]
 
 
-def _keys(code: str, country: str) -> str:
+def keys_sql(code: str, country: str) -> str:
+    """An entity's keys (``|code|country|``, what actor filters match) over SQL expressions."""
     return (f"CASE WHEN {code} IS NULL AND {country} IS NULL THEN NULL ELSE "
             f"'|' || coalesce({code}, '') || '|' || coalesce({country}, '') || '|' END")
 
@@ -86,8 +87,8 @@ DERIVED = {
     "goldstein": "c.goldstein", "quad": "c.quad", "penta": "c.penta", "plover": "c.plover",
     "status": "'asserted'", "pattern": "'import:' || r.dataset",
     "source": "nullif(regexp_extract(r.url, '^[a-z]+://(?:www\\.)?([^/:]+)', 1), '')",
-    "actor_keys": _keys("r.actor_code", "r.actor_country"),
-    "recipient_keys": _keys("r.recipient_code", "r.recipient_country"),
+    "actor_keys": keys_sql("r.actor_code", "r.actor_country"),
+    "recipient_keys": keys_sql("r.recipient_code", "r.recipient_country"),
     "n_mentions": "1", "n_sources": "1", "n_articles": "1"}
 
 #: a report's date bucket for corroboration (the first day of its month or year for those
