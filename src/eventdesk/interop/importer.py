@@ -313,9 +313,8 @@ def _coded(std: str) -> str:
             "LEFT JOIN ed_cameo c ON c.code = coalesce(s.code, p.code)")
 
 
-#: a row that parsed but cannot be an event (no id, no date, unknown code or type)
-BAD = "(ccode IS NULL OR d IS NULL OR oid IS NULL)"
-#: the pattern such a row carries in event_rows until the write deletes it, before it commits
+#: the pattern a row that parsed but cannot be an event (no id, no date, unknown code or
+#: type) carries in event_rows until the write deletes it, before it commits
 BAD_PATTERN = "!skip"
 
 

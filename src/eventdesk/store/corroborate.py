@@ -187,11 +187,6 @@ SINGLE_SELECT = """
     FROM events WHERE {where}"""
 
 
-#: how far (days) a report's date can reach into an existing corroborated event of its key:
-#: more than the longest window (a year's precision, or a week's window of 366 + 6 days)
-REACH_DAYS = 400
-
-
 def regroup_all(con: Any, rule: Rule) -> None:
     """Recompute every report's key and group, and ``group_rows`` (a new rule, a migration).
     ``event_rows`` is rebuilt rather than updated, so memory stays within DuckDB's limit (an
