@@ -295,11 +295,8 @@ def _joins(layout: Layout) -> str:
     return ""
 
 
-def _standard(source: str, layout: Layout, names: list[str], rn: bool = False,
-              extra: str | None = None) -> str:
+def _standard(source: str, layout: Layout, names: list[str], rn: bool = False) -> str:
     m = _mapping(layout, names)
-    if extra:
-        m["extra"] = extra
     cols = ", ".join(f"{m[k]} AS {k}" for k in STD)
     inner = f"(SELECT row_number() OVER () AS rn, * FROM {source})" if rn else source
     return (f"SELECT {'r.rn, ' if rn else ''}{cols} FROM {inner} r {_joins(layout)}")

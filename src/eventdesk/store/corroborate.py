@@ -140,8 +140,7 @@ GROUP_SELECT = """
                           'recipient_sector': recipient_sector, 'root': root, 'quad': quad,
                           'status': status, 'doc_id': doc_id, 'sentence': sentence}, event_id)
                      AS rep,
-                 __MODE__({'actor_code': actor_code, 'recipient_code': recipient_code,
-                           'cameo': cameo, 'plover': plover, 'mode': mode}) AS cm,
+                 __MODE__ AS cm,
                  avg(goldstein) AS gold, sum(n_mentions) AS nr,
                  len(list_distinct(list(CASE WHEN dataset = 'eventdesk' THEN source END)))
                      + coalesce(sum(CASE WHEN dataset <> 'eventdesk' THEN n_sources END), 0)
@@ -154,24 +153,20 @@ GROUP_SELECT = """
                  array_to_string(list_sort(list_distinct(list(dataset))), ',') AS ds
           FROM events_v WHERE __WHERE__ GROUP BY stored_group)"""
 
-
-#: the commonest value of a group, the smallest of those equally common (DuckDB's mode()
-#: takes any of them, so a group would come out differently from one run to the next)
+#: the commonest value of ``x`` in a group, the smallest of those equally common (DuckDB's
+#: mode() takes any of them, so a group would come out differently from one run to the next)
 MODE = ("list_sort(list_transform(map_entries(histogram({x})), "
         "lambda e: {{'n': -CAST(e.value AS BIGINT), 'v': e.key}}))[1].v")
+GROUP_SELECT = GROUP_SELECT.replace("__MODE__", MODE.format(
+    x="{'actor_code': actor_code, 'recipient_code': recipient_code, 'cameo': cameo, "
+      "'plover': plover, 'mode': mode}"))
 
 
 def group_select(where: str, source: str = "events_v") -> str:
     """:data:`GROUP_SELECT` over ``source`` (a relation with the events_v columns)."""
-    sql = GROUP_SELECT.replace("events_v WHERE __WHERE__", f"{source} WHERE {where}")
-    while "__MODE__(" in sql:
-        head, tail = sql.split("__MODE__(", 1)
-        depth, i = 1, 0
-        while depth:
-            depth += {"(": 1, ")": -1}.get(tail[i], 0)
-            i += 1
-        sql = head + MODE.format(x=tail[:i - 1]) + tail[i:]
-    return sql
+    return GROUP_SELECT.replace("events_v WHERE __WHERE__", f"{source} WHERE {where}")
+
+
 
 #: a report alone in its chain as a corroborated event (the ``groups`` view's second part)
 SINGLE_SELECT = """

@@ -227,17 +227,29 @@ def fill_cameo_codes(con: Any) -> None:
 
 def create(con: Any) -> None:
     con.execute(SCHEMA)
-    con.execute(_views())
+    _ensure_views(con)
     fill_cameo_codes(con)
     set_meta(con, "store_version", str(STORE_VERSION))
     set_meta(con, "schema_version", str(SCHEMA_VERSION))
 
 
+def _ensure_views(con: Any) -> None:
+    """The views, (re)created when their definition differs from the one the store records
+    (a new eventdesk may derive a column differently), so an ordinary open writes nothing."""
+    import hashlib
+
+    sql = _views()
+    digest = hashlib.sha256(sql.encode()).hexdigest()[:16]
+    if meta(con, "views") != digest:
+        con.execute(sql)
+        set_meta(con, "views", digest)
+
+
 def ensure(con: Any) -> None:
     """On a writable open of a current store: tables and views a crash cannot have left out
-    cost nothing to assert; the CAMEO table follows the ontology."""
+    cost nothing to assert; the views and the CAMEO table follow this eventdesk."""
     con.execute(SCHEMA)
-    con.execute(_views())
+    _ensure_views(con)
     fill_cameo_codes(con)
 
 
@@ -254,22 +266,16 @@ def migrate(con: Any, version: int) -> bool:
 def migrate_2_to_3(con: Any) -> None:
     """Version 3 keeps the rows in ``event_rows`` (derivable columns may be NULL, the key is
     a number) behind the ``events`` view, and only groups of several reports in
-    ``group_rows`` behind the ``groups`` view. The rows are copied as they are but for the
-    key, which the caller's regrouping recomputes with the group ids."""
-    from .corroborate import Rule
-
-    rule = Rule.from_json(meta(con, "corroboration"))
+    ``group_rows`` behind the ``groups`` view. The rows are copied without key and group id:
+    the caller's regrouping computes both."""
     con.execute(SCHEMA)
     fill_cameo_codes(con)
     cols = ", ".join("CAST(NULL AS UHUGEINT)" if n == "ckey" else
                      "CAST(NULL AS VARCHAR)" if n == "group_id" else n for n in EVENT_NAMES)
-    # the key over the old columns, which all hold values
-    key = rule.key_sql()
-    con.execute(f"INSERT INTO event_rows SELECT {cols.replace('CAST(NULL AS UHUGEINT)', key)} "
-                "FROM events")
+    con.execute(f"INSERT INTO event_rows SELECT {cols} FROM events")
     con.execute("DROP TABLE events")
     con.execute("DROP TABLE IF EXISTS groups")
-    con.execute(_views())
+    _ensure_views(con)
 
 
 def migrate_1_to_2(con: Any) -> None:
