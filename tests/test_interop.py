@@ -120,6 +120,32 @@ def test_export_import_export_is_lossless_for_every_event_of_every_origin(tmp_pa
         assert sorted(one.splitlines()) == sorted(two.splitlines())
 
 
+@pytest.mark.parametrize("name", ["gdelt2.export.CSV", "gdelt1.daily.csv", "icews.sample.tab",
+                                  "polecat.sample.tsv"])
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_file_cut_into_chunks_imports_like_one_chunk_with_the_same_lines_reported(
+        tmp_path, monkeypatch, name, compressed):
+    fmt, n_ok, bad_lines = GOOD[name]
+    path = DATA / name
+    if compressed:
+        path = tmp_path / (name + ".gz")
+        path.write_bytes(gzip.compress((DATA / name).read_bytes()))
+    monkeypatch.setenv("EVENTDESK_IMPORT_CHUNK", "40")      # a line or two a chunk
+    problems = []
+    with open_store(tmp_path / "s.duckdb") as store:
+        r = import_file(store, path, on_problem=problems.append)
+        assert (r.rows_added, r.rows_skipped) == (n_ok, len(bad_lines))
+        assert sorted(int(p.location.rsplit(":", 1)[1]) for p in problems) == bad_lines
+        assert store.con.execute("SELECT count(DISTINCT batch_id) FROM event_rows").fetchone()[0] > 1
+        cut = store.con.execute("SELECT origin_id, cameo, event_date FROM events "
+                                "ORDER BY 1").fetchall()
+    with open_store(tmp_path / "one.duckdb") as store:
+        monkeypatch.delenv("EVENTDESK_IMPORT_CHUNK")
+        import_file(store, DATA / name)
+        assert store.con.execute("SELECT origin_id, cameo, event_date FROM events "
+                                 "ORDER BY 1").fetchall() == cut
+
+
 def test_gzip_and_zip_files_import_like_plain_ones(tmp_path):
     raw = (DATA / "gdelt2.export.CSV").read_bytes()
     gz = tmp_path / "x.export.CSV.gz"
