@@ -182,7 +182,7 @@ def test_a_report_alone_stores_no_group_and_is_still_a_corroborated_event(tmp_pa
         q = lambda sql: store.con.execute(sql).fetchall()
         # two of the four rows are one meeting (a group of two, stored); the others are alone
         assert q("SELECT count(*) FROM group_rows") == [(1,)]
-        assert q("SELECT count(*) FROM event_rows WHERE group_id IS NULL") == [(2,)]
+        assert q("SELECT count(*) FROM event_rows WHERE chain_first IS NULL") == [(2,)]
         assert store.counts()["corroborated"] == 3
         alone = q("SELECT event_id, group_id FROM events WHERE group_id NOT IN "
                   "(SELECT group_id FROM group_rows)")

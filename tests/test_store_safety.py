@@ -325,7 +325,7 @@ def test_a_version_1_store_is_migrated_with_its_data_intact(tmp_path, read_only)
     con.execute(V1.replace("'Q23', )", "'Q23')"))
     con.close()
     with open_store(db, read_only=read_only) as s:
-        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == "3"
+        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == "4"
         assert {e.id for e in s.events()} == {"e1", "e2", "e3"}
         ev = s.event("e1")
         assert (ev.cameo, ev.actor[0].name, ev.recipient[0].country) == ("040", "Rex Tillerson", "RUS")
@@ -364,7 +364,7 @@ def test_a_version_2_store_is_migrated_with_its_rows_groups_and_imports_intact(t
     con.execute("INSERT INTO meta VALUES ('store_version', '2')")
     con.close()
     with open_store(db) as s:
-        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == "3"
+        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == "4"
         assert {e.id for e in s.events()} == {"e1", "e2", "e3", "gdelt2:77"}
         strike = s.event("gdelt2:77")
         assert (strike.cameo, strike.goldstein, strike.location.name) == ("190", -10.0, "Shayrat")
@@ -376,6 +376,37 @@ def test_a_version_2_store_is_migrated_with_its_rows_groups_and_imports_intact(t
         assert s.con.execute("SELECT extra FROM events WHERE origin_id = '77'").fetchone()[0] == "a\tb"
         assert s.con.execute("SELECT count(*) FROM imports").fetchone()[0] == 1
     fingerprint(db)
+
+
+def test_a_version_3_store_is_migrated_with_its_groups_intact(tmp_path):
+    db = tmp_path / "v3.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(V1.replace("'Q23', )", "'Q23')"))     # two meetings a day apart, a third event
+    con.close()
+    with open_store(db) as s:
+        import_file(s, gdelt_file(tmp_path / "a.CSV", 3000, 1))
+    before = fingerprint(db)
+    # the layout version 3 wrote: a chain's group id itself in event_rows.group_id (and views
+    # of its own over it)
+    con = duckdb.connect(str(db))
+    con.execute("DROP VIEW groups; DROP VIEW events; DROP VIEW events_v")
+    con.execute("ALTER TABLE event_rows ADD COLUMN group_id VARCHAR")
+    con.execute("UPDATE event_rows SET group_id = md5(hex(ckey) || '|' || "
+                "CAST(chain_first AS VARCHAR)) WHERE chain_first IS NOT NULL")
+    con.execute("ALTER TABLE event_rows DROP COLUMN chain_first")
+    con.execute("CREATE VIEW events_v AS SELECT * FROM event_rows")
+    con.execute("CREATE VIEW events AS SELECT * FROM events_v")
+    con.execute("CREATE VIEW groups AS SELECT * FROM group_rows")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'store_version'")
+    con.close()
+    assert fingerprint(db) == before              # migrated by a read-only open, as it was
+    with open_store(db) as s:
+        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == "4"
+        gid = s.con.execute("SELECT group_id FROM events WHERE event_id = 'e1'").fetchone()[0]
+        assert {r["event_id"] for r in s.group(gid)["reports"]} == {"e1", "e2"}
+        import_file(s, gdelt_file(tmp_path / "b.CSV", 2000, 2))      # and takes new writes
+    after = fingerprint(db)
+    assert after["events"] == before["events"] + 2000
 
 
 def test_a_store_of_a_newer_version_is_refused_and_left_alone(tmp_path):

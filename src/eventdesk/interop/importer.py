@@ -813,7 +813,7 @@ def _insert_events(store: Store, layout: Layout, src: str, names: list[str], bat
     cannot: rows that are no events (reported by ``problems``, a numbering scan, and
     deleted), ids twice in the chunk (read again in file order, the last row kept), stored
     rows of the same dataset and origin ids (replaced), and corroboration."""
-    from ..store.corroborate import apply_batch, chain_batch
+    from ..store.corroborate import STALE_COLUMNS, apply_batch, chain_batch, stale_sql
 
     con = store.con
     b = int(batch_id)
@@ -840,14 +840,13 @@ def _insert_events(store: Store, layout: Layout, src: str, names: list[str], bat
         n = distinct
     # stored rows with these ids are replaced: their groups lose a report. The id range first
     # (DuckDB skips the row groups outside it), then the ids themselves.
-    con.execute("CREATE OR REPLACE TEMP TABLE ed_replaced (group_id VARCHAR)")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_replaced ({STALE_COLUMNS})")
     older = (f"dataset = '{layout.name}' AND batch_id <> {b} AND origin_id BETWEEN ? AND ?")
     if n and con.execute(f"SELECT count(*) FROM event_rows WHERE {older}",
                          [lo, hi]).fetchone()[0]:
         same = (f"{older} AND origin_id IN (SELECT origin_id FROM event_rows "
                 f"WHERE batch_id = {b})")
-        con.execute(f"INSERT INTO ed_replaced SELECT DISTINCT group_id FROM event_rows "
-                    f"WHERE {same} AND group_id IS NOT NULL", [lo, hi])
+        con.execute(f"INSERT INTO ed_replaced {stale_sql(same)}", [lo, hi])
         con.execute(f"DELETE FROM event_rows WHERE {same}", [lo, hi])
     chain_batch(con, store.rule, f"batch_id = {b}", "ed_replaced")
     apply_batch(con)

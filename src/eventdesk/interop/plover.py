@@ -102,7 +102,7 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
                 "recipient_keys": keys_sql("b.recipient", "b.recipient_country"),
                 "location_lat": "b.latitude", "location_lon": "b.longitude",
                 "n_mentions": "1", "n_sources": "1", "n_articles": "1", "ckey": "NULL",
-                "group_id": "NULL", "batch_id": str(batch_id), "extra": "NULL"}
+                "chain_first": "NULL", "batch_id": str(batch_id), "extra": "NULL"}
             n = con.execute(
                 f"INSERT INTO event_rows ({', '.join(EVENT_NAMES)}) SELECT "
                 f"{', '.join(values[k] for k in EVENT_NAMES)} FROM ed_plover_batch b "

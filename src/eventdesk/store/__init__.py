@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 from ..dates import parse_date
 from ..errors import EventDeskError, StoreError
 from ..model import Document, Event
-from .corroborate import Rule, group_batch, regroup_all
-from .schema import (EVENT_NAMES, STORE_VERSION, create, ensure, meta, migrate, set_meta,
-                     store_version)
+from .corroborate import STALE_COLUMNS, Rule, group_batch, regroup_all, stale_sql
+from .schema import (BUCKET, EVENT_NAMES, STORE_VERSION, create, ensure, meta, migrate,
+                     set_meta, store_version)
 
 if TYPE_CHECKING:
     from ..coding.coder import Coder
@@ -219,18 +219,17 @@ class Store:
         """Inside a write, after the batch's reports are inserted (with their ``event_id``):
         drop the stored reports it replaces (same id, older batch; within the batch all but
         the last row of an id), give its reports their corroboration key where the writer did
-        not, and group them. ``stale`` is a temp table (column ``group_id``) of the stored
-        group ids of reports the writer deleted."""
+        not, and group them. ``stale`` is a temp table (:data:`~.corroborate.STALE_COLUMNS`)
+        of the chains of reports the writer deleted."""
         con = self.con
         b = int(batch_id)
-        con.execute("CREATE OR REPLACE TEMP TABLE ed_stale (group_id VARCHAR)")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE ed_stale ({STALE_COLUMNS})")
         if stale:
-            con.execute(f"INSERT INTO ed_stale SELECT group_id FROM {stale}")
+            con.execute(f"INSERT INTO ed_stale SELECT * FROM {stale}")
         batch_ids = f"SELECT event_id FROM event_rows WHERE batch_id = {b}"
         older = f"batch_id <> {b} AND event_id IN ({batch_ids})"
         if con.execute(f"SELECT count(*) FROM event_rows WHERE {older}").fetchone()[0]:
-            con.execute(f"INSERT INTO ed_stale SELECT DISTINCT group_id FROM event_rows "
-                        f"WHERE {older}")
+            con.execute(f"INSERT INTO ed_stale {stale_sql(older)}")
             con.execute(f"DELETE FROM event_rows WHERE {older}")
         n, distinct, keyless = con.execute(
             "SELECT count(*), count(DISTINCT event_id), count(*) FILTER (WHERE ckey IS NULL) "
@@ -302,13 +301,13 @@ class Store:
         con = self.con
         batch_id = self.new_batch()
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        con.execute("CREATE OR REPLACE TEMP TABLE stale (group_id VARCHAR)")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE stale ({STALE_COLUMNS})")
         removed = 0
         if replaced:
             gone = "SELECT event_id FROM event_rows WHERE list_contains($ids, doc_id)"
             removed = con.execute(f"SELECT count(*) FROM ({gone})", {"ids": replaced}).fetchone()[0]
-            con.execute("INSERT INTO stale SELECT DISTINCT group_id FROM event_rows "
-                        "WHERE list_contains($ids, doc_id)", {"ids": replaced})
+            con.execute(f"INSERT INTO stale {stale_sql('list_contains($ids, doc_id)')}",
+                        {"ids": replaced})
             for table in ("event_entities", "provenance"):
                 con.execute(f"DELETE FROM {table} WHERE event_id IN ({gone})", {"ids": replaced})
             con.execute("DELETE FROM event_rows WHERE list_contains($ids, doc_id)",
@@ -481,11 +480,11 @@ class Store:
         # its chain by the id the view gives it only when neither matched (that id is
         # computed for every such report)
         found = con.execute("SELECT group_id, NULL FROM group_rows WHERE starts_with(group_id, "
-                            "$i) UNION SELECT group_id, CASE WHEN stored_group IS NULL THEN "
+                            "$i) UNION SELECT group_id, CASE WHEN chain_first IS NULL THEN "
                             "event_id END FROM events_v WHERE starts_with(event_id, $i)",
                             {"i": some_id}).fetchall()
         if not found:
-            found = con.execute("SELECT group_id, event_id FROM events_v WHERE stored_group IS "
+            found = con.execute("SELECT group_id, event_id FROM events_v WHERE chain_first IS "
                                 "NULL AND starts_with(group_id, $i)", {"i": some_id}).fetchall()
         found = list(dict(found).items())
         if len(found) > 1:
@@ -494,13 +493,18 @@ class Store:
             return None
         gid, single = found[0]
         if single is None:
-            cur = con.execute("SELECT * FROM group_rows WHERE group_id = ?", [gid])
-            members = "e.stored_group = $g"
+            # the members: the group's key and first date (bucket), which they store
+            cur = con.execute(f"SELECT * EXCLUDE (event_date), {BUCKET.format(p='')} AS ed_first "
+                              "FROM (SELECT *, date AS event_date FROM group_rows "
+                              "WHERE group_id = ?)", [gid])
+            members = "e.ckey = $k AND e.chain_first = $f"
         else:
             cur = con.execute("SELECT * FROM groups WHERE event_id = ?", [single])
-            members = "e.event_id = $e AND e.stored_group IS NULL"
+            members = "e.event_id = $e AND e.chain_first IS NULL"
         names = [d[0] for d in cur.description]
         group = dict(zip(names, cur.fetchone()))
+        args = ({"k": group["ckey"], "f": group.pop("ed_first")} if single is None
+                else {"e": single})
         cur = con.execute(
             "SELECT e.event_id, e.dataset, e.origin_id, e.doc_id, e.sentence_index, e.sentence, "
             "e.event_date, e.cameo, e.status, e.n_mentions, e.n_sources, e.n_articles, "
@@ -508,7 +512,7 @@ class Store:
             "coalesce(e.published, d.published) AS published, d.title, d.path "
             f"FROM events_v e LEFT JOIN documents d USING (doc_id) WHERE {members} "
             "ORDER BY coalesce(e.published, d.published, e.event_date) NULLS LAST, e.event_id",
-            {"g": gid} if single is None else {"e": single})
+            args)
         names = [d[0] for d in cur.description]
         group["reports"] = [dict(zip(names, r)) for r in cur.fetchall()]
         return group

@@ -20,11 +20,13 @@ NumMentions for an imported row), ``n_sources`` and ``n_docs`` the number of dis
 and documents of coded reports plus the NumSources / NumArticles of imported rows (which cannot
 be told apart). ``first_seen`` and ``last_seen`` are the first and last publication dates.
 
-Storage (store version 3): a report's key is kept in ``event_rows.ckey`` (a number: the md5 of
-the key's parts), written with the row. A report alone in its chain, most of them, stores no
-group id and has no row in ``group_rows``: the ``events`` view gives it the id its chain would
-have, and the ``groups`` view projects it as a corroborated event of one report. Only reports
-of chains of several store their group id, and ``group_rows`` holds those chains' aggregates.
+Storage (store version 4): a report's key is kept in ``event_rows.ckey`` (a number: the md5 of
+the key's parts), written with the row. A report alone in its chain, most of them, stores
+nothing more and has no row in ``group_rows``: the ``events`` view gives it the id its chain
+would have, and the ``groups`` view projects it as a corroborated event of one report. Only
+reports of chains of several store their chain's first date (``chain_first``, from which the
+view derives the group id, so a regrouping updates a date, not a string), and ``group_rows``
+holds those chains' aggregates.
 Both are maintained in the writing transaction: a batch's new reports are chained together
 with the stored reports of their keys that lie within reach of their dates (and the whole
 chains those belong to), and only the chains that changed are rewritten (:func:`chain_batch`,
@@ -81,18 +83,29 @@ class Rule:
                            "coalesce(r.date_precision, 'day')")
 
 
-#: the stored reports as the chains read them: row id, key, date, precision, stored group id,
-#: over ``event_rows`` (the physical table: its row ids and raw group ids)
+#: the stored reports as the chains read them: row id, key, date, precision, stored first date
+#: of their chain, over ``event_rows`` (the physical table: its row ids and raw columns)
 ROWS = ("SELECT rowid AS rid, ckey, event_date, coalesce(date_precision, 'day') AS "
-        "date_precision, group_id AS old FROM event_rows WHERE {where}")
+        "date_precision, chain_first AS old FROM event_rows WHERE {where}")
+
+#: the columns of a table of stale chains (``stale`` below): the key and first date of the
+#: chains of reports a writer deleted
+STALE_COLUMNS = "ckey UHUGEINT, chain_first DATE"
+
+
+def stale_sql(where: str) -> str:
+    """The chains (of several reports) of the stored reports ``where`` selects, as rows of a
+    stale table (:data:`STALE_COLUMNS`)."""
+    return ("SELECT DISTINCT ckey, chain_first FROM event_rows "
+            f"WHERE chain_first IS NOT NULL AND ({where})")
 
 
 def _chains_sql(rule: Rule, rows: str) -> str:
-    """rid, old stored group id, new stored group id (NULL for a chain of one report) and chain
-    size for the reports of ``rows`` (a SELECT with the columns of :data:`ROWS`, holding whole
-    chains). A report without a date is alone in its chain, so a chain of several has a first
-    date."""
-    from .schema import BUCKET, group_id_sql
+    """rid, key, old and new stored first date of the chain (NULL for a chain of one report)
+    and chain size for the reports of ``rows`` (a SELECT with the columns of :data:`ROWS`,
+    holding whole chains). A report without a date is alone in its chain, so a chain of
+    several has a first date."""
+    from .schema import BUCKET
 
     w = int(rule.window_days)
     return f"""
@@ -113,59 +126,80 @@ def _chains_sql(rule: Rule, rows: str) -> str:
                CASE WHEN d IS NULL THEN 1 ELSE count(*) OVER (PARTITION BY ckey, chain) END
                    AS n
         FROM c)
-    SELECT rid, old, CASE WHEN n > 1 THEN {group_id_sql('ckey', 'first', "''")} END AS gid, n
-    FROM n"""
+    SELECT rid, ckey, old, CASE WHEN n > 1 THEN first END AS new, n FROM n"""
 
 
-#: the aggregate row of ``group_rows`` for each chain of several reports selected by a condition
-#: (by their stored group id, which the view's group_id would only copy). Few aggregates, as
-#: DuckDB runs each mode() and DISTINCT as a grouping of its own: the representative report
-#: (the first by id) gives in one arg_min what the key makes common to all (precision, states,
-#: root, status) and its own sectors, names, document and sentence; one :data:`MODE` the
-#: commonest reading (actor and recipient codes, CAMEO code with its PLOVER type and mode). Distinct values by list_distinct(list()),
-#: which is one aggregate, not a grouping of its own. CASE, not FILTER, for the distinct
-#: outlets and documents of coded reports: the view derives an imported report's outlet from
-#: its URL, and only CASE skips that work for the rows it does not count.
+#: the columns of a member of a chain that :data:`GROUP_SELECT` reads, as the events view
+#: derives them
+MEMBER_COLUMNS = ("event_id", "event_date", "date_precision", "actor_country", "actor_code",
+                  "actor_sector", "actor_office", "actor_name", "recipient_country",
+                  "recipient_code", "recipient_sector", "cameo", "root", "goldstein", "quad",
+                  "plover", "mode", "status", "n_mentions", "dataset", "doc_id", "sentence",
+                  "published")
+
+
+def members_sql(where: str) -> str:
+    """The members of chains of several reports (``where``: a condition over ``event_rows r``)
+    as :data:`GROUP_SELECT` reads them: row id, group id, key, the derived
+    :data:`MEMBER_COLUMNS`, and what counts outlets and documents (a coded report's outlet,
+    an imported row's NumSources and NumArticles), each derived only for the rows that use
+    it."""
+    from .schema import derived, group_id_sql
+
+    cols = ", ".join(f"{derived(n)} AS {n}" for n in MEMBER_COLUMNS)
+    return f"""
+    SELECT r.rowid AS rid, {group_id_sql('r.ckey', 'r.chain_first', "''")} AS g, r.ckey, {cols},
+           CASE WHEN r.dataset = 'eventdesk' THEN {derived('source')} END AS src,
+           CASE WHEN r.dataset <> 'eventdesk' THEN {derived('n_sources')} END AS ns,
+           CASE WHEN r.dataset <> 'eventdesk' THEN {derived('n_articles')} END AS na
+    FROM event_rows r LEFT JOIN cameo_codes c ON c.code = r.cameo WHERE {where}"""
+
+
+#: the rows of ``group_rows`` from the members in ``{m}`` (a table of :func:`members_sql`).
+#: In two levels, as every aggregate DuckDB computes costs a pass and each DISTINCT or mode() a
+#: grouping of its own: first by group and reading (actor and recipient codes, CAMEO code with
+#: its PLOVER type and mode), then by group. The commonest reading is the reading group with
+#: most reports, ties going to the smallest reading; the representative report, the first by
+#: event id, gives what the key makes common to all (precision, states, root, status) and its
+#: own sectors, names, document and sentence. Both are found as row ids and joined back, so
+#: no aggregate carries their strings. Distinct outlets and documents are counted over the
+#: coded reports alone (imported rows bring their own counts).
 GROUP_SELECT = """
-    SELECT g, k, rep.event_id, d0, rep.date_precision, rep.actor_country, cm.actor_code,
-           rep.actor_sector, rep.actor_office, rep.actor_name, rep.recipient_country,
-           cm.recipient_code, rep.recipient_sector, cm.cameo, rep.root, gold, rep.quad,
-           cm.plover, cm.mode, rep.status, nr, ns, nd,
-           rep.doc_id, rep.sentence, fs, ls, ld, ds
-    FROM (SELECT stored_group AS g, any_value(ckey) AS k, min(event_date) AS d0,
-                 arg_min({'event_id': event_id, 'date_precision': date_precision,
-                          'actor_country': actor_country, 'actor_sector': actor_sector,
-                          'actor_office': actor_office, 'actor_name': actor_name,
-                          'recipient_country': recipient_country,
-                          'recipient_sector': recipient_sector, 'root': root, 'quad': quad,
-                          'status': status, 'doc_id': doc_id, 'sentence': sentence}, event_id)
-                     AS rep,
-                 __MODE__ AS cm,
-                 avg(goldstein) AS gold, sum(n_mentions) AS nr,
-                 len(list_distinct(list(CASE WHEN dataset = 'eventdesk' THEN source END)))
-                     + coalesce(sum(CASE WHEN dataset <> 'eventdesk' THEN n_sources END), 0)
-                     AS ns,
-                 len(list_distinct(list(CASE WHEN dataset = 'eventdesk' THEN doc_id END)))
-                     + coalesce(sum(CASE WHEN dataset <> 'eventdesk' THEN n_articles END), 0)
-                     AS nd,
-                 min(coalesce(published, event_date)) AS fs,
-                 max(coalesce(published, event_date)) AS ls, max(event_date) AS ld,
-                 array_to_string(list_sort(list_distinct(list(dataset))), ',') AS ds
-          FROM events_v WHERE __WHERE__ GROUP BY stored_group)"""
-
-#: the commonest value of ``x`` in a group, the smallest of those equally common (DuckDB's
-#: mode() takes any of them, so a group would come out differently from one run to the next)
-MODE = ("list_sort(list_transform(map_entries(histogram({x})), "
-        "lambda e: {{'n': -CAST(e.value AS BIGINT), 'v': e.key}}))[1].v")
-GROUP_SELECT = GROUP_SELECT.replace("__MODE__", MODE.format(
-    x="{'actor_code': actor_code, 'recipient_code': recipient_code, 'cameo': cameo, "
-      "'plover': plover, 'mode': mode}"))
+    WITH l1 AS (
+        SELECT g, actor_code, recipient_code, cameo, plover, mode, count(*) AS n,
+               arg_min(rid, event_id) AS first_rid, min(event_id) AS first_id,
+               any_value(ckey) AS k, min(event_date) AS d0, max(event_date) AS ld,
+               sum(goldstein) AS gs, count(goldstein) AS gn, sum(n_mentions) AS nr,
+               sum(ns) AS ns, sum(na) AS na, min(coalesce(published, event_date)) AS fs,
+               max(coalesce(published, event_date)) AS ls, list_distinct(list(dataset)) AS ds
+        FROM {m} GROUP BY ALL),
+    l2 AS (
+        SELECT g, any_value(k) AS k, arg_min(first_rid, first_id) AS rep,
+               arg_min(first_rid, {{'n': -n, 'a': actor_code, 'r': recipient_code,
+                                    'c': cameo, 'p': plover, 'm': mode}}) AS rd,
+               min(d0) AS d0, max(ld) AS ld, sum(gs) / nullif(sum(gn), 0) AS gold,
+               sum(nr) AS nr, coalesce(sum(ns), 0) AS ns, coalesce(sum(na), 0) AS na,
+               min(fs) AS fs, max(ls) AS ls,
+               array_to_string(list_sort(list_distinct(flatten(list(ds)))), ',') AS ds
+        FROM l1 GROUP BY g),
+    e AS (
+        SELECT g, count(DISTINCT src) AS s, count(DISTINCT doc_id) AS d FROM {m}
+        WHERE dataset = 'eventdesk' GROUP BY g)
+    SELECT l2.g, l2.k, p.event_id, l2.d0, p.date_precision, p.actor_country, q.actor_code,
+           p.actor_sector, p.actor_office, p.actor_name, p.recipient_country, q.recipient_code,
+           p.recipient_sector, q.cameo, p.root, l2.gold, p.quad, q.plover, q.mode, p.status,
+           l2.nr, coalesce(e.s, 0) + l2.ns, coalesce(e.d, 0) + l2.na, p.doc_id, p.sentence,
+           l2.fs, l2.ls, l2.ld, l2.ds
+    FROM l2 JOIN {m} p ON p.rid = l2.rep JOIN {m} q ON q.rid = l2.rd
+    LEFT JOIN e ON e.g = l2.g"""
 
 
-def group_select(where: str, source: str = "events_v") -> str:
-    """:data:`GROUP_SELECT` over ``source`` (a relation with the events_v columns)."""
-    return GROUP_SELECT.replace("events_v WHERE __WHERE__", f"{source} WHERE {where}")
-
+def write_groups(con: Any, where: str) -> None:
+    """Insert into ``group_rows`` the aggregates of the chains whose members ``where``
+    selects (a condition over ``event_rows r``: members of chains of several reports)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_m AS {members_sql(where)}")
+    con.execute("INSERT INTO group_rows " + GROUP_SELECT.format(m="ed_m"))
+    con.execute("DROP TABLE ed_m")
 
 
 #: a report alone in its chain as a corroborated event (the ``groups`` view's second part)
@@ -183,7 +217,7 @@ SINGLE_SELECT = """
 
 
 def regroup_all(con: Any, rule: Rule) -> None:
-    """Recompute every report's key and group, and ``group_rows`` (a new rule, a migration).
+    """Recompute every report's key and chain, and ``group_rows`` (a new rule, a migration).
     ``event_rows`` is rebuilt rather than updated, so memory stays within DuckDB's limit (an
     UPDATE of every row is held in memory until the commit). Runs inside the caller's
     transaction."""
@@ -191,28 +225,28 @@ def regroup_all(con: Any, rule: Rule) -> None:
 
     con.execute(f"""CREATE OR REPLACE TEMP TABLE ed_keys AS
         SELECT r.rowid AS rid, {rule.row_key_sql()} AS ckey, r.event_date,
-               coalesce(r.date_precision, 'day') AS date_precision, NULL AS old
+               coalesce(r.date_precision, 'day') AS date_precision, CAST(NULL AS DATE) AS old
         FROM event_rows r LEFT JOIN cameo_codes c ON c.code = r.cameo""")
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_gid AS "
                 f"{_chains_sql(rule, 'SELECT * FROM ed_keys')}")
     con.execute(f"CREATE TABLE event_rows_regrouped ({EVENT_COLUMNS})")
-    con.execute("INSERT INTO event_rows_regrouped SELECT r.* REPLACE (k.ckey AS ckey, "
-                "g.gid AS group_id) FROM event_rows r JOIN ed_keys k ON k.rid = r.rowid "
-                "JOIN ed_gid g ON g.rid = r.rowid")
+    con.execute("INSERT INTO event_rows_regrouped SELECT r.* REPLACE (g.ckey AS ckey, "
+                "g.new AS chain_first) FROM event_rows r JOIN ed_gid g ON g.rid = r.rowid")
     con.execute("DROP TABLE event_rows")
     con.execute("ALTER TABLE event_rows_regrouped RENAME TO event_rows")
     con.execute("DELETE FROM group_rows")
-    con.execute("INSERT INTO group_rows " + group_select("stored_group IS NOT NULL"))
+    write_groups(con, "r.chain_first IS NOT NULL")
     con.execute("DROP TABLE ed_gid; DROP TABLE ed_keys")
 
 
 def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None) -> None:
     """Chain the stored reports of ``where`` (a condition over ``event_rows``, such as a batch
-    id) with the stored reports they may join. Fills the temp table ``ed_gid`` (rid, old and
-    new stored group id, chain size) for those reports and every report of a chain they
-    touch: the stored reports of the same key within the window of their dates, the whole
-    chains those belong to, and the remaining members of the groups of ``stale`` (a temp
-    table of the group ids of deleted reports).
+    id) with the stored reports they may join. Fills the temp table ``ed_gid`` (rid, key, old
+    and new stored first date of the chain, chain size) for those reports and every report of
+    a chain they touch: the stored reports of the same key within the window of their dates,
+    the whole chains those belong to, and the remaining members of the chains of ``stale``
+    (a temp table of :data:`STALE_COLUMNS`: the chains of deleted reports); and ``ed_old``
+    with the chains (key, first date) of several reports that existed before.
 
     Set-wise and narrow: one window over the new reports plus those stored reports (a chain
     has no gap wider than its window, so no other report can join or bridge)."""
@@ -234,46 +268,53 @@ def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None) -> N
              LATERAL (SELECT unnest(range(-thr, thr + 1)) AS k) r""")
     bounds = con.execute("SELECT min(b), max(b) FROM ed_reach").fetchone()
     bucket = BUCKET.format(p="").replace("date_precision", "coalesce(date_precision, 'day')")
-    con.execute("CREATE OR REPLACE TEMP TABLE ed_near (rid BIGINT, old VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_near (rid BIGINT, ckey UHUGEINT, old DATE)")
     if bounds[0] is not None:
         # the date range first, so DuckDB skips the row groups outside it
-        con.execute(f"""INSERT INTO ed_near SELECT event_rows.rowid, group_id FROM event_rows
+        con.execute(f"""INSERT INTO ed_near SELECT event_rows.rowid, event_rows.ckey,
+                chain_first FROM event_rows
             JOIN ed_reach r ON event_rows.ckey = r.ckey AND {bucket} = r.b
             WHERE event_date BETWEEN DATE '{bounds[0]}' - INTERVAL 1 YEAR
                                  AND DATE '{bounds[1]}' + INTERVAL 1 YEAR
               AND NOT coalesce(({where}), false)""")
     con.execute("DROP TABLE ed_reach")
-    con.execute("CREATE OR REPLACE TEMP TABLE ed_old AS SELECT DISTINCT old AS group_id "
-                "FROM ed_near WHERE old IS NOT NULL")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_old ({STALE_COLUMNS})")
+    con.execute("INSERT INTO ed_old SELECT DISTINCT ckey, old FROM ed_near WHERE old IS NOT NULL")
     if stale:
-        con.execute(f"INSERT INTO ed_old SELECT DISTINCT group_id FROM {stale} "
-                    "WHERE group_id IS NOT NULL")
+        con.execute(f"INSERT INTO ed_old SELECT DISTINCT ckey, chain_first FROM {stale} "
+                    "WHERE chain_first IS NOT NULL")
+    # the stored reports to chain again: those within reach that are alone, and the whole
+    # chains of those that are not (the members of a chain share its key and first date)
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_take AS SELECT rid FROM ed_near "
+                "WHERE old IS NULL")
+    bounds = con.execute("SELECT min(chain_first), max(chain_first) FROM ed_old").fetchone()
+    if bounds[0] is not None:
+        con.execute(f"""INSERT INTO ed_take SELECT r.rowid FROM event_rows r
+            JOIN ed_old o ON r.ckey = o.ckey AND r.chain_first = o.chain_first
+            WHERE r.chain_first BETWEEN DATE '{bounds[0]}' AND DATE '{bounds[1]}'
+              AND NOT coalesce(({where}), false)""")
     rows = ("SELECT * FROM ed_new UNION ALL "
-            + ROWS.format(where="(rowid IN (SELECT rid FROM ed_near WHERE old IS NULL) OR "
-                                "group_id IN (SELECT group_id FROM ed_old)) "
-                                f"AND NOT coalesce(({where}), false)"))
+            + ROWS.format(where="rowid IN (SELECT rid FROM ed_take)"))
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_gid AS {_chains_sql(rule, rows)}")
-    con.execute("DROP TABLE ed_new; DROP TABLE ed_near")
+    con.execute("DROP TABLE ed_new; DROP TABLE ed_near; DROP TABLE ed_take")
 
 
 def apply_batch(con: Any) -> None:
-    """After :func:`chain_batch`: store the new group id of every report whose group changed
+    """After :func:`chain_batch`: store the new first date of every report whose chain changed
     (only those: most new reports are alone in their chain and store none), and rewrite the
     rows of ``group_rows`` of the chains touched."""
-    con.execute("""UPDATE event_rows SET group_id = g.gid FROM ed_gid g
-                   WHERE event_rows.rowid = g.rid AND g.old IS DISTINCT FROM g.gid""")
-    # the old groups of the reports chained (a chain's id can also be born again: a report
-    # earlier than its first), then the chains of several reports as they are now
-    con.execute("DELETE FROM group_rows WHERE group_id IN (SELECT group_id FROM ed_old) OR "
-                "group_id IN (SELECT gid FROM ed_gid WHERE gid IS NOT NULL)")
-    # the members of the chains of several reports, copied by row id (a cheap lookup in the
-    # table, where a filter through the view would derive every stored report)
-    from .schema import derive_sql
+    from .schema import group_id_sql
 
-    con.execute("CREATE OR REPLACE TEMP TABLE ed_members AS SELECT r.* FROM event_rows r "
-                "WHERE r.rowid IN (SELECT rid FROM ed_gid WHERE gid IS NOT NULL)")
-    con.execute("INSERT INTO group_rows " + group_select("true", f"({derive_sql('ed_members')})"))
-    con.execute("DROP TABLE ed_members")
+    con.execute("""UPDATE event_rows SET chain_first = g.new FROM ed_gid g
+                   WHERE event_rows.rowid = g.rid AND g.old IS DISTINCT FROM g.new""")
+    # the old chains of the reports chained (a chain's id can also be born again: a report
+    # earlier than its first), then the chains of several reports as they are now
+    old, new = group_id_sql("ckey", "chain_first", "''"), group_id_sql("ckey", "new", "''")
+    con.execute(f"""DELETE FROM group_rows WHERE group_id IN (SELECT {old} FROM ed_old) OR
+                    group_id IN (SELECT DISTINCT {new} FROM ed_gid WHERE new IS NOT NULL)""")
+    # the members of the chains of several reports, by row id (a cheap lookup in the table,
+    # where a filter through the view would derive every stored report)
+    write_groups(con, "r.rowid IN (SELECT rid FROM ed_gid WHERE new IS NOT NULL)")
     con.execute("DROP TABLE ed_gid; DROP TABLE ed_old")
 
 

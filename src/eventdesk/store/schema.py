@@ -25,6 +25,11 @@ Store versions:
    groups of one. ``cameo_codes`` holds the CAMEO table the view derives from. An import
    writes a batch per chunk, and ``import_parts`` keeps the chunks of finished files too.
    Migration copies the rows and regroups them (group ids are recomputed from the new key).
+4. a report of a chain of several stores the chain's first date (bucket) in
+   ``event_rows.chain_first`` instead of the group id: the ``events`` view derives every
+   group id from the key and that date, and regrouping a batch updates a DATE column, ten
+   times cheaper for DuckDB than a VARCHAR one (measured: 200,000 scattered updates of the
+   group id cost 0.8 s, of a date 0.07 s). Migration rebuilds ``event_rows`` and regroups.
 """
 from __future__ import annotations
 
@@ -33,7 +38,7 @@ from typing import Any
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION
 
-STORE_VERSION = 3
+STORE_VERSION = 4
 
 #: the columns of the version-2 events table, for the migration from version 1
 V2_EVENT_COLUMNS = """
@@ -52,8 +57,10 @@ V2_EVENT_COLUMNS = """
     ckey VARCHAR, group_id VARCHAR, batch_id BIGINT, extra VARCHAR
 """
 
-#: the columns of ``event_rows`` in order (store version 3): those of the ``events`` view, of
-#: which a writer may leave NULL every one the view derives (see :data:`DERIVED`)
+#: the columns of ``event_rows`` in order (store version 4): those of the ``events`` view, of
+#: which a writer may leave NULL every one the view derives (see :data:`DERIVED`), with
+#: ``chain_first`` where the view has ``group_id`` (the first date bucket of the report's
+#: chain when it has several reports, NULL when the report is alone in its chain)
 EVENT_COLUMNS = """
     event_id VARCHAR, doc_id VARCHAR, sentence_index INTEGER, sentence VARCHAR, event_date DATE,
     date_precision VARCHAR, cameo VARCHAR NOT NULL, root VARCHAR, cameo_name VARCHAR,
@@ -64,7 +71,7 @@ EVENT_COLUMNS = """
     published DATE, actor_sector VARCHAR, actor_office VARCHAR, actor_name VARCHAR,
     recipient_sector VARCHAR, recipient_name VARCHAR, actor_keys VARCHAR, recipient_keys VARCHAR,
     location_lat DOUBLE, location_lon DOUBLE, n_mentions INTEGER, n_sources INTEGER,
-    n_articles INTEGER, ckey UHUGEINT, group_id VARCHAR, batch_id BIGINT, extra VARCHAR
+    n_articles INTEGER, ckey UHUGEINT, chain_first DATE, batch_id BIGINT, extra VARCHAR
 """
 
 EVENT_NAMES = [c.split()[0] for c in EVENT_COLUMNS.replace("\n", " ").split(",") if c.strip()]
@@ -106,36 +113,35 @@ def group_id_sql(ckey: str, first: str, event_id: str) -> str:
     return (f"md5(hex({ckey}) || '|' || coalesce(CAST({first} AS VARCHAR), '#' || {event_id}))")
 
 
+def derived(n: str) -> str:
+    """What the events view gives for column ``n`` of a row of ``event_rows r LEFT JOIN
+    cameo_codes c``: the row's own value, else what :data:`DERIVED` derives."""
+    if n in ("mode", "context"):        # the coder's own, else the CAMEO code's
+        return f"CASE WHEN r.plover IS NULL THEN c.{n} ELSE r.{n} END"
+    return f"coalesce(r.{n}, {DERIVED[n]})" if n in DERIVED else f"r.{n}"
+
+
 def derive_sql(rows: str) -> str:
-    """The events view's SELECT over ``rows``, a relation with the columns of ``event_rows``
-    (the table itself, or a temp copy of some of its rows): every column of
-    :data:`EVENT_NAMES` with what the view derives, and ``stored_group``, the stored group id
-    (NULL for a report alone in its chain)."""
-    inner = []
-    for n in EVENT_NAMES:
-        if n == "group_id":
-            continue
-        if n in ("mode", "context"):        # the coder's own, else the CAMEO code's
-            inner.append(f"CASE WHEN r.plover IS NULL THEN c.{n} ELSE r.{n} END AS {n}")
-        elif n in DERIVED:
-            inner.append(f"coalesce(r.{n}, {DERIVED[n]}) AS {n}")
-        else:
-            inner.append(f"r.{n}")
-    outer = [f"coalesce(stored_group, {group_id_sql('ckey', BUCKET.format(p=''), 'event_id')})"
-             " AS group_id" if n == "group_id" else n for n in EVENT_NAMES]
-    return (f"SELECT {', '.join(outer)}, stored_group FROM (SELECT {', '.join(inner)}, "
-            f"r.group_id AS stored_group FROM {rows} r LEFT JOIN cameo_codes c "
-            "ON c.code = r.cameo)")
+    """The events view's SELECT over ``rows``, a relation with the columns of ``event_rows``:
+    every column of :data:`EVENT_NAMES` with what the view derives, ``group_id`` (from the key
+    and the chain's first date, or the report's own date bucket when it is alone in its
+    chain) in place of ``chain_first``, which follows them."""
+    inner = [f"{derived(n)} AS {n}" for n in EVENT_NAMES if n != "chain_first"]
+    first = f"coalesce(chain_first, {BUCKET.format(p='')})"
+    outer = [f"{group_id_sql('ckey', first, 'event_id')} AS group_id" if n == "chain_first"
+             else n for n in EVENT_NAMES]
+    return (f"SELECT {', '.join(outer)}, chain_first FROM (SELECT {', '.join(inner)}, "
+            f"r.chain_first FROM {rows} r LEFT JOIN cameo_codes c ON c.code = r.cameo)")
 
 
 def _views() -> str:
     from .corroborate import SINGLE_SELECT
 
-    singles = SINGLE_SELECT.format(where="stored_group IS NULL").replace("FROM events",
-                                                                         "FROM events_v")
+    singles = SINGLE_SELECT.format(where="chain_first IS NULL").replace("FROM events",
+                                                                        "FROM events_v")
     return f"""
 CREATE OR REPLACE VIEW events_v AS {derive_sql('event_rows')};
-CREATE OR REPLACE VIEW events AS SELECT * EXCLUDE (stored_group) FROM events_v;
+CREATE OR REPLACE VIEW events AS SELECT * EXCLUDE (chain_first) FROM events_v;
 CREATE OR REPLACE VIEW groups AS SELECT * FROM group_rows UNION ALL {singles};
 """
 
@@ -258,7 +264,10 @@ def migrate(con: Any, version: int) -> bool:
     True when the caller must recompute every group (``regroup_all``)."""
     if version == 1:
         migrate_1_to_2(con)
-    migrate_2_to_3(con)
+    if version <= 2:
+        migrate_2_to_3(con)
+    else:
+        migrate_3_to_4(con)
     set_meta(con, "store_version", str(STORE_VERSION))
     return True
 
@@ -266,22 +275,39 @@ def migrate(con: Any, version: int) -> bool:
 def migrate_2_to_3(con: Any) -> None:
     """Version 3 keeps the rows in ``event_rows`` (derivable columns may be NULL, the key is
     a number) behind the ``events`` view, and only groups of several reports in
-    ``group_rows`` behind the ``groups`` view. The rows are copied without key and group id:
-    the caller's regrouping computes both."""
+    ``group_rows`` behind the ``groups`` view (in the layout of version 4). The rows are
+    copied without key and chain: the caller's regrouping computes both."""
     con.execute(SCHEMA)
     fill_cameo_codes(con)
     cols = ", ".join("CAST(NULL AS UHUGEINT)" if n == "ckey" else
-                     "CAST(NULL AS VARCHAR)" if n == "group_id" else n for n in EVENT_NAMES)
+                     "CAST(NULL AS DATE)" if n == "chain_first" else n for n in EVENT_NAMES)
     con.execute(f"INSERT INTO event_rows SELECT {cols} FROM events")
     con.execute("DROP TABLE events")
     con.execute("DROP TABLE IF EXISTS groups")
     _ensure_views(con)
 
 
+def migrate_3_to_4(con: Any) -> None:
+    """Version 4 stores a chain's first date where version 3 stored its group id: the rows
+    are copied without it (and the views over them dropped first), and the caller's
+    regrouping computes it."""
+    con.execute("DROP VIEW IF EXISTS groups; DROP VIEW IF EXISTS events; "
+                "DROP VIEW IF EXISTS events_v")
+    con.execute("ALTER TABLE event_rows RENAME TO event_rows_v3")
+    con.execute(f"CREATE TABLE event_rows ({EVENT_COLUMNS})")
+    cols = ", ".join("CAST(NULL AS DATE)" if n == "chain_first" else n for n in EVENT_NAMES)
+    con.execute(f"INSERT INTO event_rows SELECT {cols} FROM event_rows_v3")
+    con.execute("DROP TABLE event_rows_v3")
+    con.execute(SCHEMA)
+    fill_cameo_codes(con)
+    set_meta(con, "views", "")
+    _ensure_views(con)
+
+
 def migrate_1_to_2(con: Any) -> None:
     """Rebuild events with the version-2 columns filled from the documents and entities;
     add ``office`` to event_entities where it is missing. The caller holds a transaction and
-    migrates on to version 3."""
+    migrates on to version 4."""
     cols = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'event_entities'"
     ).fetchall()}
