@@ -227,21 +227,21 @@ def regroup_all(con: Any, rule: Rule) -> None:
         SELECT r.rowid AS rid, {rule.row_key_sql()} AS ckey, r.event_date,
                coalesce(r.date_precision, 'day') AS date_precision, CAST(NULL AS DATE) AS old
         FROM event_rows r LEFT JOIN cameo_codes c ON c.code = r.cameo""")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_gid AS "
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_chains AS "
                 f"{_chains_sql(rule, 'SELECT * FROM ed_keys')}")
     con.execute(f"CREATE TABLE event_rows_regrouped ({EVENT_COLUMNS})")
     con.execute("INSERT INTO event_rows_regrouped SELECT r.* REPLACE (g.ckey AS ckey, "
-                "g.new AS chain_first) FROM event_rows r JOIN ed_gid g ON g.rid = r.rowid")
+                "g.new AS chain_first) FROM event_rows r JOIN ed_chains g ON g.rid = r.rowid")
     con.execute("DROP TABLE event_rows")
     con.execute("ALTER TABLE event_rows_regrouped RENAME TO event_rows")
     con.execute("DELETE FROM group_rows")
     write_groups(con, "r.chain_first IS NOT NULL")
-    con.execute("DROP TABLE ed_gid; DROP TABLE ed_keys")
+    con.execute("DROP TABLE ed_chains; DROP TABLE ed_keys")
 
 
 def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None) -> None:
     """Chain the stored reports of ``where`` (a condition over ``event_rows``, such as a batch
-    id) with the stored reports they may join. Fills the temp table ``ed_gid`` (rid, key, old
+    id) with the stored reports they may join. Fills the temp table ``ed_chains`` (rid, key, old
     and new stored first date of the chain, chain size) for those reports and every report of
     a chain they touch: the stored reports of the same key within the window of their dates,
     the whole chains those belong to, and the remaining members of the chains of ``stale``
@@ -295,7 +295,7 @@ def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None) -> N
               AND NOT coalesce(({where}), false)""")
     rows = ("SELECT * FROM ed_new UNION ALL "
             + ROWS.format(where="rowid IN (SELECT rid FROM ed_take)"))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_gid AS {_chains_sql(rule, rows)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_chains AS {_chains_sql(rule, rows)}")
     con.execute("DROP TABLE ed_new; DROP TABLE ed_near; DROP TABLE ed_take")
 
 
@@ -305,17 +305,17 @@ def apply_batch(con: Any) -> None:
     rows of ``group_rows`` of the chains touched."""
     from .schema import group_id_sql
 
-    con.execute("""UPDATE event_rows SET chain_first = g.new FROM ed_gid g
+    con.execute("""UPDATE event_rows SET chain_first = g.new FROM ed_chains g
                    WHERE event_rows.rowid = g.rid AND g.old IS DISTINCT FROM g.new""")
     # the old chains of the reports chained (a chain's id can also be born again: a report
     # earlier than its first), then the chains of several reports as they are now
     old, new = group_id_sql("ckey", "chain_first", "''"), group_id_sql("ckey", "new", "''")
     con.execute(f"""DELETE FROM group_rows WHERE group_id IN (SELECT {old} FROM ed_old) OR
-                    group_id IN (SELECT DISTINCT {new} FROM ed_gid WHERE new IS NOT NULL)""")
+                    group_id IN (SELECT DISTINCT {new} FROM ed_chains WHERE new IS NOT NULL)""")
     # the members of the chains of several reports, by row id (a cheap lookup in the table,
     # where a filter through the view would derive every stored report)
-    write_groups(con, "r.rowid IN (SELECT rid FROM ed_gid WHERE new IS NOT NULL)")
-    con.execute("DROP TABLE ed_gid; DROP TABLE ed_old")
+    write_groups(con, "r.rowid IN (SELECT rid FROM ed_chains WHERE new IS NOT NULL)")
+    con.execute("DROP TABLE ed_chains; DROP TABLE ed_old")
 
 
 def group_batch(con: Any, rule: Rule, batch_id: int, stale: str | None = None) -> None:
