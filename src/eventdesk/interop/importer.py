@@ -372,7 +372,10 @@ def _lookups(con: Any) -> None:
     con.execute("CREATE TEMP TABLE ed_cameo (code VARCHAR, root VARCHAR, name VARCHAR, "
                 "goldstein DOUBLE, quad TINYINT, penta TINYINT, plover VARCHAR, mode VARCHAR, "
                 "context VARCHAR)")
-    con.executemany("INSERT INTO ed_cameo VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    # one statement each (executemany costs a round trip a row: 0.4 s for these tables)
+    con.execute("INSERT INTO ed_cameo SELECT unnest($1), unnest($2), unnest($3), unnest($4), "
+                "unnest($5), unnest($6), unnest($7), unnest($8), unnest($9)",
+                [list(col) for col in zip(*rows)])
     # a PLOVER type's representative CAMEO code: the shortest code mapped to it, first by code
     con.execute("CREATE TEMP TABLE ed_plover AS SELECT plover, arg_min(code, length(code) * "
                 "10000 + CAST(code AS INTEGER)) AS code FROM ed_cameo WHERE plover IS NOT NULL "
@@ -383,7 +386,9 @@ def _lookups(con: Any) -> None:
             if n.strip():
                 names.append((n.strip().lower(), row["code"]))
     con.execute("CREATE TEMP TABLE ed_states (lname VARCHAR, code VARCHAR)")
-    con.executemany("INSERT INTO ed_states VALUES (?, ?)", list(dict(names).items()))
+    pairs = dict(names)
+    con.execute("INSERT INTO ed_states SELECT unnest($1), unnest($2)",
+                [list(pairs), list(pairs.values())])
 
 
 # -- import --------------------------------------------------------------------------------------
