@@ -180,6 +180,9 @@ def test_a_report_alone_stores_no_group_and_is_still_a_corroborated_event(tmp_pa
     with open_store(tmp_path / "s.duckdb") as store:
         import_file(store, DATA / "gdelt2.export.CSV")
         q = lambda sql: store.con.execute(sql).fetchall()
+        # the import leaves its rows to group, together, at the first read (or now)
+        assert q("SELECT count(*) FROM group_rows") == [(0,)]
+        assert store.settle() == 4
         # two of the four rows are one meeting (a group of two, stored); the others are alone
         assert q("SELECT count(*) FROM group_rows") == [(1,)]
         assert q("SELECT count(*) FROM event_rows WHERE chain_first IS NULL") == [(2,)]
@@ -280,3 +283,64 @@ def test_events_command_lists_corroborated_events_with_their_counts(tmp_path, cl
     assert lines[0].startswith("group_id,date,") and len(lines) == 1 + 3
     assert "corroborated events" in cli("events", "--corroborated", "--format", "table",
                                         "--db", db).stderr
+
+
+def _gdelt_rows(path, rows):
+    """A GDELT 2.0 file of the sample's first row with its id, date, recipient and code set."""
+    from datetime import date, timedelta
+
+    template = (DATA / "gdelt2.export.CSV").read_text().splitlines()[0].split("\t")
+    lines = []
+    for oid, day, recipient, code in rows:
+        f = list(template)
+        d = date(2017, 4, 1) + timedelta(days=day)
+        f[0], f[1], f[2], f[3] = str(oid), d.strftime("%Y%m%d"), d.strftime("%Y%m"), str(d.year)
+        f[15], f[17] = recipient + "GOV", recipient
+        f[26], f[27], f[28] = code, code[:3], code[:2]
+        f[59] = d.strftime("%Y%m%d") + "120000"
+        lines.append("\t".join(f))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_settling_in_slices_of_dates_gives_the_groups_of_one_regrouping(tmp_path, monkeypatch):
+    # chains that cross the slices' date boundaries (days 0-3, 10-11), reports alone, two keys,
+    # then a second file that moves some reports (same ids, other dates): the groups after
+    # settling one date at a time equal those of a single settling and of a full regrouping
+    first = [(i, d, "RUS", "040") for i, d in enumerate([0, 1, 1, 2, 3, 6, 10, 11, 11, 20])]
+    first += [(100 + i, d, "CHN", "190") for i, d in enumerate([0, 0, 2, 3, 4, 9])]
+    moved = [(1, 8, "RUS", "040"), (2, 5, "RUS", "040"), (101, 3, "CHN", "190"),
+             (200, 12, "RUS", "040")]
+    a = _gdelt_rows(tmp_path / "a.export.CSV", first)
+    b = _gdelt_rows(tmp_path / "b.export.CSV", moved)
+
+    def build(name, slice_rows=None, regroup=False):
+        if slice_rows:
+            monkeypatch.setenv("EVENTDESK_GROUP_SLICE", str(slice_rows))
+        else:
+            monkeypatch.delenv("EVENTDESK_GROUP_SLICE", raising=False)
+        with open_store(tmp_path / name) as store:
+            import_file(store, a)
+            assert store.settle() == len(first)
+            import_file(store, b)
+            assert store.settle() == len(moved)
+            if regroup:
+                from eventdesk.store.corroborate import regroup_all
+                store._transaction(lambda: regroup_all(store.con, store.rule))
+            q = store.con.execute
+            return (q("SELECT * EXCLUDE (group_id) FROM group_rows ORDER BY event_id").fetchall(),
+                    q("SELECT origin_id, group_id FROM events ORDER BY origin_id").fetchall(),
+                    q("SELECT count(*) FROM group_pending").fetchone()[0])
+
+    sliced, whole, regrouped = build("s.duckdb", 1), build("w.duckdb"), build("r.duckdb",
+                                                                               regroup=True)
+    assert sliced == whole == regrouped
+    groups, members, pending = sliced
+    assert pending == 0
+    # RUS after the moves: days 0 | 2 3 | 5 6 | 8 | 10 11 11 12 | 20; CHN: 0 | 2 3 3 4 | 9
+    chains = {}
+    for oid, gid in members:
+        chains.setdefault(gid, []).append(int(oid))
+    several = sorted(sorted(c) for c in chains.values() if len(c) > 1)
+    assert several == [[2, 5], [3, 4], [6, 7, 8, 200], [101, 102, 103, 104]]
+    assert len(groups) == 4 and len(chains) == 4 + 5       # and 0, 1, 9, 100, 105 alone

@@ -15,6 +15,7 @@ from eventdesk.errors import StoreError
 from eventdesk.interop.importer import import_file
 from eventdesk.interop.layouts import GDELT2
 from eventdesk.store.corroborate import Rule
+from eventdesk.store.schema import STORE_VERSION
 
 DATA = Path(__file__).parent / "data" / "interop"
 STATES = ["USA", "RUS", "CHN", "PRK", "UKR", "IRN"]
@@ -54,13 +55,13 @@ def fingerprint(db):
         assert q("SELECT count(*), count(DISTINCT group_id) FROM groups")[0] == \
             q("SELECT count(DISTINCT group_id) FROM events")[0]
         assert q("SELECT sum(n_reports) FROM groups")[0] == q("SELECT sum(n_mentions) FROM events")[0]
-        # imports: every imported event's batch is a chunk of a recorded file, and each file
-        # holds no more rows than it added (fewer when a later file replaced some)
+        # imports: every imported event's batch is a committed chunk of a file, and each file
+        # done holds no more rows than it added (fewer when a later file replaced some)
         assert q("SELECT count(*) FROM (SELECT f.file_hash, f.dataset, count(*) AS n FROM events "
                  "e LEFT JOIN (SELECT batch_id, file_hash, dataset FROM imports UNION ALL SELECT "
                  "batch_id, file_hash, dataset FROM import_parts) f USING (batch_id) WHERE "
                  "e.dataset <> 'eventdesk' GROUP BY ALL) e LEFT JOIN imports i "
-                 "USING (file_hash, dataset) WHERE i.rows_added IS NULL OR e.n > i.rows_added"
+                 "USING (file_hash, dataset) WHERE e.file_hash IS NULL OR e.n > i.rows_added"
                  )[0] == 0
         # ingest: every coded event has its document and one provenance row, and back
         assert q("SELECT count(*) FROM events e WHERE dataset = 'eventdesk' AND doc_id NOT IN "
@@ -119,29 +120,39 @@ def import_reference(gdelt_files, tmp_path_factory):
     return fingerprint(db)
 
 
-@pytest.mark.parametrize("moment", ["after the first file commits", "in the first file"])
-def test_import_killed_leaves_whole_files_and_a_rerun_completes_it(tmp_path, gdelt_files,
-                                                                   import_reference, moment):
+@pytest.mark.parametrize("moment", ["after the first file commits", "in the first file",
+                                    "while its reports are grouped"])
+def test_import_killed_leaves_whole_chunks_and_a_rerun_completes_it(tmp_path, gdelt_files,
+                                                                    import_reference, moment,
+                                                                    monkeypatch):
+    # the kill lands at a known point: after a line of the import's log (-v)
+    marker = {"after the first file commits": "rows imported",
+              "in the first file": "chunk 1 committed",
+              "while its reports are grouped": "slice 1 of"}[moment]
+    monkeypatch.setenv("EVENTDESK_IMPORT_CHUNK", "300000")         # about 12 chunks a file
+    monkeypatch.setenv("EVENTDESK_GROUP_SLICE", "5000")            # 9 slices for 45,000
     db = tmp_path / "s.duckdb"
-    proc = spawn("import", *gdelt_files, "--db", db)
-    if moment == "in the first file":
-        while not db.exists() and proc.poll() is None:
-            time.sleep(0.01)
-        alive = kill_after(proc, "", nth=0, delay=0.4)
+    proc = spawn("-v", "import", *gdelt_files, "--db", db)
+    assert kill_after(proc, marker, nth=1), "the import finished before it could be killed"
+    with open_store(db) as s:                   # opens; holds whole chunks only
+        q = lambda sql: s.con.execute(sql).fetchone()[0]
+        events, parts = q("SELECT count(*) FROM event_rows"), q("SELECT count(*) FROM import_parts")
+        pending = q("SELECT count(*) FROM group_pending")
+        files = q("SELECT count(*) FROM imports")
+    if moment == "while its reports are grouped":
+        assert events == 45000 and files == 3 and pending > 0
     else:
-        alive = kill_after(proc, "rows imported", nth=1)
-    assert alive, "the import finished before it could be killed"
-    got = fingerprint(db)                       # opens, and is consistent
-    assert got["events"] % 15000 == 0 and got["events"] < 45000
-    with open_store(db, read_only=True) as s:
-        assert s.con.execute("SELECT sum(rows_added) FROM imports").fetchone()[0] in (
-            None, got["events"])
-    if moment == "after the first file commits":
-        assert got["events"] >= 15000
+        assert files == (1 if moment == "after the first file commits" else 0)
+        assert 0 < events < 45000 and parts > 0
+    got = fingerprint(db)                       # consistent: its reads group what is pending
+    assert got["events"] == events
     r = run_cli("import", *gdelt_files, "--db", db)
     assert r.returncode == 0, r.stderr
     assert fingerprint(db) == import_reference
-
+    with open_store(db, read_only=True) as s:     # no file left unfinished, nothing to group
+        assert s.con.execute("SELECT count(*) FROM import_parts ANTI JOIN imports "
+                             "USING (file_hash, dataset)").fetchone()[0] == 0
+        assert s.con.execute("SELECT count(*) FROM group_pending").fetchone()[0] == 0
 
 
 def test_import_in_chunks_gives_what_one_transaction_gives(tmp_path, gdelt_files,
@@ -151,26 +162,6 @@ def test_import_in_chunks_gives_what_one_transaction_gives(tmp_path, gdelt_files
     assert r.returncode == 0, r.stderr
     assert fingerprint(tmp_path / "s.duckdb") == import_reference
 
-
-def test_import_killed_between_chunks_resumes_to_the_same_content(tmp_path, gdelt_files,
-                                                                   import_reference,
-                                                                   monkeypatch):
-    monkeypatch.setenv("EVENTDESK_IMPORT_CHUNK", "300000")
-    db = tmp_path / "s.duckdb"
-    proc = spawn("import", *gdelt_files, "--db", db)
-    while not db.exists() and proc.poll() is None:
-        time.sleep(0.01)
-    assert kill_after(proc, "", nth=0, delay=1.0), "the import finished before it was killed"
-    with open_store(db) as s:                  # opens; holds whole chunks only
-        parts = s.con.execute("SELECT count(*) FROM import_parts").fetchone()[0]
-        events = s.con.execute("SELECT count(*) FROM events").fetchone()[0]
-        assert events < 45000 and (parts or events % 15000 == 0)
-    r = run_cli("import", *gdelt_files, "--db", db)
-    assert r.returncode == 0, r.stderr
-    assert fingerprint(db) == import_reference
-    with open_store(db, read_only=True) as s:     # no file left unfinished
-        assert s.con.execute("SELECT count(*) FROM import_parts ANTI JOIN imports "
-                             "USING (file_hash, dataset)").fetchone()[0] == 0
 
 def write_corpus(path, n=160):
     verbs = ["met", "condemned", "praised", "threatened", "criticized", "accused"]
@@ -211,8 +202,11 @@ def test_grouping_file_by_file_equals_regrouping_everything(tmp_path, gdelt_file
     with open_store(db) as s:
         for f in reversed(gdelt_files):          # later ids first: groups are born and merge
             import_file(s, f)
+            s.settle()
         import_file(s, DATA / "gdelt2.export.CSV")
+        s.settle()
         import_file(s, gdelt_files[0], force=True)   # replaces its own events
+        s.settle()
     incremental = fingerprint(db)
     with open_store(db) as s:
         s.set_rule(Rule())                       # regroups every event from scratch
@@ -325,7 +319,7 @@ def test_a_version_1_store_is_migrated_with_its_data_intact(tmp_path, read_only)
     con.execute(V1.replace("'Q23', )", "'Q23')"))
     con.close()
     with open_store(db, read_only=read_only) as s:
-        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == "4"
+        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == str(STORE_VERSION)
         assert {e.id for e in s.events()} == {"e1", "e2", "e3"}
         ev = s.event("e1")
         assert (ev.cameo, ev.actor[0].name, ev.recipient[0].country) == ("040", "Rex Tillerson", "RUS")
@@ -364,7 +358,7 @@ def test_a_version_2_store_is_migrated_with_its_rows_groups_and_imports_intact(t
     con.execute("INSERT INTO meta VALUES ('store_version', '2')")
     con.close()
     with open_store(db) as s:
-        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == "4"
+        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == str(STORE_VERSION)
         assert {e.id for e in s.events()} == {"e1", "e2", "e3", "gdelt2:77"}
         strike = s.event("gdelt2:77")
         assert (strike.cameo, strike.goldstein, strike.location.name) == ("190", -10.0, "Shayrat")
@@ -401,7 +395,7 @@ def test_a_version_3_store_is_migrated_with_its_groups_intact(tmp_path):
     con.close()
     assert fingerprint(db) == before              # migrated by a read-only open, as it was
     with open_store(db) as s:
-        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == "4"
+        assert s.con.execute("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == str(STORE_VERSION)
         gid = s.con.execute("SELECT group_id FROM events WHERE event_id = 'e1'").fetchone()[0]
         assert {r["event_id"] for r in s.group(gid)["reports"]} == {"e1", "e2"}
         import_file(s, gdelt_file(tmp_path / "b.CSV", 2000, 2))      # and takes new writes

@@ -147,6 +147,7 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | 
         sql = f"SELECT {body[fmt]()} FROM events e{where}{order}"
         opts = (f"FORMAT csv, DELIMITER '\t', HEADER {'true' if fmt == 'polecat' else 'false'}, "
                 "QUOTE '', ESCAPE ''")
+    store._ready()
     n = store.con.execute(f"SELECT count(*) FROM events e{where}", params).fetchall()[0][0]
     tmp = path.with_name(path.name + ".part")
     if tmp.exists():

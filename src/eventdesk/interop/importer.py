@@ -26,6 +26,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -44,6 +45,8 @@ from .layouts import (GDELT1, GDELT1_57, GDELT2, ICEWS, IMPORT_FORMATS, MENTIONS
                       POLECAT, Layout)
 
 Problem = Callable[[InputError], None]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -441,7 +444,9 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
     """Import one file (plain, .gz or .zip), one transaction per chunk; rows that do not fit
     are given to ``on_problem`` (an :class:`InputError` naming file and line) and skipped.
     ``keep_columns`` keeps the fields the event model does not map (in ``extra``), so an
-    export to the same format gives them back."""
+    export to the same format gives them back. The rows are corroborated (grouped) later, by
+    ``store.settle()``, which any read of events runs first: a file's reports are grouped
+    once, together, instead of chunk by chunk, and several files once for all."""
     store._writable()
     p = Path(path)
     if not p.is_file():
@@ -762,6 +767,8 @@ def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
                 return int(n), skipped_here
 
             n, skipped_here = store._transaction(work, f"import of {shown} failed")
+            log.info("%s: chunk %d committed (to line %d)", shown, state["part"],
+                     chunk.end_line)
             state["part"] += 1
             state["skipped"] += skipped_here
             state["rows"] += n
@@ -817,8 +824,9 @@ def _insert_events(store: Store, layout: Layout, src: str, names: list[str], bat
     """Insert a chunk's rows as batch ``batch_id`` in one scan, then settle what the scan
     cannot: rows that are no events (reported by ``problems``, a numbering scan, and
     deleted), ids twice in the chunk (read again in file order, the last row kept), stored
-    rows of the same dataset and origin ids (replaced), and corroboration."""
-    from ..store.corroborate import STALE_COLUMNS, apply_batch, chain_batch, stale_sql
+    rows of the same dataset and origin ids (replaced); the corroboration waits for
+    ``Store.settle``."""
+    from ..store.corroborate import stale_sql
 
     con = store.con
     b = int(batch_id)
@@ -843,19 +851,19 @@ def _insert_events(store: Store, layout: Layout, src: str, names: list[str], bat
                         OR rowid NOT IN (SELECT max(rowid) FROM event_rows WHERE batch_id = {b}
                                          GROUP BY origin_id))""")
         n = distinct
-    # stored rows with these ids are replaced: their groups lose a report. The id range first
-    # (DuckDB skips the row groups outside it), then the ids themselves.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_replaced ({STALE_COLUMNS})")
+    # stored rows with these ids are replaced: their chains lose a report and are grouped
+    # again with the batch. The id range first (DuckDB skips the row groups outside it),
+    # then the ids themselves.
     older = (f"dataset = '{layout.name}' AND batch_id <> {b} AND origin_id BETWEEN ? AND ?")
     if n and con.execute(f"SELECT count(*) FROM event_rows WHERE {older}",
                          [lo, hi]).fetchone()[0]:
         same = (f"{older} AND origin_id IN (SELECT origin_id FROM event_rows "
                 f"WHERE batch_id = {b})")
-        con.execute(f"INSERT INTO ed_replaced {stale_sql(same)}", [lo, hi])
+        con.execute(f"INSERT INTO group_stale {stale_sql(same)}", [lo, hi])
         con.execute(f"DELETE FROM event_rows WHERE {same}", [lo, hi])
-    chain_batch(con, store.rule, f"batch_id = {b}", "ed_replaced")
-    apply_batch(con)
-    con.execute("DROP TABLE ed_replaced")
+    # grouped later, with the file's other chunks (Store.settle)
+    con.execute(f"INSERT INTO group_pending VALUES ({b}, NULL)")
+    store._pending = True
     return int(n)
 
 
@@ -881,8 +889,9 @@ def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
                  on_problem: Problem | None = None,
                  on_file: Callable[[ImportResult], None] | None = None,
                  force: bool = False, keep_columns: bool = False) -> list[ImportResult]:
-    """Import several files, one transaction each; a file that cannot be read at all is
-    reported through ``on_problem`` and the others go on."""
+    """Import several files, one transaction per chunk; a file that cannot be read at all
+    is reported through ``on_problem`` and the others go on. The reports of all the files are
+    grouped at the end, once (``store.settle()``)."""
     results = []
     for path in paths:
         try:
@@ -896,6 +905,7 @@ def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
         results.append(r)
         if on_file:
             on_file(r)
+    store.settle()
     return results
 
 

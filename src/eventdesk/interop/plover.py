@@ -62,6 +62,7 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
     from ..store.schema import keys_sql
     from .importer import ImportResult, _lookups
 
+    store._ready()          # its batches are grouped with the stored reports: all grouped
     _lookups(store.con)
     con = store.con
     result = ImportResult(str(path), "plover")

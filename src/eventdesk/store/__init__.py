@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from ..dates import parse_date
 from ..errors import EventDeskError, StoreError
 from ..model import Document, Event
-from .corroborate import STALE_COLUMNS, Rule, group_batch, regroup_all, stale_sql
+from .corroborate import (SLICE_ROWS, STALE_COLUMNS, Rule, apply_batch, chain_batch,
+                          group_batch, pending_slices, pending_where, regroup_all, stale_sql)
 from .schema import (BUCKET, EVENT_NAMES, STORE_VERSION, create, ensure, meta, migrate,
                      set_meta, store_version)
 
@@ -109,9 +110,38 @@ class Store:
             elif not read_only:
                 self._upgrade(version)
             self.rule = Rule.from_json(meta(self.con, "corroboration"))
+            self._pending = version is not None and self._count_pending() > 0
+            if self._pending and read_only:
+                self._settle_read_only()
         except BaseException:
             self.con.close()
             raise
+
+    def _count_pending(self) -> int:
+        return int(self.con.execute("SELECT (SELECT count(*) FROM group_pending) + "
+                                    "(SELECT count(*) FROM group_stale)").fetchone()[0])
+
+    def _settle_read_only(self) -> None:
+        """A store opened read-only whose last import left reports to group: group them with a
+        short write, as a migration does, then read as asked; when the store cannot be
+        written (a read-only file, another reader), read it with the groups incomplete."""
+        self.con.close()
+        try:
+            self.con = self._connect(False)
+        except StoreError as exc:
+            self.con = self._connect(True)
+            log.warning("%s: the reports of the last import are not grouped yet, so "
+                        "corroborated events are incomplete until the store is opened for "
+                        "writing (%s)", self.path, exc)
+            self._pending = False
+            return
+        try:
+            self.read_only = False
+            self.settle()
+        finally:
+            self.read_only = True
+            self.con.close()
+            self.con = self._connect(True)
 
     def _connect(self, read_only: bool) -> Any:
         import duckdb
@@ -212,6 +242,56 @@ class Store:
         self._transaction(work)
         self.rule = rule
 
+    def settle(self) -> int:
+        """Group the reports that imports left to group (``group_pending``): a file's reports
+        are grouped once, all together, after its import, rather than chunk by chunk. Every
+        read of events or corroborated events runs it first, so readers always see whole
+        groups; ``eventdesk import`` runs it at the end. The pending reports are taken in
+        slices of consecutive dates of at most :data:`~.corroborate.SLICE_ROWS` reports,
+        one transaction each (memory is bounded by a slice; a settling interrupted goes on
+        from its last slice). Returns the number of reports grouped."""
+        if not self._pending or self.read_only:
+            return 0
+        con = self.con
+        where, batches = pending_where(con)
+        env = os.environ.get("EVENTDESK_GROUP_SLICE", "").strip()
+        size = int(env) if env.isdigit() and int(env) > 0 else SLICE_ROWS
+        slices = pending_slices(con, where, size) or [None]
+        ids = ", ".join(map(str, batches)) or "NULL"
+        done = 0
+        for i, span in enumerate(slices):
+            def work(i: int = i, span: Any = span) -> int:
+                last = i == len(slices) - 1
+                if span is None:
+                    part, later = "false", None
+                else:
+                    part = (f"({where}) AND event_date BETWEEN DATE '{span[0]}' AND "
+                            f"DATE '{span[1]}'")
+                    later = None if last else f"({where}) AND event_date > DATE '{span[1]}'"
+                n = int(con.execute(f"SELECT count(*) FROM event_rows WHERE {part}"
+                                    ).fetchone()[0]) if span else 0
+                chain_batch(con, self.rule, part, "group_stale" if i == 0 else None, later)
+                apply_batch(con)
+                if i == 0:
+                    con.execute("DELETE FROM group_stale")
+                if last:
+                    con.execute(f"DELETE FROM group_pending WHERE batch_id IN ({ids})")
+                else:
+                    con.execute(f"UPDATE group_pending SET through = DATE '{span[1]}' "
+                                f"WHERE batch_id IN ({ids})")
+                return n
+
+            done += self._transaction(work, "grouping the imported reports failed")
+            log.info("grouped the imported reports of slice %d of %d (%d reports)", i + 1,
+                     len(slices), done)
+        self._pending = self._count_pending() > 0
+        return done
+
+    def _ready(self) -> None:
+        """Before a read of events: group what imports left to group."""
+        if self._pending:
+            self.settle()
+
     def new_batch(self) -> int:
         return int(self.con.execute("SELECT nextval('batch_seq')").fetchall()[0][0])
 
@@ -254,6 +334,7 @@ class Store:
                ) -> IngestResult:
         """Code and store documents, one transaction per batch; returns what changed."""
         self._writable()
+        self._ready()           # a batch is grouped with the stored reports: all grouped
         if coder is None:
             from ..coding.coder import Coder
 
@@ -368,6 +449,7 @@ class Store:
         ``actor``/``recipient`` match an entity's country or code ("RUS", "RUSGOV", "NATO");
         ``cameo`` a code prefix ("19" matches every fight); ``status`` one or several statuses.
         """
+        self._ready()
         where, params = self._where(actor, recipient, since, until, cameo, status, doc_id)
         order = " ORDER BY e.event_date NULLS LAST, e.doc_id, e.sentence_index, e.event_id"
         source = "events e"
@@ -399,6 +481,7 @@ class Store:
         id: dicts with :attr:`GROUP_FIELDS` (``event_id``/``sentence``: a representative
         report), or a DataFrame. ``actor``/``recipient`` match the state or a code prefix,
         ``since``/``until`` the group's first date, ``cameo`` a prefix of its commonest code."""
+        self._ready()
         clauses, params = [], []
         for role, value in (("actor", actor), ("recipient", recipient)):
             if value:
@@ -416,6 +499,7 @@ class Store:
         return [dict(zip(self.GROUP_FIELDS, r)) for r in cur.fetchall()]
 
     def event(self, event_id: str) -> Event | None:
+        self._ready()
         row = self.con.execute(f"SELECT {RECORD_SQL} FROM events e WHERE event_id = ? "
                                "OR starts_with(event_id, ?)", [event_id, event_id]).fetchall()
         if len(row) > 1:
@@ -451,6 +535,7 @@ class Store:
         ``first_seen``, ``last_seen`` (publication dates), ``datasets`` (comma-separated
         origins: eventdesk, gdelt2, icews, ...).
         """
+        self._ready()
         status_sql = ""
         if statuses is not None:
             quoted = ", ".join("'" + s.replace("'", "''") + "'" for s in statuses)
@@ -475,6 +560,7 @@ class Store:
         """The corroborated event with this group id, or the one an event id (or a unique
         prefix of either) belongs to, with its ``reports``: every event behind it with its
         outlet, document, sentence and publication date, first seen first."""
+        self._ready()
         con = self.con
         # groups of several reports by their stored id, then events by id; a report alone in
         # its chain by the id the view gives it only when neither matched (that id is
@@ -518,6 +604,7 @@ class Store:
         return group
 
     def counts(self) -> dict[str, int]:
+        self._ready()
         q = {"documents": "SELECT count(*) FROM documents",
              "events": "SELECT count(*) FROM events",
              "asserted": "SELECT count(*) FROM events WHERE status = 'asserted'",

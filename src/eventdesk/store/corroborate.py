@@ -237,22 +237,30 @@ def regroup_all(con: Any, rule: Rule) -> None:
     con.execute("DELETE FROM group_rows")
     write_groups(con, "r.chain_first IS NOT NULL")
     con.execute("DROP TABLE ed_chains; DROP TABLE ed_keys")
+    con.execute("DELETE FROM group_pending; DELETE FROM group_stale")
 
 
-def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None) -> None:
+def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None,
+                unsettled: str | None = None) -> None:
     """Chain the stored reports of ``where`` (a condition over ``event_rows``, such as a batch
     id) with the stored reports they may join. Fills the temp table ``ed_chains`` (rid, key, old
     and new stored first date of the chain, chain size) for those reports and every report of
     a chain they touch: the stored reports of the same key within the window of their dates,
     the whole chains those belong to, and the remaining members of the chains of ``stale``
-    (a temp table of :data:`STALE_COLUMNS`: the chains of deleted reports); and ``ed_old``
-    with the chains (key, first date) of several reports that existed before.
+    (a table of :data:`STALE_COLUMNS`: the chains of deleted reports); and ``ed_old``
+    with the chains (key, first date) of several reports that existed before. The stored
+    reports ``unsettled`` selects (reports still waiting to be grouped, see
+    :func:`pending_slices`) are left out: they are grouped later, with their own slice.
 
     Set-wise and narrow: one window over the new reports plus those stored reports (a chain
     has no gap wider than its window, so no other report can join or bridge)."""
     from .schema import BUCKET
 
     w = int(rule.window_days)
+    if unsettled:
+        where_or = f"({where}) OR ({unsettled})"
+    else:
+        where_or = where
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_new AS {ROWS.format(where=where)}")
     # the stored reports a new report can chain with: same key, a date within the key's window
     # (day and week: every date within the threshold; month and year: the same month or
@@ -276,7 +284,7 @@ def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None) -> N
             JOIN ed_reach r ON event_rows.ckey = r.ckey AND {bucket} = r.b
             WHERE event_date BETWEEN DATE '{bounds[0]}' - INTERVAL 1 YEAR
                                  AND DATE '{bounds[1]}' + INTERVAL 1 YEAR
-              AND NOT coalesce(({where}), false)""")
+              AND NOT coalesce(({where_or}), false)""")
     con.execute("DROP TABLE ed_reach")
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_old ({STALE_COLUMNS})")
     con.execute("INSERT INTO ed_old SELECT DISTINCT ckey, old FROM ed_near WHERE old IS NOT NULL")
@@ -322,3 +330,41 @@ def group_batch(con: Any, rule: Rule, batch_id: int, stale: str | None = None) -
     """Group the stored reports of batch ``batch_id`` (which carry their key)."""
     chain_batch(con, rule, f"batch_id = {int(batch_id)}", stale)
     apply_batch(con)
+
+
+#: the most dated reports grouped in one transaction when the pending reports are settled
+#: (:func:`pending_slices`): memory is bounded by a slice, not by the reports pending
+#: ($EVENTDESK_GROUP_SLICE overrides it)
+SLICE_ROWS = 1_000_000
+
+
+def pending_where(con: Any) -> tuple[str, list[int]]:
+    """The stored reports still waiting to be grouped, as a condition over ``event_rows``,
+    and the batches they belong to (``group_pending``: an import's batches, each with the
+    last date a settling already grouped, NULL for none)."""
+    rows = con.execute("SELECT batch_id, through FROM group_pending ORDER BY batch_id").fetchall()
+    fresh = [str(int(b)) for b, t in rows if t is None]
+    parts = [f"batch_id IN ({', '.join(fresh)})"] if fresh else []
+    parts += [f"(batch_id = {int(b)} AND event_date > DATE '{t}')" for b, t in rows
+              if t is not None]
+    return " OR ".join(parts) or "false", [int(b) for b, _ in rows]
+
+
+def pending_slices(con: Any, where: str, size: int) -> list[tuple[Any, Any]]:
+    """The dates of the pending reports ``where`` selects cut into consecutive ranges
+    (first, last date) of at most ``size`` reports each (a date with more is a range of its
+    own). A report without a date is alone in its chain: it needs no grouping."""
+    slices: list[tuple[Any, Any]] = []
+    first = last = None
+    n = 0
+    for d, k in con.execute(f"SELECT event_date, count(*) FROM event_rows WHERE event_date IS "
+                            f"NOT NULL AND ({where}) GROUP BY 1 ORDER BY 1").fetchall():
+        if first is not None and n + k > size:
+            slices.append((first, last))
+            first, n = None, 0
+        if first is None:
+            first = d
+        last, n = d, n + k
+    if first is not None:
+        slices.append((first, last))
+    return slices

@@ -30,6 +30,11 @@ Store versions:
    group id from the key and that date, and regrouping a batch updates a DATE column, ten
    times cheaper for DuckDB than a VARCHAR one (measured: 200,000 scattered updates of the
    group id cost 0.8 s, of a date 0.07 s). Migration rebuilds ``event_rows`` and regroups.
+5. an import leaves its reports to be grouped later, all together (``Store.settle``, which
+   every read of corroborated data runs first): ``group_pending`` lists the batches waiting
+   (and how far a settling interrupted got), ``group_stale`` the chains of the reports an
+   import replaced. An older eventdesk, which would read such a store's groups as if
+   complete, refuses it. Migration from 4 adds the two tables.
 """
 from __future__ import annotations
 
@@ -38,7 +43,7 @@ from typing import Any
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION
 
-STORE_VERSION = 4
+STORE_VERSION = 5
 
 #: the columns of the version-2 events table, for the migration from version 1
 V2_EVENT_COLUMNS = """
@@ -181,6 +186,8 @@ CREATE TABLE IF NOT EXISTS import_parts (
     file_hash VARCHAR NOT NULL, dataset VARCHAR NOT NULL, part INTEGER NOT NULL,
     end_offset BIGINT NOT NULL, end_line BIGINT NOT NULL, batch_id BIGINT,
     rows_skipped BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS group_pending (batch_id BIGINT NOT NULL, through DATE);
+CREATE TABLE IF NOT EXISTS group_stale (ckey UHUGEINT, chain_first DATE);
 CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
 """
 
@@ -262,6 +269,10 @@ def ensure(con: Any) -> None:
 def migrate(con: Any, version: int) -> bool:
     """Bring a store of an older layout to the current one inside the caller's transaction;
     True when the caller must recompute every group (``regroup_all``)."""
+    if version == 4:
+        con.execute(SCHEMA)             # the tables of pending grouping, empty
+        set_meta(con, "store_version", str(STORE_VERSION))
+        return False
     if version == 1:
         migrate_1_to_2(con)
     if version <= 2:
