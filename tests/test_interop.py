@@ -344,3 +344,20 @@ def test_settling_in_slices_of_dates_gives_the_groups_of_one_regrouping(tmp_path
     several = sorted(sorted(c) for c in chains.values() if len(c) > 1)
     assert several == [[2, 5], [3, 4], [6, 7, 8, 200], [101, 102, 103, 104]]
     assert len(groups) == 4 and len(chains) == 4 + 5       # and 0, 1, 9, 100, 105 alone
+
+
+def test_a_copy_under_another_name_is_known_by_its_content_and_reported_once(tmp_path):
+    # a new path is imported while its hash is computed; the hash, once known, finds the file
+    copy = tmp_path / "copy.export.CSV"
+    copy.write_bytes((DATA / "gdelt2.export.CSV").read_bytes())
+    with open_store(tmp_path / "s.duckdb") as store:
+        import_file(store, DATA / "gdelt2.export.CSV")
+        before = store.counts()
+        problems = []
+        r = import_file(store, copy, on_problem=problems.append)
+        assert r.already_imported and problems == [] and store.counts() == before
+        r = import_file(store, copy, force=True, on_problem=problems.append)
+        assert (r.rows_added, r.rows_skipped) == (4, 3)
+        assert sorted(int(p.location.rsplit(":", 1)[1]) for p in problems) == [3, 5, 6]
+        assert store.counts() == before
+        assert store.con.execute("SELECT count(*) FROM imports").fetchone()[0] == 1

@@ -15,11 +15,16 @@ of the import. A file is recorded in ``imports`` by its content hash when its la
 commits, the chunks before in ``import_parts``: a rerun skips the files already imported and
 resumes a file whose import was killed after its last committed chunk (``import_parts`` rows
 are kept after the file is done: with the ``imports`` row, which names the last chunk's batch,
-they name every batch of the file).
+they name every batch of the file). The hash of a file that may be known (one of the same path
+was imported, or a file of its format is unfinished) is computed first; that of any other is
+computed in a thread while its first chunk is read, and checked before that chunk commits
+(a copy under a new name is then rolled back and skipped). The next chunk is cut and its
+lines counted in a thread too, while DuckDB reads the current one.
 
 An imported row replaces a stored one of the same dataset and origin id (from another file, or
 earlier in the same file: the last row wins), and its corroboration follows the store's rule
-with the row's mention/source/article counts.
+with the row's mention/source/article counts; the rows are grouped once the file is in
+(``Store.settle``).
 """
 from __future__ import annotations
 
@@ -28,8 +33,10 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,7 +45,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, StoreError, UsageError
+from ..errors import EventDeskError, InputError, StoreError, UsageError
 from ..store import Store
 from ..store.schema import EVENT_NAMES
 from .layouts import (GDELT1, GDELT1_57, GDELT2, ICEWS, IMPORT_FORMATS, MENTIONS, PHOENIX,
@@ -456,20 +463,41 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
         raise UsageError(f"unknown format {fmt!r}: use {'|'.join(IMPORT_FORMATS)}")
     _check_format(p, fmt)
     report = on_problem or (lambda exc: None)
-    digest = file_hash(p)
-    done = store.con.execute("SELECT rows_added FROM imports WHERE file_hash = ? AND dataset = ?",
-                             [digest, fmt]).fetchone()
-    if done and not force:
-        return ImportResult(str(p), fmt, already_imported=True)
+    if fmt != "plover" and not _maybe_known(store, p, fmt):
+        # most likely a new file: hashed in a thread while its first chunk is imported
+        digest: str | _Background = _Background(file_hash, p)
+    else:
+        digest = file_hash(p)
+        done = store.con.execute("SELECT rows_added FROM imports WHERE file_hash = ? AND "
+                                 "dataset = ?", [digest, fmt]).fetchone()
+        if done and not force:
+            return ImportResult(str(p), fmt, already_imported=True)
     if fmt == "plover":
         from .plover import import_plover
 
-        return import_plover(store, p, digest, report)
+        return import_plover(store, p, str(digest), report)
     _lookups(store.con)
     with _plain(p) as readable, _import_memory(store):
         layout, columns, header, delim = _layout_for(p, fmt)
-        return _import_csv(store, p, readable, layout, columns, header, delim, digest, report,
-                           keep_columns)
+        try:
+            return _import_csv(store, p, readable, layout, columns, header, delim, digest,
+                               report, keep_columns)
+        except _HashKnown as known:
+            if known.done and not force:
+                return ImportResult(str(p), fmt, already_imported=True)
+            return _import_csv(store, p, readable, layout, columns, header, delim,
+                               known.digest, report, keep_columns)
+
+
+def _maybe_known(store: Store, path: Path, fmt: str) -> bool:
+    """Whether the file may be one imported before (a file of this path was) or one whose
+    import was cut off (a file of this format is unfinished): then its hash is needed before
+    anything is read."""
+    return bool(store.con.execute(
+        "SELECT (SELECT count(*) FROM imports WHERE dataset = $1 AND path = $2) + "
+        "(SELECT count(*) FROM import_parts p WHERE dataset = $1 AND NOT EXISTS (SELECT 1 "
+        "FROM imports i WHERE i.file_hash = p.file_hash AND i.dataset = p.dataset))",
+        [fmt, str(path)]).fetchone()[0])
 
 
 #: DuckDB's memory cap while a file is imported: a chunk needs a few hundred MB, and a higher
@@ -646,7 +674,6 @@ def _chunks(readable: Path, header: bool, delim: str, start: int, start_line: in
             lines += 0 if ends else 1           # a last line without its line end
             last = not carry
             yield _Chunk(out, line - (1 if again else 0), pos + written, line + lines, last)
-            out.unlink()
             pos, line, n = pos + written, line + lines, n + 1
 
 
@@ -685,7 +712,6 @@ def _plain_chunks(readable: Path, header: bool, start: int, start_line: int, tmp
                     o.flush()
                 _copy_range(f, o, pos, end - pos)
             yield _Chunk(out, line - (1 if again else 0), end, line + lines, end >= total)
-            out.unlink()
             if end >= total:
                 return
             pos, line, n = end, line + lines, n + 1
@@ -715,38 +741,146 @@ def _copy_range(src: Any, dst: Any, offset: int, count: int) -> None:
         left -= len(block)
 
 
+class _Background:
+    """``fn(*args)`` run in a thread (Python's file reads and hashing release the GIL, and
+    DuckDB's queries run without it, so both cores work); ``result()`` waits for it."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any):
+        self._out: tuple[bool, Any] | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        try:
+            self._out = (True, fn(*args))
+        except BaseException as exc:     # given to the caller of result()
+            self._out = (False, exc)
+
+    def result(self) -> Any:
+        self._thread.join()
+        assert self._out is not None
+        ok, value = self._out
+        if not ok:
+            raise value
+        return value
+
+
+@contextmanager
+def _ahead(items: Iterator[Any]) -> Iterator[Iterator[Any]]:
+    """``items`` produced one ahead in a thread: the next chunk is cut and counted while
+    DuckDB imports this one. Leaving the block stops the thread (and waits for it)."""
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(kind: str, value: Any) -> bool:
+        while not stop.is_set():
+            try:
+                box.put((kind, value), timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put("item", item):
+                    break
+            else:
+                put("end", None)
+        except BaseException as exc:
+            put("error", exc)
+        finally:
+            close = getattr(items, "close", None)
+            if close:
+                close()
+
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+
+    def consume() -> Iterator[Any]:
+        while True:
+            kind, value = box.get()
+            if kind == "item":
+                yield value
+            elif kind == "error":
+                raise value
+            else:
+                return
+
+    try:
+        yield consume()
+    finally:
+        stop.set()
+        thread.join()
+
+
+class _HashKnown(EventDeskError):
+    """The content hash, known only after the first chunk was read, names a file imported
+    before (``done``) or one whose import was cut off: the chunk is rolled back."""
+
+    def __init__(self, digest: str, done: bool):
+        super().__init__(digest)
+        self.digest, self.done = digest, done
+
+
 def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
-                columns: list[tuple[str, str]], header: bool, delim: str, digest: str,
-                report: Problem, keep: bool) -> ImportResult:
+                columns: list[tuple[str, str]], header: bool, delim: str,
+                digest: str | _Background, report: Problem, keep: bool) -> ImportResult:
     """Import one delimited file, in chunks of about :func:`_chunk_bytes` (one transaction and
     one batch each, see :func:`_insert_chunk`); the file is recorded in ``imports`` by the
     transaction of its last chunk, the chunks before in ``import_parts``, so a rerun after a
-    crash resumes after the last committed chunk."""
+    crash resumes after the last committed chunk. ``digest`` still being computed (a
+    :class:`_Background`) means the file is taken for a new one: its hash is awaited before
+    the first chunk commits (and :class:`_HashKnown` raised, the chunk rolled back, when the
+    hash names a file imported before or cut off), and that chunk's problems are reported
+    only then."""
     con = store.con
     result = ImportResult(str(shown), layout.name)
-    key = [digest, layout.name]
-    # a file imported before (a forced import) starts afresh; one whose import was killed
-    # resumes after its last committed chunk
-    again = con.execute("SELECT count(*) FROM imports WHERE file_hash = ? AND dataset = ?",
-                        key).fetchone()[0] > 0
-    part = None if again else con.execute(
-        "SELECT part, end_offset, end_line FROM import_parts WHERE file_hash = ? AND "
-        "dataset = ? ORDER BY part DESC LIMIT 1", key).fetchone()
+    hashing = digest if isinstance(digest, _Background) else None
+    key = [None if hashing else digest, layout.name]
+    if hashing:
+        again, part, resumed_skips = False, None, 0
+    else:
+        # a file imported before (a forced import) starts afresh; one whose import was killed
+        # resumes after its last committed chunk
+        again = con.execute("SELECT count(*) FROM imports WHERE file_hash = ? AND dataset = ?",
+                            key).fetchone()[0] > 0
+        part = None if again else con.execute(
+            "SELECT part, end_offset, end_line FROM import_parts WHERE file_hash = ? AND "
+            "dataset = ? ORDER BY part DESC LIMIT 1", key).fetchone()
+        resumed_skips = 0 if again else int(con.execute(
+            "SELECT coalesce(sum(rows_skipped), 0) FROM import_parts WHERE file_hash = ? AND "
+            "dataset = ?", key).fetchone()[0])
     n_part, start, start_line = (part[0] + 1, part[1], part[2]) if part else (0, 0, 0)
-    resumed_skips = 0 if again else int(con.execute(
-        "SELECT coalesce(sum(rows_skipped), 0) FROM import_parts WHERE file_hash = ? AND "
-        "dataset = ?", key).fetchone()[0])
     state = {"part": n_part, "skipped": 0, "rows": 0}
-    with tempfile.TemporaryDirectory(prefix="eventdesk-") as tmp:
-        for chunk in _chunks(readable, header, delim, start, start_line, Path(tmp)):
+    held: list[InputError] = []
+
+    def first_report(exc: InputError) -> None:
+        held.append(exc)
+
+    with tempfile.TemporaryDirectory(prefix="eventdesk-") as tmp, \
+            _ahead(_chunks(readable, header, delim, start, start_line, Path(tmp))) as chunks:
+        for chunk in chunks:
             def work(chunk: _Chunk = chunk) -> tuple[int, int]:
                 if again and state["part"] == 0:
                     for table in ("imports", "import_parts"):
                         con.execute(f"DELETE FROM {table} WHERE file_hash = ? AND dataset = ?",
                                     key)
                 b = store.new_batch()
+                wait = hashing is not None and key[0] is None
                 n, skipped_here = _insert_chunk(store, shown, chunk, layout, columns, header,
-                                                delim, b, report, keep)
+                                                delim, b, first_report if wait else report,
+                                                keep)
+                if wait:
+                    assert hashing is not None
+                    key[0] = hashing.result()
+                    done, cut = con.execute(
+                        "SELECT (SELECT count(*) FROM imports WHERE file_hash = $1 AND "
+                        "dataset = $2), (SELECT count(*) FROM import_parts WHERE file_hash = $1 "
+                        "AND dataset = $2)", key).fetchone()
+                    if done or cut:
+                        raise _HashKnown(str(key[0]), bool(done))
                 if chunk.last:
                     if layout.name != "gdelt2-mentions":
                         # every stored row of the file's batches
@@ -757,16 +891,23 @@ def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
                     else:           # provenance rows; those of a resumed run's earlier parts
                         n += state["rows"]      # are not counted again
                     con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                [digest, layout.name, str(shown), n,
+                                [key[0], layout.name, str(shown), n,
                                  resumed_skips + state["skipped"] + skipped_here, b,
                                  datetime.now(timezone.utc).replace(tzinfo=None)])
                 else:       # kept when the file is done: they name the batches of its chunks
                     con.execute("INSERT INTO import_parts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                [digest, layout.name, state["part"], chunk.end_offset,
+                                [key[0], layout.name, state["part"], chunk.end_offset,
                                  chunk.end_line, b, skipped_here])
                 return int(n), skipped_here
 
-            n, skipped_here = store._transaction(work, f"import of {shown} failed")
+            try:
+                n, skipped_here = store._transaction(work, f"import of {shown} failed")
+            finally:
+                if chunk.path != readable:
+                    chunk.path.unlink(missing_ok=True)
+            for exc in held:
+                report(exc)
+            held.clear()
             log.info("%s: chunk %d committed (to line %d)", shown, state["part"],
                      chunk.end_line)
             state["part"] += 1
