@@ -140,58 +140,75 @@ MEMBER_COLUMNS = ("event_id", "event_date", "date_precision", "actor_country", "
 
 def members_sql(where: str) -> str:
     """The members of chains of several reports (``where``: a condition over ``event_rows r``)
-    as :data:`GROUP_SELECT` reads them: row id, group id, key, the derived
-    :data:`MEMBER_COLUMNS`, and what counts outlets and documents (a coded report's outlet,
-    an imported row's NumSources and NumArticles), each derived only for the rows that use
-    it."""
-    from .schema import derived, group_id_sql
+    as :data:`GROUP_SELECT` reads them: row id, key and first date of the chain (``cf``),
+    the derived :data:`MEMBER_COLUMNS`, and what counts outlets and documents (a coded
+    report's outlet, an imported row's NumSources and NumArticles), each derived only for the
+    rows that use it."""
+    from .schema import derived
 
     cols = ", ".join(f"{derived(n)} AS {n}" for n in MEMBER_COLUMNS)
     return f"""
-    SELECT r.rowid AS rid, {group_id_sql('r.ckey', 'r.chain_first', "''")} AS g, r.ckey, {cols},
+    SELECT r.rowid AS rid, r.ckey, r.chain_first AS cf, {cols},
            CASE WHEN r.dataset = 'eventdesk' THEN {derived('source')} END AS src,
            CASE WHEN r.dataset <> 'eventdesk' THEN {derived('n_sources')} END AS ns,
            CASE WHEN r.dataset <> 'eventdesk' THEN {derived('n_articles')} END AS na
     FROM event_rows r LEFT JOIN cameo_codes c ON c.code = r.cameo WHERE {where}"""
 
 
-#: the rows of ``group_rows`` from the members in ``{m}`` (a table of :func:`members_sql`).
-#: In two levels, as every aggregate DuckDB computes costs a pass and each DISTINCT or mode() a
-#: grouping of its own: first by group and reading (actor and recipient codes, CAMEO code with
-#: its PLOVER type and mode), then by group. The commonest reading is the reading group with
-#: most reports, ties going to the smallest reading; the representative report, the first by
-#: event id, gives what the key makes common to all (precision, states, root, status) and its
-#: own sectors, names, document and sentence. Both are found as row ids and joined back, so
-#: no aggregate carries their strings. Distinct outlets and documents are counted over the
-#: coded reports alone (imported rows bring their own counts).
-GROUP_SELECT = """
+def _group_select() -> str:
+    """:data:`GROUP_SELECT`, with the group id's SQL of the schema."""
+    from .schema import group_id_sql
+
+    return f"""
     WITH l1 AS (
-        SELECT g, actor_code, recipient_code, cameo, plover, mode, count(*) AS n,
+        SELECT ckey, cf, actor_code, recipient_code, cameo, plover, mode, count(*) AS n,
                arg_min(rid, event_id) AS first_rid, min(event_id) AS first_id,
-               any_value(ckey) AS k, min(event_date) AS d0, max(event_date) AS ld,
+               min(event_date) AS d0, max(event_date) AS ld,
                sum(goldstein) AS gs, count(goldstein) AS gn, sum(n_mentions) AS nr,
                sum(ns) AS ns, sum(na) AS na, min(coalesce(published, event_date)) AS fs,
-               max(coalesce(published, event_date)) AS ls, list_distinct(list(dataset)) AS ds
-        FROM {m} GROUP BY ALL),
+               max(coalesce(published, event_date)) AS ls, min(dataset) AS ds0,
+               max(dataset) AS ds1
+        FROM {{m}} GROUP BY ALL),
     l2 AS (
-        SELECT g, any_value(k) AS k, arg_min(first_rid, first_id) AS rep,
-               arg_min(first_rid, {{'n': -n, 'a': actor_code, 'r': recipient_code,
-                                    'c': cameo, 'p': plover, 'm': mode}}) AS rd,
+        SELECT ckey, cf, arg_min(first_rid, first_id) AS rep,
+               arg_min(first_rid, {{{{'n': -n, 'a': actor_code, 'r': recipient_code,
+                                    'c': cameo, 'p': plover, 'm': mode}}}}) AS rd,
                min(d0) AS d0, max(ld) AS ld, sum(gs) / nullif(sum(gn), 0) AS gold,
                sum(nr) AS nr, coalesce(sum(ns), 0) AS ns, coalesce(sum(na), 0) AS na,
-               min(fs) AS fs, max(ls) AS ls,
-               array_to_string(list_sort(list_distinct(flatten(list(ds)))), ',') AS ds
-        FROM l1 GROUP BY g),
+               min(fs) AS fs, max(ls) AS ls, min(ds0) AS ds0, max(ds1) AS ds1
+        FROM l1 GROUP BY ckey, cf),
+    mixed AS (
+        SELECT m.ckey, m.cf, string_agg(DISTINCT m.dataset, ',' ORDER BY m.dataset) AS ds
+        FROM {{m}} m SEMI JOIN (SELECT ckey, cf FROM l2 WHERE ds0 <> ds1) x
+             ON m.ckey = x.ckey AND m.cf = x.cf GROUP BY ALL),
     e AS (
-        SELECT g, count(DISTINCT src) AS s, count(DISTINCT doc_id) AS d FROM {m}
-        WHERE dataset = 'eventdesk' GROUP BY g)
-    SELECT l2.g, l2.k, p.event_id, l2.d0, p.date_precision, p.actor_country, q.actor_code,
+        SELECT ckey, cf, count(DISTINCT src) AS s, count(DISTINCT doc_id) AS d FROM {{m}}
+        WHERE dataset = 'eventdesk' GROUP BY ckey, cf)
+    SELECT {group_id_sql('l2.ckey', 'l2.cf', "''")}, l2.ckey, p.event_id, l2.d0,
+           p.date_precision, p.actor_country, q.actor_code,
            p.actor_sector, p.actor_office, p.actor_name, p.recipient_country, q.recipient_code,
            p.recipient_sector, q.cameo, p.root, l2.gold, p.quad, q.plover, q.mode, p.status,
            l2.nr, coalesce(e.s, 0) + l2.ns, coalesce(e.d, 0) + l2.na, p.doc_id, p.sentence,
-           l2.fs, l2.ls, l2.ld, l2.ds
-    FROM l2 JOIN {m} p ON p.rid = l2.rep JOIN {m} q ON q.rid = l2.rd
-    LEFT JOIN e ON e.g = l2.g"""
+           l2.fs, l2.ls, l2.ld, coalesce(x.ds, l2.ds0)
+    FROM l2 JOIN {{m}} p ON p.rid = l2.rep JOIN {{m}} q ON q.rid = l2.rd
+    LEFT JOIN e ON e.ckey = l2.ckey AND e.cf = l2.cf
+    LEFT JOIN mixed x ON x.ckey = l2.ckey AND x.cf = l2.cf"""
+
+
+#: the rows of ``group_rows`` from the members in ``{m}`` (a table of :func:`members_sql`).
+#: In two levels, as every aggregate DuckDB computes costs a pass and each DISTINCT or mode() a
+#: grouping of its own: first by chain (key and first date, numbers, not the group id's
+#: string, which is made once per group at the end) and reading (actor and recipient codes,
+#: CAMEO code with its PLOVER type and mode), then by chain. The commonest reading is the
+#: reading group with most reports, ties going to the smallest reading; the representative
+#: report, the first by event id, gives what the key makes common to all (precision, states,
+#: root, status) and its own sectors, names, document and sentence. Both are found as row ids
+#: and joined back, so no aggregate carries their strings. Distinct outlets and documents are
+#: counted over the coded reports alone (imported rows bring their own counts). The datasets
+#: are a chain's smallest and largest (one for nearly every chain); only the chains of
+#: several datasets list theirs from the members (a list per group costs a third of the
+#: aggregate).
+GROUP_SELECT = _group_select()
 
 
 def write_groups(con: Any, where: str) -> None:
