@@ -477,7 +477,7 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
 
         return import_plover(store, p, str(digest), report)
     _lookups(store.con)
-    with _plain(p) as readable, _import_memory(store):
+    with _plain(p) as readable, store.bulk_memory():
         layout, columns, header, delim = _layout_for(p, fmt)
         try:
             return _import_csv(store, p, readable, layout, columns, header, delim, digest,
@@ -498,43 +498,6 @@ def _maybe_known(store: Store, path: Path, fmt: str) -> bool:
         "(SELECT count(*) FROM import_parts p WHERE dataset = $1 AND NOT EXISTS (SELECT 1 "
         "FROM imports i WHERE i.file_hash = p.file_hash AND i.dataset = p.dataset))",
         [fmt, str(path)]).fetchone()[0])
-
-
-#: DuckDB's memory cap while a file is imported: a chunk needs a few hundred MB, and a higher
-#: cap only lets DuckDB's buffer pool keep more of the growing store cached, so the process
-#: would grow with the file ($EVENTDESK_IMPORT_MEMORY overrides it; never above the store's)
-IMPORT_MEMORY = "1GB"
-
-
-def _bytes(size: str) -> float:
-    """'512MB', '1GB', '1.5GiB' as bytes (inf when unreadable)."""
-    text = size.strip().upper().replace("IB", "B")
-    for unit, factor in (("TB", 2**40), ("GB", 2**30), ("MB", 2**20), ("KB", 2**10),
-                         ("B", 1)):
-        if text.endswith(unit):
-            try:
-                return float(text[:-len(unit)]) * factor
-            except ValueError:
-                break
-    return float("inf")
-
-
-@contextmanager
-def _import_memory(store: Store) -> Iterator[None]:
-    """DuckDB's memory limit lowered to :data:`IMPORT_MEMORY` for the import, then restored."""
-    from ..store import memory_limit
-
-    con = store.con
-    usual = memory_limit()
-    cap = os.environ.get("EVENTDESK_IMPORT_MEMORY", IMPORT_MEMORY).strip()
-    if _bytes(cap) >= _bytes(usual) or _bytes(cap) == float("inf"):
-        yield
-        return
-    con.execute(f"SET memory_limit = {_q(cap)}")
-    try:
-        yield
-    finally:
-        con.execute(f"SET memory_limit = {_q(usual)}")
 
 
 def _problems(store: Store, shown: Path, readable: Path, layout: Layout,

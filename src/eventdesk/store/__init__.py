@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime, timezone
@@ -82,6 +83,26 @@ def memory_limit() -> str:
     return value
 
 
+#: DuckDB's memory cap for bulk writes (a file's import, the grouping that follows it): they
+#: need a few hundred MB, and a higher cap only lets DuckDB's buffer pool keep more of the
+#: growing store cached, so the process would grow with the data
+#: ($EVENTDESK_IMPORT_MEMORY overrides it; never above the store's own limit)
+BULK_MEMORY = "1GB"
+
+
+def _bytes(size: str) -> float:
+    """'512MB', '1GB', '1.5GiB' as bytes (inf when unreadable)."""
+    text = size.strip().upper().replace("IB", "B")
+    for unit, factor in (("TB", 2**40), ("GB", 2**30), ("MB", 2**20), ("KB", 2**10),
+                         ("B", 1)):
+        if text.endswith(unit):
+            try:
+                return float(text[:-len(unit)]) * factor
+            except ValueError:
+                break
+    return float("inf")
+
+
 def resolve_db_path(path: str | os.PathLike[str] | None) -> Path:
     """``path``, else ``$EVENTDESK_DB``, else ``./eventdesk.duckdb``."""
     return Path(path or os.environ.get("EVENTDESK_DB") or DEFAULT_DB)
@@ -93,6 +114,7 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
         self.path = resolve_db_path(path)
         self.read_only = read_only
+        self._bulk = False           # inside bulk_memory()
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such store (run `eventdesk ingest` first)")
         if not read_only and self.path.parent and not self.path.parent.exists():
@@ -227,6 +249,24 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def bulk_memory(self) -> Iterator[None]:
+        """DuckDB's memory limit lowered to :data:`BULK_MEMORY` for a bulk write, then set
+        back to the store's (:func:`memory_limit`); a block inside another changes nothing."""
+        usual = memory_limit()
+        cap = os.environ.get("EVENTDESK_IMPORT_MEMORY", BULK_MEMORY).strip()
+        if self._bulk or _bytes(cap) == float("inf") or \
+                _bytes(cap) >= _bytes(usual):
+            yield
+            return
+        self.con.execute(f"SET memory_limit = '{cap}'")
+        self._bulk = True
+        try:
+            yield
+        finally:
+            self._bulk = False
+            self.con.execute(f"SET memory_limit = '{usual}'")
+
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
@@ -252,6 +292,10 @@ class Store:
         from its last slice). Returns the number of reports grouped."""
         if not self._pending or self.read_only:
             return 0
+        with self.bulk_memory():
+            return self._settle()
+
+    def _settle(self) -> int:
         con = self.con
         where, batches = pending_where(con)
         env = os.environ.get("EVENTDESK_GROUP_SLICE", "").strip()
