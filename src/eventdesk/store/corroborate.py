@@ -102,9 +102,12 @@ def stale_sql(where: str) -> str:
 
 def _chains_sql(rule: Rule, rows: str) -> str:
     """rid, key, old and new stored first date of the chain (NULL for a chain of one report)
-    and chain size for the reports of ``rows`` (a SELECT with the columns of :data:`ROWS`,
-    holding whole chains). A report without a date is alone in its chain, so a chain of
-    several has a first date."""
+    for the reports of ``rows`` (a SELECT with the columns of :data:`ROWS`, holding whole
+    chains). A report without a date is alone in its chain, so a chain of several has a first
+    date. Two windows over one ordering (key, date, row id): the first finds where chains
+    break, before and after each report (a report is in a chain of several when either side
+    holds), the second carries each chain's first date forward (dates ascend, so the latest
+    chain start so far is the report's own)."""
     from .schema import BUCKET
 
     w = int(rule.window_days)
@@ -116,17 +119,15 @@ def _chains_sql(rule: Rule, rows: str) -> str:
         FROM ({rows})),
     b AS (
         SELECT *, CASE WHEN d IS NULL THEN 1
-                       WHEN d - lag(d) OVER k <= thr THEN 0 ELSE 1 END AS brk
+                       WHEN d - lag(d) OVER k <= thr THEN 0 ELSE 1 END AS brk,
+                  CASE WHEN d IS NULL THEN 1
+                       WHEN lead(d) OVER k - d <= lead(thr) OVER k THEN 0 ELSE 1 END AS nbrk
         FROM s WINDOW k AS (PARTITION BY ckey ORDER BY d, rid)),
     c AS (
-        SELECT *, sum(brk) OVER (PARTITION BY ckey ORDER BY d, rid
-                                 ROWS UNBOUNDED PRECEDING) AS chain FROM b),
-    n AS (
-        SELECT rid, ckey, old, min(d) OVER (PARTITION BY ckey, chain) AS first,
-               CASE WHEN d IS NULL THEN 1 ELSE count(*) OVER (PARTITION BY ckey, chain) END
-                   AS n
-        FROM c)
-    SELECT rid, ckey, old, CASE WHEN n > 1 THEN first END AS new, n FROM n"""
+        SELECT *, max(CASE WHEN brk = 1 THEN d END) OVER (PARTITION BY ckey ORDER BY d, rid
+                                                          ROWS UNBOUNDED PRECEDING) AS first
+        FROM b)
+    SELECT rid, ckey, old, CASE WHEN brk = 0 OR nbrk = 0 THEN first END AS new FROM c"""
 
 
 #: the columns of a member of a chain that :data:`GROUP_SELECT` reads, as the events view
@@ -261,7 +262,7 @@ def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None,
                 unsettled: str | None = None) -> None:
     """Chain the stored reports of ``where`` (a condition over ``event_rows``, such as a batch
     id) with the stored reports they may join. Fills the temp table ``ed_chains`` (rid, key, old
-    and new stored first date of the chain, chain size) for those reports and every report of
+    and new stored first date of the chain) for those reports and every report of
     a chain they touch: the stored reports of the same key within the window of their dates,
     the whole chains those belong to, and the remaining members of the chains of ``stale``
     (a table of :data:`STALE_COLUMNS`: the chains of deleted reports); and ``ed_old``
