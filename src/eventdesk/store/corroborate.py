@@ -280,6 +280,15 @@ def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None,
     else:
         where_or = where
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_new AS {ROWS.format(where=where)}")
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_near (rid BIGINT, ckey UHUGEINT, old DATE)")
+    # no other stored report within two years of the new ones (a first import): none to reach
+    lo, hi = con.execute("SELECT min(event_date), max(event_date) FROM ed_new").fetchone()
+    if lo is None or not con.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM event_rows WHERE event_date BETWEEN "
+            f"DATE '{lo}' - INTERVAL 2 YEAR AND DATE '{hi}' + INTERVAL 2 YEAR AND NOT "
+            f"coalesce(({where_or}), false) LIMIT 1)").fetchone()[0]:
+        _chain_with(con, rule, where, stale)
+        return
     # the stored reports a new report can chain with: same key, a date within the key's window
     # (day and week: every date within the threshold; month and year: the same month or
     # year). Equality joins on (key, date bucket), so a stored report far from every new one
@@ -294,7 +303,6 @@ def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None,
              LATERAL (SELECT unnest(range(-thr, thr + 1)) AS k) r""")
     bounds = con.execute("SELECT min(b), max(b) FROM ed_reach").fetchone()
     bucket = BUCKET.format(p="").replace("date_precision", "coalesce(date_precision, 'day')")
-    con.execute("CREATE OR REPLACE TEMP TABLE ed_near (rid BIGINT, ckey UHUGEINT, old DATE)")
     if bounds[0] is not None:
         # the date range first, so DuckDB skips the row groups outside it
         con.execute(f"""INSERT INTO ed_near SELECT event_rows.rowid, event_rows.ckey,
@@ -304,6 +312,12 @@ def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None,
                                  AND DATE '{bounds[1]}' + INTERVAL 1 YEAR
               AND NOT coalesce(({where_or}), false)""")
     con.execute("DROP TABLE ed_reach")
+    _chain_with(con, rule, where, stale)
+
+
+def _chain_with(con: Any, rule: Rule, where: str, stale: str | None) -> None:
+    """The rest of :func:`chain_batch`, once ``ed_new`` and ``ed_near`` (the stored reports
+    within reach) are filled: the whole chains to take again, then the chains."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_old ({STALE_COLUMNS})")
     con.execute("INSERT INTO ed_old SELECT DISTINCT ckey, old FROM ed_near WHERE old IS NOT NULL")
     if stale:
