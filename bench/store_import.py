@@ -1,4 +1,7 @@
-"""GDELT 2.0 import speed and memory: `python bench/store_import.py [--keep-columns] ROWS...`.
+"""GDELT 2.0 import speed and memory: `python bench/store_import.py [--keep-columns] ROWS...`,
+or `python bench/store_import.py --files N ROWS` for N files of ROWS rows each imported by one
+`import_files` call, as `eventdesk import *.export.CSV` does (GDELT 2.0 publishes a file every
+15 minutes, 96 a day, of a few thousand rows each: per-file costs matter there).
 
 Generates a file of each size (`store_gen.py`: rows as full as GDELT's, ~390 bytes), imports
 it into a fresh store in a subprocess, and prints rows/s and the subprocess's peak RSS, so
@@ -29,6 +32,16 @@ r = import_file(s, sys.argv[2], 'gdelt2', keep_columns=sys.argv[3] == '1')
 t1 = time.perf_counter()
 s.settle()
 print(r.rows_added, t1 - t, time.perf_counter() - t1)
+"""
+
+FILES = """
+import sys, time
+from eventdesk.store import open_store
+from eventdesk.interop.importer import import_files
+s = open_store(sys.argv[1])
+t = time.perf_counter()
+rs = import_files(s, sys.argv[2:], 'gdelt2')
+print(sum(r.rows_added for r in rs), time.perf_counter() - t)
 """
 
 FLOOR = """
@@ -62,8 +75,22 @@ def run(code: str, *args: str) -> tuple[int, list[float], float]:
     return int(fields[0]), [float(x) for x in fields[1:]], usage.ru_maxrss / 1024
 
 
+def many(n: int, rows: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [str(Path(tmp) / f"f{i:03d}.export.CSV") for i in range(n)]
+        for i, path in enumerate(paths):
+            generate(path, rows, seed=i)
+        got, (secs,), rss = run(FILES, str(Path(tmp) / "s.duckdb"), *paths)
+        print(f"{n} files of {rows} rows: {got} rows in {secs:.2f} s = {got / secs:,.0f} rows/s "
+              f"end to end (import and grouping), {secs / n * 1000:.0f} ms a file, "
+              f"peak RSS {rss:.0f} MB")
+
+
 def main() -> None:
     args = sys.argv[1:]
+    if args[:1] == ["--files"]:
+        many(int(args[1]), int(args[2]))
+        return
     keep = "--keep-columns" in args
     sizes = [int(a) for a in args if a != "--keep-columns"] or [1_000_000]
     for rows in sizes:

@@ -368,14 +368,14 @@ def _event_select(store: Store, layout: Layout, std: str, batch_id: int, keep: b
             f"{', '.join(values[n] for n in names)} FROM ({std}) s{joins}")
 
 
-def _lookups(con: Any) -> None:
-    """Temp tables of the ontology and of state names, for the mapping joins."""
+def _lookups(store: Store) -> None:
+    """Temp tables of the ontology and of state names, for the mapping joins (once for the
+    store's connection: temp tables live as long as it)."""
     from .._tsv import data_path, read_tsv
     from ..ontology import cameo_table
 
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
-                                        "WHERE temporary").fetchall()}
-    if "ed_cameo" in tables:
+    con = store.con
+    if store.lookups_for is con:
         return
     rows = [(c.code, c.root, c.name, c.goldstein, c.quad, c.penta, c.plover, c.mode, c.context)
             for c in cameo_table().values()]
@@ -399,6 +399,7 @@ def _lookups(con: Any) -> None:
     pairs = dict(names)
     con.execute("INSERT INTO ed_states SELECT unnest($1), unnest($2)",
                 [list(pairs), list(pairs.values())])
+    store.lookups_for = con
 
 
 # -- import --------------------------------------------------------------------------------------
@@ -476,7 +477,7 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
         from .plover import import_plover
 
         return import_plover(store, p, str(digest), report)
-    _lookups(store.con)
+    _lookups(store)
     with _plain(p) as readable, store.bulk_memory():
         layout, columns, header, delim = _layout_for(p, fmt)
         try:
@@ -997,19 +998,20 @@ def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
     is reported through ``on_problem`` and the others go on. The reports of all the files are
     grouped at the end, once (``store.settle()``)."""
     results = []
-    for path in paths:
-        try:
-            r = import_file(store, path, fmt, on_problem=on_problem, force=force,
-                            keep_columns=keep_columns)
-        except InputError as exc:
-            if on_problem is None:
-                raise
-            on_problem(exc)
-            continue
-        results.append(r)
-        if on_file:
-            on_file(r)
-    store.settle()
+    with store.bulk_memory():           # once for all the files (setting it costs 2 ms)
+        for path in paths:
+            try:
+                r = import_file(store, path, fmt, on_problem=on_problem, force=force,
+                                keep_columns=keep_columns)
+            except InputError as exc:
+                if on_problem is None:
+                    raise
+                on_problem(exc)
+                continue
+            results.append(r)
+            if on_file:
+                on_file(r)
+        store.settle()
     return results
 
 

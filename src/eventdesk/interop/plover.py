@@ -63,7 +63,7 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
     from .importer import ImportResult, _lookups
 
     store._ready()          # its batches are grouped with the stored reports: all grouped
-    _lookups(store.con)
+    _lookups(store)
     con = store.con
     result = ImportResult(str(path), "plover")
 
