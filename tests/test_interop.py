@@ -10,7 +10,7 @@ import pytest
 from eventdesk import open_store
 from eventdesk.errors import InputError
 from eventdesk.interop.exporter import export
-from eventdesk.interop.importer import detect, import_file
+from eventdesk.interop.importer import detect, import_file, import_files
 
 DATA = Path(__file__).parent / "data" / "interop"
 GOOD = {"gdelt2.export.CSV": ("gdelt2", 4, [3, 5, 6]), "gdelt1.daily.csv": ("gdelt1", 2, [3]),
@@ -361,3 +361,50 @@ def test_a_copy_under_another_name_is_known_by_its_content_and_reported_once(tmp
         assert sorted(int(p.location.rsplit(":", 1)[1]) for p in problems) == [3, 5, 6]
         assert store.counts() == before
         assert store.con.execute("SELECT count(*) FROM imports").fetchone()[0] == 1
+
+
+def test_small_files_imported_together_hold_what_one_by_one_imports_hold(tmp_path, caplog):
+    # GDELT's 15-minute files are small: import_files commits several in one transaction,
+    # each its own batch and imports row, in order: a later file's row replaces an earlier
+    # one's, the last of an id twice in a file wins, and problems keep their file and line
+    a = _gdelt_rows(tmp_path / "a.export.CSV", [(1, 0, "RUS", "040"), (2, 1, "RUS", "040"),
+                                                (3, 5, "CHN", "190")])
+    b = _gdelt_rows(tmp_path / "b.export.CSV", [(2, 9, "RUS", "040"), (4, 10, "RUS", "040")])
+    c = _gdelt_rows(tmp_path / "c.export.CSV", [(5, 3, "CHN", "190"), (5, 4, "CHN", "190")])
+    files = [a, DATA / "gdelt2.export.CSV", b, c]
+
+    def content(store):
+        q = lambda sql: store.con.execute(sql).fetchall()
+        return (q("SELECT origin_id, event_date, cameo, group_id FROM events ORDER BY 1"),
+                q("SELECT * EXCLUDE (group_id) FROM group_rows ORDER BY event_id"),
+                q("SELECT path, rows_added, rows_skipped FROM imports ORDER BY path"))
+
+    together, alone = [], []
+    with caplog.at_level("INFO", logger="eventdesk.interop.importer"):
+        with open_store(tmp_path / "t.duckdb") as store:
+            results = import_files(store, files, on_problem=together.append)
+            got = content(store)
+    assert "4 small files committed together" in caplog.text
+    with open_store(tmp_path / "o.duckdb") as store:
+        for f in files:
+            import_file(store, f, on_problem=alone.append)
+            store.settle()
+        want = content(store)
+    assert got == want
+    assert [(r.rows_added, r.rows_skipped) for r in results] == [(3, 0), (4, 3), (2, 0), (1, 0)]
+    assert [p.location for p in together] == [p.location for p in alone]
+    assert [p.location.rsplit(":", 1)[1] for p in together] == ["3", "5", "6"]
+    events = {oid: day for oid, day, _, _ in got[0]}
+    assert str(events["2"]) == "2017-04-10" and str(events["5"]) == "2017-04-05"
+    # a rerun finds every file imported
+    with open_store(tmp_path / "t.duckdb") as store:
+        assert all(r.already_imported for r in import_files(store, files))
+    # a file that cannot be read among them is reported; the others go in
+    empty = tmp_path / "empty.export.CSV"
+    empty.write_text("")
+    problems = []
+    with open_store(tmp_path / "e.duckdb") as store:
+        results = import_files(store, [a, empty, b], on_problem=problems.append)
+        assert [r.rows_added for r in results] == [3, 2]
+        assert len(problems) == 1 and "empty file" in str(problems[0])
+        assert store.counts()["events"] == 4
