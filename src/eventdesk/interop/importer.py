@@ -490,6 +490,14 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
                                known.digest, report, keep_columns)
 
 
+def record_import(con: Any, digest: str, dataset: str, path: Path, added: int, skipped: int,
+                  batch_id: int) -> None:
+    """The ``imports`` row of a file done (inside the transaction of its last batch)."""
+    con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [digest, dataset, str(path), added, skipped, batch_id,
+                 datetime.now(timezone.utc).replace(tzinfo=None)])
+
+
 def _maybe_known(store: Store, path: Path, fmt: str) -> bool:
     """Whether the file may be one imported before (a file of this path was) or one whose
     import was cut off (a file of this format is unfinished): then its hash is needed before
@@ -854,10 +862,8 @@ def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
                             "dataset = ?)", [b, *key]).fetchone()[0]
                     else:           # provenance rows; those of a resumed run's earlier parts
                         n += state["rows"]      # are not counted again
-                    con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                [key[0], layout.name, str(shown), n,
-                                 resumed_skips + state["skipped"] + skipped_here, b,
-                                 datetime.now(timezone.utc).replace(tzinfo=None)])
+                    record_import(con, str(key[0]), layout.name, shown, n,
+                                  resumed_skips + state["skipped"] + skipped_here, b)
                 else:       # kept when the file is done: they name the batches of its chunks
                     con.execute("INSERT INTO import_parts VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 [key[0], layout.name, state["part"], chunk.end_offset,
@@ -1086,13 +1092,9 @@ def _import_small(store: Store, files: list[tuple[Path, str, str]], on_problem: 
                 layout, columns, header, delim = _layout_for(path, kind)
                 b = store.new_batch()
                 chunk = _Chunk(readable, 0, readable.stat().st_size, 0, True)
-                _, skipped = _insert_chunk(store, path, chunk, layout, columns, header, delim,
+                n, skipped = _insert_chunk(store, path, chunk, layout, columns, header, delim,
                                            b, held.append, keep)
-            n = int(con.execute("SELECT count(*) FROM event_rows WHERE batch_id = ?",
-                                [b]).fetchone()[0])
-            con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [digest, layout.name, str(path), n, skipped, b,
-                         datetime.now(timezone.utc).replace(tzinfo=None)])
+            record_import(con, digest, layout.name, path, n, skipped, b)
             out.append(ImportResult(str(path), layout.name, n, skipped))
         return out
 

@@ -10,7 +10,6 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
@@ -60,7 +59,7 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
     import pandas as pd
 
     from ..store.schema import keys_sql
-    from .importer import ImportResult, _lookups
+    from .importer import ImportResult, _lookups, record_import
 
     store._ready()          # its batches are grouped with the stored reports: all grouped
     _lookups(store)
@@ -142,9 +141,7 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
                 rows = []
         added += flush(rows, batch_id)
         store.finish_batch(batch_id)
-        con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [digest, "plover", str(path), added, result.rows_skipped, batch_id,
-                     datetime.now(timezone.utc).replace(tzinfo=None)])
+        record_import(con, digest, "plover", path, added, result.rows_skipped, batch_id)
         return added
 
     result.rows_added = store._transaction(work, f"import of {path} failed")

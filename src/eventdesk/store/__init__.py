@@ -313,8 +313,6 @@ class Store:
                     part = (f"({where}) AND event_date BETWEEN DATE '{span[0]}' AND "
                             f"DATE '{span[1]}'")
                     later = None if last else f"({where}) AND event_date > DATE '{span[1]}'"
-                n = int(con.execute(f"SELECT count(*) FROM event_rows WHERE {part}"
-                                    ).fetchone()[0]) if span else 0
                 chain_batch(con, self.rule, part, "group_stale" if i == 0 else None, later)
                 apply_batch(con)
                 if i == 0:
@@ -324,7 +322,7 @@ class Store:
                 else:
                     con.execute(f"UPDATE group_pending SET through = DATE '{span[1]}' "
                                 f"WHERE batch_id IN ({ids})")
-                return n
+                return span[2] if span else 0
 
             done += self._transaction(work, "grouping the imported reports failed")
             log.info("grouped the imported reports of slice %d of %d (%d reports)", i + 1,

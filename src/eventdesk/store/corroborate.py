@@ -382,21 +382,21 @@ def pending_where(con: Any) -> tuple[str, list[int]]:
     return " OR ".join(parts) or "false", [int(b) for b, _ in rows]
 
 
-def pending_slices(con: Any, where: str, size: int) -> list[tuple[Any, Any]]:
+def pending_slices(con: Any, where: str, size: int) -> list[tuple[Any, Any, int]]:
     """The dates of the pending reports ``where`` selects cut into consecutive ranges
-    (first, last date) of at most ``size`` reports each (a date with more is a range of its
-    own). A report without a date is alone in its chain: it needs no grouping."""
-    slices: list[tuple[Any, Any]] = []
+    (first date, last date, reports) of at most ``size`` reports each (a date with more is a
+    range of its own). A report without a date is alone in its chain: it needs no grouping."""
+    slices: list[tuple[Any, Any, int]] = []
     first = last = None
     n = 0
     for d, k in con.execute(f"SELECT event_date, count(*) FROM event_rows WHERE event_date IS "
                             f"NOT NULL AND ({where}) GROUP BY 1 ORDER BY 1").fetchall():
         if first is not None and n + k > size:
-            slices.append((first, last))
+            slices.append((first, last, n))
             first, n = None, 0
         if first is None:
             first = d
         last, n = d, n + k
     if first is not None:
-        slices.append((first, last))
+        slices.append((first, last, n))
     return slices
