@@ -826,10 +826,7 @@ def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
             "dataset = ?", key).fetchone()[0])
     n_part, start, start_line = (part[0] + 1, part[1], part[2]) if part else (0, 0, 0)
     state = {"part": n_part, "skipped": 0, "rows": 0}
-    held: list[InputError] = []
-
-    def first_report(exc: InputError) -> None:
-        held.append(exc)
+    held: list[InputError] = []         # the first chunk's problems, while its hash is awaited
 
     with tempfile.TemporaryDirectory(prefix="eventdesk-") as tmp, \
             _ahead(_chunks(readable, header, delim, start, start_line, Path(tmp))) as chunks:
@@ -842,15 +839,12 @@ def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
                 b = store.new_batch()
                 wait = hashing is not None and key[0] is None
                 n, skipped_here = _insert_chunk(store, shown, chunk, layout, columns, header,
-                                                delim, b, first_report if wait else report,
+                                                delim, b, held.append if wait else report,
                                                 keep)
                 if wait:
                     assert hashing is not None
                     key[0] = hashing.result()
-                    done, cut = con.execute(
-                        "SELECT (SELECT count(*) FROM imports WHERE file_hash = $1 AND "
-                        "dataset = $2), (SELECT count(*) FROM import_parts WHERE file_hash = $1 "
-                        "AND dataset = $2)", key).fetchone()
+                    done, cut = _hash_known(con, str(key[0]), layout.name)
                     if done or cut:
                         raise _HashKnown(str(key[0]), bool(done))
                 if chunk.last:
@@ -1068,10 +1062,15 @@ def _small_new_file(store: Store, path: Path, fmt: str | None) -> tuple[Path, st
         digest = file_hash(path)
     except (InputError, OSError):
         return None
-    known = store.con.execute("SELECT (SELECT count(*) FROM imports WHERE file_hash = $1 AND "
-                              "dataset = $2) + (SELECT count(*) FROM import_parts WHERE "
-                              "file_hash = $1 AND dataset = $2)", [digest, kind]).fetchone()[0]
-    return None if known else (path, kind, digest)
+    return None if any(_hash_known(store.con, digest, kind)) else (path, kind, digest)
+
+
+def _hash_known(con: Any, digest: str, dataset: str) -> tuple[int, int]:
+    """How many files of this content were imported, and chunks of it committed."""
+    done, cut = con.execute("SELECT (SELECT count(*) FROM imports WHERE file_hash = $1 AND "
+                            "dataset = $2), (SELECT count(*) FROM import_parts WHERE "
+                            "file_hash = $1 AND dataset = $2)", [digest, dataset]).fetchone()
+    return int(done), int(cut)
 
 
 def _import_small(store: Store, files: list[tuple[Path, str, str]], on_problem: Problem | None,

@@ -20,16 +20,17 @@ NumMentions for an imported row), ``n_sources`` and ``n_docs`` the number of dis
 and documents of coded reports plus the NumSources / NumArticles of imported rows (which cannot
 be told apart). ``first_seen`` and ``last_seen`` are the first and last publication dates.
 
-Storage (store version 4): a report's key is kept in ``event_rows.ckey`` (a number: the md5 of
+Storage (store versions 4 and 5): a report's key is kept in ``event_rows.ckey`` (a number: the md5 of
 the key's parts), written with the row. A report alone in its chain, most of them, stores
 nothing more and has no row in ``group_rows``: the ``events`` view gives it the id its chain
 would have, and the ``groups`` view projects it as a corroborated event of one report. Only
 reports of chains of several store their chain's first date (``chain_first``, from which the
 view derives the group id, so a regrouping updates a date, not a string), and ``group_rows``
 holds those chains' aggregates.
-Both are maintained in the writing transaction: a batch's new reports are chained together
-with the stored reports of their keys that lie within reach of their dates (and the whole
-chains those belong to), and only the chains that changed are rewritten (:func:`chain_batch`,
+Both are maintained by writes: an ingest batch in its own transaction, an import once after
+its files (``Store.settle``, before any read). New reports are chained together with the
+stored reports of their keys that lie within reach of their dates (and the whole chains those
+belong to), and only the chains that changed are rewritten (:func:`chain_batch`,
 :func:`apply_batch`), so reading corroborated events costs no more than reading a table.
 """
 from __future__ import annotations
@@ -272,23 +273,42 @@ def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None,
 
     Set-wise and narrow: one window over the new reports plus those stored reports (a chain
     has no gap wider than its window, so no other report can join or bridge)."""
-    from .schema import BUCKET
-
-    w = int(rule.window_days)
-    if unsettled:
-        where_or = f"({where}) OR ({unsettled})"
-    else:
-        where_or = where
+    where_or = f"({where}) OR ({unsettled})" if unsettled else where
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_new AS {ROWS.format(where=where)}")
     con.execute("CREATE OR REPLACE TEMP TABLE ed_near (rid BIGINT, ckey UHUGEINT, old DATE)")
     # no other stored report within two years of the new ones (a first import): none to reach
     lo, hi = con.execute("SELECT min(event_date), max(event_date) FROM ed_new").fetchone()
-    if lo is None or not con.execute(
+    if lo is not None and con.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM event_rows WHERE event_date BETWEEN "
             f"DATE '{lo}' - INTERVAL 2 YEAR AND DATE '{hi}' + INTERVAL 2 YEAR AND NOT "
             f"coalesce(({where_or}), false) LIMIT 1)").fetchone()[0]:
-        _chain_with(con, rule, where, stale)
-        return
+        _fill_near(con, rule, where_or)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_old ({STALE_COLUMNS})")
+    con.execute("INSERT INTO ed_old SELECT DISTINCT ckey, old FROM ed_near WHERE old IS NOT NULL")
+    if stale:
+        con.execute(f"INSERT INTO ed_old SELECT DISTINCT ckey, chain_first FROM {stale} "
+                    "WHERE chain_first IS NOT NULL")
+    # the stored reports to chain again: those within reach that are alone, and the whole
+    # chains of those that are not (the members of a chain share its key and first date)
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_take AS SELECT rid FROM ed_near "
+                "WHERE old IS NULL")
+    bounds = con.execute("SELECT min(chain_first), max(chain_first) FROM ed_old").fetchone()
+    if bounds[0] is not None:
+        con.execute(f"""INSERT INTO ed_take SELECT r.rowid FROM event_rows r
+            JOIN ed_old o ON r.ckey = o.ckey AND r.chain_first = o.chain_first
+            WHERE r.chain_first BETWEEN DATE '{bounds[0]}' AND DATE '{bounds[1]}'
+              AND NOT coalesce(({where}), false)""")
+    rows = ("SELECT * FROM ed_new UNION ALL "
+            + ROWS.format(where="rowid IN (SELECT rid FROM ed_take)"))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_chains AS {_chains_sql(rule, rows)}")
+    con.execute("DROP TABLE ed_new; DROP TABLE ed_near; DROP TABLE ed_take")
+
+
+def _fill_near(con: Any, rule: Rule, skip: str) -> None:
+    """Fill ``ed_near`` with the stored reports (not ``skip``) within reach of ``ed_new``."""
+    from .schema import BUCKET
+
+    w = int(rule.window_days)
     # the stored reports a new report can chain with: same key, a date within the key's window
     # (day and week: every date within the threshold; month and year: the same month or
     # year). Equality joins on (key, date bucket), so a stored report far from every new one
@@ -310,33 +330,8 @@ def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None,
             JOIN ed_reach r ON event_rows.ckey = r.ckey AND {bucket} = r.b
             WHERE event_date BETWEEN DATE '{bounds[0]}' - INTERVAL 1 YEAR
                                  AND DATE '{bounds[1]}' + INTERVAL 1 YEAR
-              AND NOT coalesce(({where_or}), false)""")
+              AND NOT coalesce(({skip}), false)""")
     con.execute("DROP TABLE ed_reach")
-    _chain_with(con, rule, where, stale)
-
-
-def _chain_with(con: Any, rule: Rule, where: str, stale: str | None) -> None:
-    """The rest of :func:`chain_batch`, once ``ed_new`` and ``ed_near`` (the stored reports
-    within reach) are filled: the whole chains to take again, then the chains."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_old ({STALE_COLUMNS})")
-    con.execute("INSERT INTO ed_old SELECT DISTINCT ckey, old FROM ed_near WHERE old IS NOT NULL")
-    if stale:
-        con.execute(f"INSERT INTO ed_old SELECT DISTINCT ckey, chain_first FROM {stale} "
-                    "WHERE chain_first IS NOT NULL")
-    # the stored reports to chain again: those within reach that are alone, and the whole
-    # chains of those that are not (the members of a chain share its key and first date)
-    con.execute("CREATE OR REPLACE TEMP TABLE ed_take AS SELECT rid FROM ed_near "
-                "WHERE old IS NULL")
-    bounds = con.execute("SELECT min(chain_first), max(chain_first) FROM ed_old").fetchone()
-    if bounds[0] is not None:
-        con.execute(f"""INSERT INTO ed_take SELECT r.rowid FROM event_rows r
-            JOIN ed_old o ON r.ckey = o.ckey AND r.chain_first = o.chain_first
-            WHERE r.chain_first BETWEEN DATE '{bounds[0]}' AND DATE '{bounds[1]}'
-              AND NOT coalesce(({where}), false)""")
-    rows = ("SELECT * FROM ed_new UNION ALL "
-            + ROWS.format(where="rowid IN (SELECT rid FROM ed_take)"))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE ed_chains AS {_chains_sql(rule, rows)}")
-    con.execute("DROP TABLE ed_new; DROP TABLE ed_near; DROP TABLE ed_take")
 
 
 def apply_batch(con: Any) -> None:
