@@ -479,3 +479,30 @@ def test_a_full_disk_gives_a_clear_error_and_leaves_the_store_intact(tmp_path, g
     r = run_cli("import", gdelt_files[1], "--db", db)     # room again: the import goes through
     assert r.returncode == 0, r.stderr
     assert fingerprint(db)["events"] == before["events"] + 15000
+
+
+def test_an_import_cut_off_and_resumed_reports_its_later_bad_rows_at_their_file_lines(
+        tmp_path, monkeypatch):
+    # a plain file's lines are counted only when a problem needs its line: a resumed import
+    # (whose committed chunks recorded no line count) counts them from the file's start
+    path = gdelt_file(tmp_path / "a.export.CSV", 3000, 1)
+    lines = path.read_text().splitlines(keepends=True)
+    lines[1199] = lines[1199].replace("\t2017", "\t2017x", 1)      # line 1200: a bad date
+    lines[2799] = lines[2799].replace("\t", " ", 3)                 # line 2800: too few columns
+    path.write_text("".join(lines))
+    monkeypatch.setenv("EVENTDESK_IMPORT_CHUNK", "40000")           # a few hundred rows a chunk
+
+    def cut(problem):               # the first problem stops the import, in its chunk
+        raise RuntimeError(f"stopped at {problem.location}")
+
+    db = tmp_path / "s.duckdb"
+    with open_store(db) as s:
+        with pytest.raises(StoreError, match="stopped at .*:1200"):
+            import_file(s, path, on_problem=cut)
+        assert s.con.execute("SELECT count(*) FROM import_parts").fetchone()[0] > 1
+        assert s.con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+        problems = []
+        r = import_file(s, path, on_problem=problems.append)
+        assert [p.location for p in problems] == [f"{path}:1200", f"{path}:2800"]
+        got = s.con.execute("SELECT count(*), count(DISTINCT origin_id) FROM events").fetchone()
+    assert r.rows_skipped == 2 and got == (2998, 2998)
