@@ -18,8 +18,9 @@ are kept after the file is done: with the ``imports`` row, which names the last 
 they name every batch of the file). The hash of a file that may be known (one of the same path
 was imported, or a file of its format is unfinished) is computed first; that of any other is
 computed in a thread while its first chunk is read, and checked before that chunk commits
-(a copy under a new name is then rolled back and skipped). The next chunk is cut and its
-lines counted in a thread too, while DuckDB reads the current one.
+(a copy under a new name is then rolled back and skipped). The next chunk is cut in a thread
+too, while DuckDB reads the current one; a plain file's lines are counted only when a problem
+needs its line number.
 
 An imported row replaces a stored one of the same dataset and origin id (from another file, or
 earlier in the same file: the last row wins), and its corroboration follows the store's rule
