@@ -372,6 +372,14 @@ def test_small_files_imported_together_hold_what_one_by_one_imports_hold(tmp_pat
     b = _gdelt_rows(tmp_path / "b.export.CSV", [(2, 9, "RUS", "040"), (4, 10, "RUS", "040")])
     c = _gdelt_rows(tmp_path / "c.export.CSV", [(5, 3, "CHN", "190"), (5, 4, "CHN", "190")])
     files = [a, DATA / "gdelt2.export.CSV", b, c]
+    # files of one layout are read in one scan; a .gz file, or one of another layout, in scans
+    # of their own, still in order
+    d = _gdelt_rows(tmp_path / "d.export.CSV", [(1, 20, "CHN", "036"), (6, 21, "IRN", "999"),
+                                                (7, 22, "IRN", "173")])
+    gz = tmp_path / "e.export.CSV.gz"
+    gz.write_bytes(gzip.compress(_gdelt_rows(tmp_path / "e.tmp", [(2, 30, "UKR", "042")])
+                                 .read_bytes()))
+    more = [d, DATA / "gdelt1.daily.csv", gz, b]        # b again: imported already
 
     def content(store):
         q = lambda sql: store.con.execute(sql).fetchall()
@@ -396,6 +404,22 @@ def test_small_files_imported_together_hold_what_one_by_one_imports_hold(tmp_pat
     assert [p.location.rsplit(":", 1)[1] for p in together] == ["3", "5", "6"]
     events = {oid: day for oid, day, _, _ in got[0]}
     assert str(events["2"]) == "2017-04-10" and str(events["5"]) == "2017-04-05"
+    together, alone = [], []
+    with caplog.at_level("INFO", logger="eventdesk.interop.importer"):
+        with open_store(tmp_path / "t2.duckdb") as store:
+            import_files(store, files + more, on_problem=together.append)
+            got = content(store)
+    assert "7 small files committed together" in caplog.text
+    with open_store(tmp_path / "o2.duckdb") as store:
+        for f in files + more:
+            import_file(store, f, on_problem=alone.append)
+            store.settle()
+        assert content(store) == got
+    assert [p.location for p in together] == [p.location for p in alone]
+    assert [p.location.rsplit("/", 1)[1] for p in together][3:] == [
+        "d.export.CSV:2", "gdelt1.daily.csv:3"]
+    events = {oid: day for oid, day, _, _ in got[0]}
+    assert str(events["1"]) == "2017-04-21" and str(events["2"]) == "2017-05-01"
     # a rerun finds every file imported
     with open_store(tmp_path / "t.duckdb") as store:
         assert all(r.already_imported for r in import_files(store, files))

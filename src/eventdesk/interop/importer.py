@@ -40,7 +40,7 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -164,8 +164,10 @@ def _ident(s: str) -> str:
     return '"' + s.replace('"', '""') + '"'
 
 
-def _read_csv(path: Path, layout: Layout, columns: list[tuple[str, str]], *, header: bool,
-              delimiter: str, rejects: str | None) -> str:
+def _read_csv(path: Path | list[Path], layout: Layout, columns: list[tuple[str, str]], *,
+              header: bool, delimiter: str, rejects: str | None) -> str:
+    """DuckDB's reader of one file, or of several (a list: the rows carry the file's place in
+    it, ``file_index``, and the rejects theirs, ``file_id``)."""
     cols = "{" + ", ".join(f"{_q(n)}: {_q(t)}" for n, t in columns) + "}"
     quote = "'\"'" if delimiter == "," else "''"
     opts = (f"delim={_q(delimiter)}, header={str(header).lower()}, columns={cols}, "
@@ -177,7 +179,9 @@ def _read_csv(path: Path, layout: Layout, columns: list[tuple[str, str]], *, hea
                 f"rejects_scan={_q(rejects + '_scan')}"
     else:
         opts += ", ignore_errors=true"
-    return f"read_csv({_q(str(path))}, {opts})"
+    paths = ("[" + ", ".join(_q(str(x)) for x in path) + "]" if isinstance(path, list)
+             else _q(str(path)))
+    return f"read_csv({paths}, {opts})"
 
 
 def _nz(col: str) -> str:
@@ -306,11 +310,15 @@ def _joins(layout: Layout) -> str:
     return ""
 
 
-def _standard(source: str, layout: Layout, names: list[str], rn: bool = False) -> str:
+def _standard(source: str, layout: Layout, names: list[str], rn: bool = False,
+              fi: bool = False) -> str:
+    """The standard columns (:data:`STD`) of the rows of ``source``, with their number in it
+    (``rn``) or the index of their file among several (``fi``) when asked."""
     m = _mapping(layout, names)
     cols = ", ".join(f"{m[k]} AS {k}" for k in STD)
     inner = f"(SELECT row_number() OVER () AS rn, * FROM {source})" if rn else source
-    return (f"SELECT {'r.rn, ' if rn else ''}{cols} FROM {inner} r {_joins(layout)}")
+    return (f"SELECT {'r.rn, ' if rn else ''}{'r.file_index AS fi, ' if fi else ''}{cols} "
+            f"FROM {inner} r {_joins(layout)}")
 
 
 def _coded(std: str) -> str:
@@ -326,7 +334,8 @@ def _coded(std: str) -> str:
 BAD_PATTERN = "!skip"
 
 
-def _event_select(store: Store, layout: Layout, std: str, batch_id: int, keep: bool) -> str:
+def _event_select(store: Store, layout: Layout, std: str, batch_id: int | list[int],
+                  keep: bool) -> str:
     """The rows of ``event_rows`` for every row the reader parsed: what the file says, NULL
     for what the events view derives; the rows that cannot be events carry
     :data:`BAD_PATTERN` (so one scan inserts and counts them; the write deletes them).
@@ -334,7 +343,8 @@ def _event_select(store: Store, layout: Layout, std: str, batch_id: int, keep: b
     The CAMEO code is checked against a list of constants, not joined: a join would carry
     every column of the wide scan through it (twice the cost of the import). A format coded
     with PLOVER types (POLECAT) takes its representative code from a join with ``ed_plover``;
-    a store grouping by PLOVER type joins the code's type."""
+    a store grouping by PLOVER type joins the code's type. ``batch_id`` is a list for rows of
+    several files (``std`` with their file index): each file's batch."""
     from ..ontology import cameo_table
 
     ds = layout.name
@@ -363,7 +373,9 @@ def _event_select(store: Store, layout: Layout, std: str, batch_id: int, keep: b
         "actor_sector": "s.a_sector", "actor_name": "s.a_name", "recipient_sector": "s.r_sector",
         "recipient_name": "s.r_name", "location_lat": "s.lat", "location_lon": "s.lon",
         "n_mentions": "s.n_m", "n_sources": "s.n_s", "n_articles": "s.n_a", "ckey": key,
-        "batch_id": str(int(batch_id)), "extra": "s.extra" if keep else "NULL"}
+        "batch_id": (f"[{', '.join(str(int(b)) for b in batch_id)}][CAST(s.fi AS BIGINT) + 1]"
+                     if isinstance(batch_id, list) else str(int(batch_id))),
+        "extra": "s.extra" if keep else "NULL"}
     names = [n for n in EVENT_NAMES if n in values]
     return (f"INSERT INTO event_rows ({', '.join(names)}) SELECT "
             f"{', '.join(values[n] for n in names)} FROM ({std}) s{joins}")
@@ -494,9 +506,18 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
 def record_import(con: Any, digest: str, dataset: str, path: Path, added: int, skipped: int,
                   batch_id: int) -> None:
     """The ``imports`` row of a file done (inside the transaction of its last batch)."""
-    con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [digest, dataset, str(path), added, skipped, batch_id,
-                 datetime.now(timezone.utc).replace(tzinfo=None)])
+    record_imports(con, [(digest, dataset, path, added, skipped, batch_id)])
+
+
+def record_imports(con: Any, files: list[tuple[str, str, Path, int, int, int]]) -> None:
+    """The ``imports`` rows of files done (hash, dataset, path, rows added and skipped, last
+    batch), in one statement."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    cols = [list(c) for c in zip(*files)]
+    con.execute("INSERT INTO imports SELECT unnest($1), unnest($2), unnest($3), unnest($4), "
+                "unnest($5), unnest($6), $7",
+                [cols[0], cols[1], [str(p) for p in cols[2]], [int(x) for x in cols[3]],
+                 [int(x) for x in cols[4]], [int(x) for x in cols[5]], now])
 
 
 def _maybe_known(store: Store, path: Path, fmt: str) -> bool:
@@ -981,45 +1002,130 @@ def _insert_events(store: Store, layout: Layout, src: str, names: list[str], bat
     deleted), ids twice in the chunk (read again in file order, the last row kept), stored
     rows of the same dataset and origin ids (replaced); the corroboration waits for
     ``Store.settle``."""
-    from ..store.corroborate import stale_sql
-
     con = store.con
     b = int(batch_id)
     insert = _event_select(store, layout, _standard(src, layout, names), b, keep)
     con.execute(insert)
     n, distinct, bad, lo, hi = con.execute(
-        "SELECT count(*) FILTER (WHERE pattern IS NULL), count(DISTINCT origin_id) FILTER "
-        f"(WHERE pattern IS NULL), count(*) FILTER (WHERE pattern = '{BAD_PATTERN}'), "
-        "min(origin_id), max(origin_id) FROM event_rows WHERE batch_id = ?", [b]).fetchone()
+        f"SELECT {_BATCH_COUNTS} FROM event_rows WHERE batch_id = ?", [b]).fetchone()
     if bad:
         problems()
         con.execute(f"DELETE FROM event_rows WHERE batch_id = {b} AND pattern = '{BAD_PATTERN}'")
     if n != distinct:
-        # an id twice in the chunk: read it again in file order and keep each id's last row
-        con.execute(f"DELETE FROM event_rows WHERE batch_id = {b}")
-        con.execute("SET preserve_insertion_order = true")
-        try:
-            con.execute(insert)
-        finally:
-            con.execute("SET preserve_insertion_order = false")
-        con.execute(f"""DELETE FROM event_rows WHERE batch_id = {b} AND (pattern IS NOT NULL
-                        OR rowid NOT IN (SELECT max(rowid) FROM event_rows WHERE batch_id = {b}
-                                         GROUP BY origin_id))""")
+        _keep_last(con, insert, b)
         n = distinct
-    # stored rows with these ids are replaced: their chains lose a report and are grouped
-    # again with the batch. The id range first (DuckDB skips the row groups outside it),
-    # then the ids themselves.
-    older = (f"dataset = '{layout.name}' AND batch_id <> {b} AND origin_id BETWEEN ? AND ?")
-    if n and con.execute(f"SELECT count(*) FROM event_rows WHERE {older}",
-                         [lo, hi]).fetchone()[0]:
-        same = (f"{older} AND origin_id IN (SELECT origin_id FROM event_rows "
-                f"WHERE batch_id = {b})")
-        con.execute(f"INSERT INTO group_stale {stale_sql(same)}", [lo, hi])
-        con.execute(f"DELETE FROM event_rows WHERE {same}", [lo, hi])
+    if n:
+        _replace_stored(con, layout.name, [b], lo, hi, False)
     # grouped later, with the file's other chunks (Store.settle)
     con.execute(f"INSERT INTO group_pending VALUES ({b}, NULL)")
     store._pending = True
     return int(n)
+
+
+#: a batch's rows that are events, their distinct ids, its rows that are not events, and the
+#: range of its ids
+_BATCH_COUNTS = ("count(*) FILTER (WHERE pattern IS NULL), count(DISTINCT origin_id) FILTER "
+                 f"(WHERE pattern IS NULL), count(*) FILTER (WHERE pattern = '{BAD_PATTERN}'), "
+                 "min(origin_id), max(origin_id)")
+
+
+def _keep_last(con: Any, insert: str, b: int) -> None:
+    """An id twice in batch ``b``: its rows are inserted again (``insert``) in file order, and
+    each id keeps its last row."""
+    con.execute(f"DELETE FROM event_rows WHERE batch_id = {b}")
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        con.execute(insert)
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+    con.execute(f"""DELETE FROM event_rows WHERE batch_id = {b} AND (pattern IS NOT NULL
+                    OR rowid NOT IN (SELECT max(rowid) FROM event_rows WHERE batch_id = {b}
+                                     GROUP BY origin_id))""")
+
+
+def _replace_stored(con: Any, dataset: str, batches: list[int], lo: Any, hi: Any,
+                    repeated: bool) -> None:
+    """The rows of ``batches`` (new, in file order; ids ``lo`` to ``hi``) replace the stored
+    rows of ``dataset`` with the same origin ids, and a later batch's row an earlier one's
+    (``repeated``: an id is in several of them): their chains lose a report and are grouped
+    again with the batches. The id range first (DuckDB skips the row groups outside it), then
+    the ids themselves."""
+    from ..store.corroborate import stale_sql
+
+    inb = f"batch_id IN ({', '.join(str(int(b)) for b in batches)})"
+    older = f"dataset = {_q(dataset)} AND NOT ({inb}) AND origin_id BETWEEN $1 AND $2"
+    if not repeated and not con.execute(f"SELECT count(*) FROM event_rows WHERE {older}",
+                                        [lo, hi]).fetchone()[0]:
+        return
+    if not repeated:
+        same = f"{older} AND origin_id IN (SELECT origin_id FROM event_rows WHERE {inb})"
+    else:                           # each id's row of its last batch stays
+        con.execute(f"CREATE OR REPLACE TEMP TABLE ed_last AS SELECT origin_id, max(batch_id) "
+                    f"AS b FROM event_rows WHERE {inb} GROUP BY origin_id")
+        same = (f"dataset = {_q(dataset)} AND origin_id BETWEEN $1 AND $2 AND rowid IN ("
+                "SELECT e.rowid FROM event_rows e JOIN ed_last l ON e.origin_id = l.origin_id "
+                f"WHERE e.dataset = {_q(dataset)} AND e.batch_id <> l.b AND e.origin_id "
+                "BETWEEN $1 AND $2)")
+    con.execute(f"INSERT INTO group_stale {stale_sql(same)}", [lo, hi])
+    con.execute(f"DELETE FROM event_rows WHERE {same}", [lo, hi])
+    con.execute("DROP TABLE IF EXISTS ed_last")
+
+
+def _insert_files(store: Store, files: list[tuple[Path, Path]], layout: Layout,
+                  columns: list[tuple[str, str]], header: bool, delim: str,
+                  batches: list[int], report: Problem, keep: bool) -> list[tuple[int, int]]:
+    """Import several small files of one layout (``files``: the path shown, the path read) as
+    batches ``batches``, one each, inside the caller's transaction, in one scan: what
+    :func:`_insert_events` does for one file, done for each (rows no events reported with
+    their file's line and deleted, an id twice in a file read again in its order), then the
+    stored rows and the earlier files' rows of the same ids replaced by the latest file's.
+    Rows inserted and rows skipped, a pair for each file."""
+    con = store.con
+    names = [n for n, _ in columns]
+    con.execute("DROP TABLE IF EXISTS ed_rejects2; DROP TABLE IF EXISTS ed_rejects2_scan")
+    src = _read_csv([r for _, r in files], layout, columns, header=header, delimiter=delim,
+                    rejects="ed_rejects2")
+    con.execute(_event_select(store, layout, _standard(src, layout, names, fi=True), batches,
+                              keep))
+    inb = f"batch_id IN ({', '.join(str(int(b)) for b in batches)})"
+    stats = {int(row[0]): row[1:] for row in con.execute(
+        f"SELECT batch_id, {_BATCH_COUNTS} FROM event_rows WHERE {inb} GROUP BY batch_id"
+    ).fetchall()}
+    reported: list[set[int]] = [set() for _ in files]
+    found: list[list[InputError]] = [[] for _ in files]     # reported in file order
+    for i, ((shown, readable), b) in enumerate(zip(files, batches)):
+        n, distinct, bad, _, _ = stats.get(b, (0, 0, 0, None, None))
+        if bad:                             # a numbering scan of this file alone
+            reported[i] = _problems(store, shown, readable, layout, columns, header, delim,
+                                    found[i].append)
+        if n != distinct:
+            if bad:
+                con.execute(f"DELETE FROM event_rows WHERE batch_id = {b} AND "
+                            f"pattern = '{BAD_PATTERN}'")
+            one = _read_csv(readable, layout, columns, header=header, delimiter=delim,
+                            rejects=None)
+            _keep_last(con, _event_select(store, layout, _standard(one, layout, names), b,
+                                          keep), b)
+    if any(row[2] for row in stats.values()):
+        con.execute(f"DELETE FROM event_rows WHERE {inb} AND pattern = '{BAD_PATTERN}'")
+    for i, line, kind, msg in con.execute(
+            "SELECT file_id, line, any_value(error_type), any_value(error_message) FROM "
+            "ed_rejects2 GROUP BY ALL ORDER BY ALL").fetchall():
+        if line not in reported[i]:
+            found[i].append(InputError(f"{_reject_text(kind, msg)}; row skipped",
+                                       f"{files[i][0]}:{line}"))
+            reported[i].add(line)
+    for problems in found:
+        for exc in problems:
+            report(exc)
+    counted = [int(stats[b][1]) if b in stats else 0 for b in batches]
+    if sum(counted):
+        lo, hi, distinct = con.execute(f"SELECT min(origin_id), max(origin_id), count(DISTINCT "
+                                       f"origin_id) FROM event_rows WHERE {inb}").fetchone()
+        _replace_stored(con, layout.name, batches, lo, hi, distinct < sum(counted))
+    con.execute("INSERT INTO group_pending SELECT unnest($1), NULL", [batches])
+    store._pending = True
+    return [(n, len(r)) for n, r in zip(counted, reported)]
 
 
 def _insert_mentions(con: Any, src: str) -> int:
@@ -1076,14 +1182,21 @@ def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
         group.clear()
 
     with store.bulk_memory():           # once for all the files (setting it costs 2 ms)
-        for path in paths:
-            small = _small_new_file(store, Path(path), fmt)
-            if small and small[2] not in {d for _, _, d in group}:
+        smalls = _small_new_files(store, [Path(p) for p in paths], fmt)
+        seen: set[str] = set()          # contents met before in this run
+        size = 0
+        for i, path in enumerate(paths):
+            small = smalls.get(i)
+            if small and small[2] not in seen:
+                seen.add(small[2])
                 group.append(small)
-                if sum(p.stat().st_size for p, _, _ in group) >= _chunk_bytes():
+                size += small[0].stat().st_size
+                if size >= _chunk_bytes():
                     flush()
+                    size = 0
                 continue
             flush()
+            size = 0
             one(path)
         flush()
         store.settle()
@@ -1096,23 +1209,50 @@ def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
 SMALL_FILE = 16 << 20
 
 
-def _small_new_file(store: Store, path: Path, fmt: str | None) -> tuple[Path, str, str] | None:
-    """(path, format, hash) of a small file of events never imported nor begun, which
-    :func:`_import_small` may import with others; None for any other (the usual path
-    reports its problems)."""
-    try:
-        if not path.is_file() or path.stat().st_size > SMALL_FILE:
-            return None
-        kind = fmt or detect(path)
-        if kind in ("plover", "gdelt2-mentions") or kind not in IMPORT_FORMATS:
-            return None
-        _check_format(path, kind)
-        if _maybe_known(store, path, kind):
-            return None
-        digest = file_hash(path)
-    except (InputError, OSError):
-        return None
-    return None if any(_hash_known(store.con, digest, kind)) else (path, kind, digest)
+def _small_new_files(store: Store, paths: list[Path], fmt: str | None
+                     ) -> dict[int, tuple[Path, str, str]]:
+    """The small files of events never imported nor begun among ``paths``, by their place in
+    it: (path, format, hash), which :func:`_import_small` may import with others. Any other
+    file, and one the checks cannot read, is left to the usual path (which reports its
+    problems). Two queries for all the files, not two a file."""
+    found: dict[int, tuple[Path, str]] = {}
+    for i, path in enumerate(paths):
+        try:
+            if not path.is_file() or path.stat().st_size > SMALL_FILE:
+                continue
+            kind = fmt or detect(path)
+            if kind in ("plover", "gdelt2-mentions") or kind not in IMPORT_FORMATS:
+                continue
+            _check_format(path, kind)
+        except (InputError, OSError):
+            continue
+        found[i] = (path, kind)
+    if not found:
+        return {}
+    # a file of a path imported before, or of a format with an unfinished file, may be known
+    # (see _maybe_known); the others are hashed, and those of a known content left out
+    con = store.con
+    unfinished = {row[0] for row in con.execute(
+        "SELECT DISTINCT dataset FROM import_parts p WHERE NOT EXISTS (SELECT 1 FROM imports i "
+        "WHERE i.file_hash = p.file_hash AND i.dataset = p.dataset)").fetchall()}
+    known = set(con.execute(
+        "SELECT dataset, path FROM imports WHERE path IN (SELECT unnest($1))",
+        [sorted({str(p) for p, _ in found.values()})]).fetchall())
+    out: dict[int, tuple[Path, str, str]] = {}
+    for i, (path, kind) in found.items():
+        if kind in unfinished or (kind, str(path)) in known:
+            continue
+        try:
+            out[i] = (path, kind, file_hash(path))
+        except OSError:
+            continue
+    if out:
+        seen = set(con.execute(
+            "SELECT file_hash, dataset FROM imports WHERE file_hash IN (SELECT unnest($1)) "
+            "UNION SELECT file_hash, dataset FROM import_parts WHERE file_hash IN "
+            "(SELECT unnest($1))", [sorted({d for _, _, d in out.values()})]).fetchall())
+        out = {i: f for i, f in out.items() if (f[2], f[1]) not in seen}
+    return out
 
 
 def _hash_known(con: Any, digest: str, dataset: str) -> tuple[int, int]:
@@ -1125,27 +1265,39 @@ def _hash_known(con: Any, digest: str, dataset: str) -> tuple[int, int]:
 
 def _import_small(store: Store, files: list[tuple[Path, str, str]], on_problem: Problem | None,
                   keep: bool) -> list[ImportResult] | None:
-    """Import small new files (:func:`_small_new_file`) in one transaction, each as its own
+    """Import small new files (:func:`_small_new_files`) in one transaction, each as its own
     batch and ``imports`` row, in order (so a later file's rows replace an earlier one's, as
-    when imported one by one); their problems are reported once it commits. None when it
-    fails: nothing was written, and the caller imports the files one by one."""
+    when imported one by one), those of one layout in one scan (:func:`_insert_files`); their
+    problems are reported once it commits. None when it fails: nothing was written, and the
+    caller imports the files one by one."""
     report = on_problem or (lambda exc: None)
     held: list[InputError] = []
     con = store.con
     _lookups(store)
 
     def work() -> list[ImportResult]:
-        out = []
-        for path, kind, digest in files:
-            with _plain(path) as readable:
+        out: list[ImportResult] = []
+        with ExitStack() as stack:
+            # runs of consecutive files of one layout (and compression), one scan each
+            runs: list[tuple[Any, list[tuple[Path, Path, str]]]] = []
+            for path, kind, digest in files:
                 layout, columns, header, delim = _layout_for(path, kind)
-                b = store.new_batch()
-                chunk = _Chunk(readable, 0, False, readable.stat().st_size, True,
-                               _Lines(readable))
-                n, skipped = _insert_chunk(store, path, chunk, layout, columns, header, delim,
-                                           b, held.append, keep)
-            record_import(con, digest, layout.name, path, n, skipped, b)
-            out.append(ImportResult(str(path), layout.name, n, skipped))
+                shape = (layout.name, tuple(columns), header, delim,
+                         path.suffix.lower() == ".gz")
+                readable = stack.enter_context(_plain(path))
+                if not runs or runs[-1][0] != shape:
+                    runs.append((shape, []))
+                runs[-1][1].append((path, readable, digest))
+            for shape, run in runs:
+                layout, columns, header, delim = _layout_for(run[0][0], shape[0])
+                batches = store.new_batches(len(run))
+                done = _insert_files(store, [(p, r) for p, r, _ in run], layout, columns,
+                                     header, delim, batches, held.append, keep)
+                for (path, _, digest), b, (n, skipped) in zip(run, batches, done):
+                    out.append(ImportResult(str(path), layout.name, n, skipped))
+                record_imports(con, [(digest, layout.name, path, n, skipped, b)
+                                     for (path, _, digest), b, (n, skipped)
+                                     in zip(run, batches, done)])
         return out
 
     try:

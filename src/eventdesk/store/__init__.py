@@ -336,7 +336,12 @@ class Store:
             self.settle()
 
     def new_batch(self) -> int:
-        return int(self.con.execute("SELECT nextval('batch_seq')").fetchall()[0][0])
+        return self.new_batches(1)[0]
+
+    def new_batches(self, n: int) -> list[int]:
+        """``n`` new batch ids, ascending, in one query."""
+        return sorted(int(r[0]) for r in self.con.execute(
+            "SELECT nextval('batch_seq') FROM range($1)", [int(n)]).fetchall())
 
     def finish_batch(self, batch_id: int, stale: str | None = None) -> None:
         """Inside a write, after the batch's reports are inserted (with their ``event_id``):
