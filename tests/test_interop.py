@@ -432,3 +432,18 @@ def test_small_files_imported_together_hold_what_one_by_one_imports_hold(tmp_pat
         assert [r.rows_added for r in results] == [3, 2]
         assert len(problems) == 1 and "empty file" in str(problems[0])
         assert store.counts()["events"] == 4
+
+
+def test_a_group_shows_its_commonest_reading_and_its_first_report(tmp_path):
+    # one event reported three times, twice as 040 (consult) and once, first, as 042 (visit):
+    # the group reads 040 and shows the first report; a tie goes to the reading reported first
+    path = _gdelt_rows(tmp_path / "a.export.CSV", [(1, 0, "RUS", "042"), (2, 0, "RUS", "040"),
+                                                   (3, 1, "RUS", "040"), (10, 10, "RUS", "043"),
+                                                   (11, 10, "RUS", "040")])
+    with open_store(tmp_path / "s.duckdb") as store:
+        import_file(store, path)
+        store.settle()
+        rows = store.con.execute("SELECT date, cameo, event_id, n_docs FROM groups "
+                                 "ORDER BY date").fetchall()
+    assert [(str(d), c, e) for d, c, e, _ in rows] == [
+        ("2017-04-01", "040", "gdelt2:1"), ("2017-04-11", "043", "gdelt2:10")]

@@ -163,7 +163,8 @@ def _group_select() -> str:
 
     return f"""
     WITH l1 AS (
-        SELECT ckey, cf, actor_code, recipient_code, cameo, plover, mode, count(*) AS n,
+        SELECT ckey, cf, hash(actor_code, recipient_code, cameo, plover, mode) AS rh,
+               count(*) AS n,
                arg_min(rid, event_id) AS first_rid, min(event_id) AS first_id,
                min(event_date) AS d0, max(event_date) AS ld,
                sum(goldstein) AS gs, count(goldstein) AS gn, sum(n_mentions) AS nr,
@@ -173,8 +174,7 @@ def _group_select() -> str:
         FROM {{m}} GROUP BY ALL),
     l2 AS (
         SELECT ckey, cf, arg_min(first_rid, first_id) AS rep,
-               arg_min(first_rid, {{{{'n': -n, 'a': actor_code, 'r': recipient_code,
-                                    'c': cameo, 'p': plover, 'm': mode}}}}) AS rd,
+               arg_min(first_rid, {{{{'n': -n, 'f': first_id}}}}) AS rd,
                min(d0) AS d0, max(ld) AS ld, sum(gs) / nullif(sum(gn), 0) AS gold,
                sum(nr) AS nr, coalesce(sum(ns), 0) AS ns, coalesce(sum(na), 0) AS na,
                min(fs) AS fs, max(ls) AS ls, min(ds0) AS ds0, max(ds1) AS ds1
@@ -201,8 +201,9 @@ def _group_select() -> str:
 #: In two levels, as every aggregate DuckDB computes costs a pass and each DISTINCT or mode() a
 #: grouping of its own: first by chain (key and first date, numbers, not the group id's
 #: string, which is made once per group at the end) and reading (actor and recipient codes,
-#: CAMEO code with its PLOVER type and mode), then by chain. The commonest reading is the
-#: reading group with most reports, ties going to the smallest reading; the representative
+#: CAMEO code with its PLOVER type and mode, as one hash: a fifth faster than grouping by the
+#: five strings), then by chain. The commonest reading is the reading group with most
+#: reports, ties going to the reading reported first (by event id); the representative
 #: report, the first by event id, gives what the key makes common to all (precision, states,
 #: root, status) and its own sectors, names, document and sentence. Both are found as row ids
 #: and joined back, so no aggregate carries their strings. Distinct outlets and documents are
