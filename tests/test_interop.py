@@ -447,3 +447,32 @@ def test_a_group_shows_its_commonest_reading_and_its_first_report(tmp_path):
                                  "ORDER BY date").fetchall()
     assert [(str(d), c, e) for d, c, e, _ in rows] == [
         ("2017-04-01", "040", "gdelt2:1"), ("2017-04-11", "043", "gdelt2:10")]
+
+
+def test_small_files_read_together_report_truncated_and_badly_encoded_rows_as_alone(tmp_path,
+                                                                                  caplog):
+    # in one scan of several files, a row cut short at a file's end and a row that is not
+    # UTF-8 are reported with their own file and line, as when each file is imported alone
+    a = _gdelt_rows(tmp_path / "a.export.CSV", [(1, 0, "RUS", "040"), (2, 1, "CHN", "040")])
+    b = _gdelt_rows(tmp_path / "b.export.CSV", [(3, 2, "RUS", "040"), (4, 3, "IRN", "190")])
+    b.write_bytes(b.read_bytes()[:-200])                 # the last row cut off mid-line
+    c = _gdelt_rows(tmp_path / "c.export.CSV", [(5, 4, "RUS", "040"), (6, 5, "UKR", "173"),
+                                                (7, 6, "UKR", "173")])
+    raw = c.read_bytes().split(b"\n")
+    raw[1] = raw[1].replace(b"UKRGOV", b"UKR\xff\xfeGOV")     # line 2: not UTF-8
+    c.write_bytes(b"\n".join(raw))
+    files = [a, b, c]
+    together, alone = [], []
+    with caplog.at_level("INFO", logger="eventdesk.interop.importer"), \
+            open_store(tmp_path / "t.duckdb") as store:
+        results = import_files(store, files, on_problem=together.append)
+        got = store.con.execute("SELECT origin_id FROM events ORDER BY 1").fetchall()
+    assert "3 small files committed together" in caplog.text
+    with open_store(tmp_path / "o.duckdb") as store:
+        for f in files:
+            import_file(store, f, on_problem=alone.append)
+        assert store.con.execute("SELECT origin_id FROM events ORDER BY 1").fetchall() == got
+    assert [p.location for p in together] == [p.location for p in alone] == [
+        f"{b}:2", f"{c}:2"]
+    assert [(r.rows_added, r.rows_skipped) for r in results] == [(2, 0), (1, 1), (2, 1)]
+    assert [oid for oid, in got] == ["1", "2", "3", "5", "7"]
