@@ -345,9 +345,18 @@ def apply_batch(con: Any) -> None:
                    WHERE event_rows.rowid = g.rid AND g.old IS DISTINCT FROM g.new""")
     # the old chains of the reports chained (a chain's id can also be born again: a report
     # earlier than its first), then the chains of several reports as they are now
-    old, new = group_id_sql("ckey", "chain_first", "''"), group_id_sql("ckey", "new", "''")
-    con.execute(f"""DELETE FROM group_rows WHERE group_id IN (SELECT {old} FROM ed_old) OR
-                    group_id IN (SELECT DISTINCT {new} FROM ed_chains WHERE new IS NOT NULL)""")
+    # (each id made once per chain, not per report; a chain's row has a first date within a
+    # year of the chain's first bucket, and group_rows is written slice by slice, in date
+    # order, so the date range lets DuckDB skip the row groups of the other slices)
+    con.execute("""CREATE OR REPLACE TEMP TABLE ed_gone AS SELECT ckey, chain_first FROM ed_old
+                   UNION SELECT DISTINCT ckey, new FROM ed_chains WHERE new IS NOT NULL""")
+    lo, hi = con.execute("SELECT min(chain_first), max(chain_first) FROM ed_gone").fetchone()
+    if lo is not None:
+        gone = group_id_sql("ckey", "chain_first", "''")
+        con.execute(f"""DELETE FROM group_rows WHERE (date IS NULL OR date BETWEEN DATE '{lo}'
+                        AND DATE '{hi}' + INTERVAL 1 YEAR) AND
+                        group_id IN (SELECT {gone} FROM ed_gone)""")
+    con.execute("DROP TABLE ed_gone")
     # the members of the chains of several reports, by row id (a cheap lookup in the table,
     # where a filter through the view would derive every stored report)
     write_groups(con, "r.rowid IN (SELECT rid FROM ed_chains WHERE new IS NOT NULL)")
