@@ -1098,10 +1098,7 @@ def _insert_files(store: Store, files: list[tuple[Path, Path]], layout: Layout,
         if bad:                             # a numbering scan of this file alone
             reported[i] = _problems(store, shown, readable, layout, columns, header, delim,
                                     found[i].append)
-        if n != distinct:
-            if bad:
-                con.execute(f"DELETE FROM event_rows WHERE batch_id = {b} AND "
-                            f"pattern = '{BAD_PATTERN}'")
+        if n != distinct:                   # (its rows no events go with the rest)
             one = _read_csv(readable, layout, columns, header=header, delimiter=delim,
                             rejects=None)
             _keep_last(con, _event_select(store, layout, _standard(one, layout, names), b,
@@ -1281,15 +1278,12 @@ def _import_small(store: Store, files: list[tuple[Path, str, str]], on_problem: 
             # runs of consecutive files of one layout (and compression), one scan each
             runs: list[tuple[Any, list[tuple[Path, Path, str]]]] = []
             for path, kind, digest in files:
-                layout, columns, header, delim = _layout_for(path, kind)
-                shape = (layout.name, tuple(columns), header, delim,
-                         path.suffix.lower() == ".gz")
+                shape = (*_layout_for(path, kind), path.suffix.lower() == ".gz")
                 readable = stack.enter_context(_plain(path))
                 if not runs or runs[-1][0] != shape:
                     runs.append((shape, []))
                 runs[-1][1].append((path, readable, digest))
-            for shape, run in runs:
-                layout, columns, header, delim = _layout_for(run[0][0], shape[0])
+            for (layout, columns, header, delim, _), run in runs:
                 batches = store.new_batches(len(run))
                 done = _insert_files(store, [(p, r) for p, r, _ in run], layout, columns,
                                      header, delim, batches, held.append, keep)
