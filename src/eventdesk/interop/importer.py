@@ -520,14 +520,18 @@ def record_imports(con: Any, files: list[tuple[str, str, Path, int, int, int]]) 
                  [int(x) for x in cols[4]], [int(x) for x in cols[5]], now])
 
 
+#: over ``import_parts p``: a chunk of a file whose import was cut off (no ``imports`` row)
+_UNFINISHED = ("NOT EXISTS (SELECT 1 FROM imports i WHERE i.file_hash = p.file_hash AND "
+               "i.dataset = p.dataset)")
+
+
 def _maybe_known(store: Store, path: Path, fmt: str) -> bool:
     """Whether the file may be one imported before (a file of this path was) or one whose
     import was cut off (a file of this format is unfinished): then its hash is needed before
     anything is read."""
     return bool(store.con.execute(
         "SELECT (SELECT count(*) FROM imports WHERE dataset = $1 AND path = $2) + "
-        "(SELECT count(*) FROM import_parts p WHERE dataset = $1 AND NOT EXISTS (SELECT 1 "
-        "FROM imports i WHERE i.file_hash = p.file_hash AND i.dataset = p.dataset))",
+        f"(SELECT count(*) FROM import_parts p WHERE dataset = $1 AND {_UNFINISHED})",
         [fmt, str(path)]).fetchone()[0])
 
 
@@ -1230,8 +1234,7 @@ def _small_new_files(store: Store, paths: list[Path], fmt: str | None
     # (see _maybe_known); the others are hashed, and those of a known content left out
     con = store.con
     unfinished = {row[0] for row in con.execute(
-        "SELECT DISTINCT dataset FROM import_parts p WHERE NOT EXISTS (SELECT 1 FROM imports i "
-        "WHERE i.file_hash = p.file_hash AND i.dataset = p.dataset)").fetchall()}
+        f"SELECT DISTINCT dataset FROM import_parts p WHERE {_UNFINISHED}").fetchall()}
     known = set(con.execute(
         "SELECT dataset, path FROM imports WHERE path IN (SELECT unnest($1))",
         [sorted({str(p) for p, _ in found.values()})]).fetchall())

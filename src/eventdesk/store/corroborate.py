@@ -349,7 +349,7 @@ def apply_batch(con: Any) -> None:
     # year of the chain's first bucket, and group_rows is written slice by slice, in date
     # order, so the date range lets DuckDB skip the row groups of the other slices)
     con.execute("""CREATE OR REPLACE TEMP TABLE ed_gone AS SELECT ckey, chain_first FROM ed_old
-                   UNION SELECT DISTINCT ckey, new FROM ed_chains WHERE new IS NOT NULL""")
+                   UNION SELECT ckey, new FROM ed_chains WHERE new IS NOT NULL""")
     lo, hi = con.execute("SELECT min(chain_first), max(chain_first) FROM ed_gone").fetchone()
     if lo is not None:
         gone = group_id_sql("ckey", "chain_first", "''")
