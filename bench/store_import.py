@@ -1,7 +1,8 @@
 """GDELT 2.0 import speed and memory: `python bench/store_import.py [--keep-columns] ROWS...`,
-or `python bench/store_import.py --files N ROWS` for N files of ROWS rows each imported by one
-`import_files` call, as `eventdesk import *.export.CSV` does (GDELT 2.0 publishes a file every
-15 minutes, 96 a day, of a few thousand rows each: per-file costs matter there).
+or `python bench/store_import.py --files N ROWS [--zip]` for N files of ROWS rows each imported
+by one `import_files` call, as `eventdesk import *.export.CSV` does (GDELT 2.0 publishes a file
+every 15 minutes, 96 a day, of a few thousand rows each, as a deflated .zip, which `--zip`
+makes: per-file costs matter there).
 
 Generates a file of each size (`store_gen.py`: rows as full as GDELT's, ~390 bytes), imports
 it into a fresh store in a subprocess, and prints rows/s and the subprocess's peak RSS, so
@@ -79,14 +80,22 @@ def run(code: str, *args: str) -> tuple[int, list[float], float]:
     return int(fields[0]), [float(x) for x in fields[1:]], usage.ru_maxrss / 1024
 
 
-def many(n: int, rows: int) -> None:
+def many(n: int, rows: int, zipped: bool) -> None:
+    import zipfile
+
     with tempfile.TemporaryDirectory() as tmp:
         paths = [str(Path(tmp) / f"f{i:03d}.export.CSV") for i in range(n)]
         for i, path in enumerate(paths):
             generate(path, rows, seed=i)
+            if zipped:                  # as GDELT publishes them: one deflated member
+                with zipfile.ZipFile(path + ".zip", "w", zipfile.ZIP_DEFLATED) as z:
+                    z.write(path, Path(path).name)
+                os.remove(path)
+                paths[i] = path + ".zip"
         got, (secs, group), rss = run(FILES, str(Path(tmp) / "s.duckdb"), *paths)
         both = secs + group
-        print(f"{n} files of {rows} rows: {got} rows, import {secs:.2f} s {got / secs:,.0f} "
+        print(f"{n} {'zipped ' if zipped else ''}files of {rows} rows: {got} rows, import "
+              f"{secs:.2f} s {got / secs:,.0f} "
               f"rows/s + grouping {group:.2f} s = end to end {both:.2f} s {got / both:,.0f} "
               f"rows/s, {both / n * 1000:.0f} ms a file, peak RSS {rss:.0f} MB")
 
@@ -94,7 +103,7 @@ def many(n: int, rows: int) -> None:
 def main() -> None:
     args = sys.argv[1:]
     if args[:1] == ["--files"]:
-        many(int(args[1]), int(args[2]))
+        many(int(args[1]), int(args[2]), "--zip" in args[3:])
         return
     keep = "--keep-columns" in args
     sizes = [int(a) for a in args if a != "--keep-columns"] or [1_000_000]

@@ -434,6 +434,64 @@ def test_small_files_imported_together_hold_what_one_by_one_imports_hold(tmp_pat
         assert store.counts()["events"] == 4
 
 
+def _zip(path, member, compression=zipfile.ZIP_DEFLATED):
+    with zipfile.ZipFile(path, "w", compression) as z:
+        z.write(member, member.name)
+    return path
+
+
+def test_gdelt_zips_read_together_hold_what_their_plain_files_hold(tmp_path, caplog):
+    # GDELT publishes its 15-minute files as deflated zips: read together in one scan (as
+    # gzip streams of the same bytes), they give what their plain files give, problems at the
+    # file's line included; a stored (uncompressed) zip goes with them
+    a = _gdelt_rows(tmp_path / "a.export.CSV", [(1, 0, "RUS", "040"), (2, 1, "CHN", "040")])
+    b = _gdelt_rows(tmp_path / "b.export.CSV", [(3, 2, "RUS", "040"), (4, 3, "IRN", "999"),
+                                                (5, 3, "IRN", "190")])
+    c = _gdelt_rows(tmp_path / "c.export.CSV", [(2, 7, "CHN", "042")])
+    zips = [_zip(tmp_path / "a.export.CSV.zip", a), _zip(tmp_path / "b.export.CSV.zip", b),
+            _zip(tmp_path / "c.export.CSV.zip", c, zipfile.ZIP_STORED)]
+
+    def content(store):
+        return store.con.execute("SELECT origin_id, event_date, cameo, group_id FROM events "
+                                 "ORDER BY 1").fetchall()
+
+    zipped, plain = [], []
+    with caplog.at_level("INFO", logger="eventdesk.interop.importer"), \
+            open_store(tmp_path / "z.duckdb") as store:
+        results = import_files(store, zips, on_problem=zipped.append)
+        got = content(store)
+    assert "3 small files committed together" in caplog.text
+    with open_store(tmp_path / "p.duckdb") as store:
+        import_files(store, [a, b, c], on_problem=plain.append)
+        assert content(store) == got
+    assert [(r.rows_added, r.rows_skipped) for r in results] == [(2, 0), (2, 1), (1, 0)]
+    assert [p.location for p in zipped] == [f"{zips[1]}:2"]
+    assert [p.location.replace(".zip", "") for p in zipped] == [p.location for p in plain]
+    assert {oid: str(day) for oid, day, _, _ in got}["2"] == "2017-04-08"
+
+
+def test_a_zip_whose_crc_is_wrong_is_reported_and_the_others_go_in(tmp_path):
+    # DuckDB does not check a gzip stream's CRC: the importer checks the zip's, and a file
+    # whose bytes changed after it was zipped is refused with its name, not half imported
+    a = _zip(tmp_path / "a.export.CSV.zip",
+             _gdelt_rows(tmp_path / "a.export.CSV", [(1, 0, "RUS", "040")]))
+    b = _zip(tmp_path / "b.export.CSV.zip",         # past the 64 KB the format check reads
+             _gdelt_rows(tmp_path / "b.export.CSV", [(i, 1, "CHN", "040") for i in
+                                                     range(2, 302)]))
+    raw = bytearray(b.read_bytes())
+    for sig, at in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):  # both headers' CRC
+        i = raw.find(sig) + at
+        raw[i:i + 4] = bytes(4)
+    b.write_bytes(bytes(raw))
+    problems = []
+    with open_store(tmp_path / "s.duckdb") as store:
+        results = import_files(store, [a, b], on_problem=problems.append)
+        assert [(r.path, r.rows_added) for r in results] == [(str(a), 1)]
+        assert store.con.execute("SELECT origin_id FROM events").fetchall() == [("1",)]
+    assert len(problems) == 1 and problems[0].location == str(b)
+    assert "CRC" in str(problems[0])
+
+
 def test_a_group_shows_its_commonest_reading_and_its_first_report(tmp_path):
     # one event reported three times, twice as 040 (consult) and once, first, as 042 (visit):
     # the group reads 040 and shows the first report; a tie goes to the reading reported first
