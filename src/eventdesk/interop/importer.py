@@ -95,7 +95,7 @@ def _plain(path: Path, as_gzip: bool = False) -> Iterator[Path]:
     by deflate (GDELT's zips) becomes a temporary .gz instead: the same compressed bytes
     between a gzip header and trailer, copied, not decompressed (DuckDB decompresses while it
     reads; extracting in Python cost a third of the import of a day of 15-minute files).
-    DuckDB does not check a gzip's CRC: the caller checks the member's (:func:`_check_zip`)."""
+    DuckDB does not check a gzip's CRC: the caller checks the member's (:func:`_check_stream`)."""
     if path.suffix.lower() != ".zip":
         yield path
         return
@@ -122,20 +122,30 @@ def _plain(path: Path, as_gzip: bool = False) -> Iterator[Path]:
             try:
                 with z.open(member) as src, open(out, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
-            except (EOFError, zipfile.BadZipFile, zlib.error) as exc:      # a bad CRC, say
+            except _BAD_STREAM as exc:      # a bad CRC, say
                 raise InputError(f"cannot read ({exc})", str(path)) from None
         yield out
 
 
-def _check_zip(path: Path) -> None:
-    """Read a .zip's member through, which checks its CRC (zipfile raises at its end)."""
+#: what Python's readers raise for a compressed file that is cut short or corrupt
+_BAD_STREAM = (EOFError, zipfile.BadZipFile, gzip.BadGzipFile, zlib.error)
+
+
+def _check_stream(path: Path) -> None:
+    """Read a .gz or a .zip's member through, which checks its CRC (Python's readers raise at
+    its end) and that it is whole; DuckDB checks neither."""
     try:
+        if path.suffix.lower() == ".gz":
+            with gzip.open(path, "rb") as f:
+                while f.read(1 << 22):
+                    pass
+            return
         with zipfile.ZipFile(path) as z:
             member = next(m for m in z.infolist() if not m.is_dir())
             with z.open(member) as f:
                 while f.read(1 << 22):
                     pass
-    except (EOFError, zipfile.BadZipFile, zlib.error) as exc:
+    except _BAD_STREAM as exc:
         raise InputError(f"cannot read ({exc})", str(path)) from None
 
 
@@ -725,6 +735,15 @@ def _chunks(readable: Path, header: bool, delim: str, start: int, start_line: in
     if not gz:
         yield from _plain_chunks(readable, header, start, tmp, size, lines)
         return
+    try:
+        yield from _gz_chunks(readable, header, start, start_line, tmp, size, lines)
+    except _BAD_STREAM as exc:          # cut short, a bad CRC: the chunks before it are kept
+        raise InputError(f"cannot read ({exc})", str(readable)) from None
+
+
+def _gz_chunks(readable: Path, header: bool, start: int, start_line: int, tmp: Path,
+               size: int, lines: _Lines) -> Iterator[_Chunk]:
+    """:func:`_chunks` of a .gz file: decompressed by Python, which counts its lines."""
     opener: Any = gzip.open
     head = b""
     if header:
@@ -1317,16 +1336,16 @@ def _import_small(store: Store, files: list[tuple[Path, str, str]], on_problem: 
         with ExitStack() as stack:
             # runs of consecutive files of one layout (and compression), one scan each
             runs: list[tuple[Any, list[tuple[Path, Path, str]]]] = []
-            zips: list[Path] = []       # read by DuckDB as gzip: their CRCs checked here
+            packed: list[Path] = []     # read by DuckDB as gzip: their CRCs checked here
             for path, kind, digest in files:
                 readable = stack.enter_context(_plain(path, as_gzip=True))
-                if readable.suffix.lower() == ".gz" and path.suffix.lower() == ".zip":
-                    zips.append(path)
+                if readable.suffix.lower() == ".gz":
+                    packed.append(path)
                 shape = (*_layout_for(path, kind), readable.suffix.lower() == ".gz")
                 if not runs or runs[-1][0] != shape:
                     runs.append((shape, []))
                 runs[-1][1].append((path, readable, digest))
-            check = _Background(lambda: [_check_zip(p) for p in zips])  # while DuckDB reads
+            check = _Background(lambda: [_check_stream(p) for p in packed])  # meanwhile
             for (layout, columns, header, delim, _), run in runs:
                 batches = store.new_batches(len(run))
                 done = _insert_files(store, [(p, r) for p, r, _ in run], layout, columns,
