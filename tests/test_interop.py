@@ -511,6 +511,20 @@ def test_a_compressed_file_cut_short_or_with_a_wrong_crc_is_reported_and_others_
         assert store.counts()["events"] == 0
 
 
+@pytest.mark.parametrize("kind", ["zip-crc", "gz-cut"])
+def test_a_plover_file_cut_short_or_with_a_wrong_crc_is_refused_whole(tmp_path, kind):
+    # PLOVER lines are read by Python: a compressed file that ends too soon or whose CRC is
+    # wrong is refused with its name, and the line it was cut in is not reported as a bad row
+    member = tmp_path / "p.plover.jsonl"
+    member.write_bytes((DATA / "plover.sample.jsonl").read_bytes() * 200)
+    bad = _spoilt(kind, tmp_path, member)
+    problems = []
+    with open_store(tmp_path / "s.duckdb") as store:
+        assert import_files(store, [bad], on_problem=problems.append) == []
+        assert store.counts()["events"] == 0
+    assert [(p.location, "cannot read" in str(p)) for p in problems] == [(str(bad), True)]
+
+
 def test_a_group_shows_its_commonest_reading_and_its_first_report(tmp_path):
     # one event reported three times, twice as 040 (consult) and once, first, as 042 (visit):
     # the group reads 040 and shows the first report; a tie goes to the reading reported first

@@ -31,12 +31,17 @@ def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
         raw = z.open(next(m for m in z.infolist() if not m.is_dir()))
     else:
         raw = open(path, "rb")
+    from .importer import _BAD_STREAM
+
     with raw:
-        for n, line in enumerate(io.BufferedReader(raw), 1):  # type: ignore[arg-type]
-            try:
-                yield n, line.decode("utf-8").lstrip("\ufeff")
-            except UnicodeDecodeError:
-                yield n, None
+        try:
+            for n, line in enumerate(io.BufferedReader(raw), 1):  # type: ignore[arg-type]
+                try:
+                    yield n, line.decode("utf-8").lstrip("\ufeff")
+                except UnicodeDecodeError:
+                    yield n, None
+        except _BAD_STREAM as exc:          # a compressed file cut short, a bad CRC
+            raise InputError(f"cannot read ({exc})", str(path)) from None
 
 
 def _row(rec: dict[str, Any]) -> dict[str, Any]:
@@ -113,13 +118,16 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
             con.unregister("ed_plover_batch")
         return int(n)
 
+    held: list[InputError] = []         # reported once the file is in: not when it fails
+
     def work() -> int:
+        held.clear()
         batch_id = store.new_batch()
         rows: list[dict[str, Any]] = []
         added = 0
         for n, text in _lines(path):
             if text is None:
-                report(InputError("not valid UTF-8; row skipped", f"{path}:{n}"))
+                held.append(InputError("not valid UTF-8; row skipped", f"{path}:{n}"))
                 result.rows_skipped += 1
                 continue
             if not text.strip():
@@ -130,8 +138,8 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
                     raise ValueError("not a JSON object")
                 row = _row(rec)
             except ValueError as exc:
-                report(InputError(f"{str(exc).splitlines()[0][:120]}; row skipped",
-                                  f"{path}:{n}"))
+                held.append(InputError(f"{str(exc).splitlines()[0][:120]}; row skipped",
+                                       f"{path}:{n}"))
                 result.rows_skipped += 1
                 continue
             row["line"] = n
@@ -145,4 +153,6 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
         return added
 
     result.rows_added = store._transaction(work, f"import of {path} failed")
+    for exc in held:
+        report(exc)
     return result
