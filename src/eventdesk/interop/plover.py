@@ -121,7 +121,6 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
     held: list[InputError] = []         # reported once the file is in: not when it fails
 
     def work() -> int:
-        held.clear()
         batch_id = store.new_batch()
         rows: list[dict[str, Any]] = []
         added = 0
