@@ -68,6 +68,10 @@ class ImportResult:
 
 
 # -- files ---------------------------------------------------------------------------------------
+#: what Python's readers raise for a compressed file that is cut short or corrupt
+_BAD_STREAM = (EOFError, zipfile.BadZipFile, gzip.BadGzipFile, zlib.error)
+
+
 def _head(path: Path, n: int = 65536) -> bytes:
     """The first bytes of a plain, .gz or .zip file."""
     try:
@@ -84,7 +88,7 @@ def _head(path: Path, n: int = 65536) -> bytes:
                     return f.read(n)
         with open(path, "rb") as f:
             return f.read(n)
-    except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
+    except (OSError, *_BAD_STREAM) as exc:
         raise InputError(f"cannot read ({exc})", str(path)) from None
 
 
@@ -125,10 +129,6 @@ def _plain(path: Path, as_gzip: bool = False) -> Iterator[Path]:
             except _BAD_STREAM as exc:      # a bad CRC, say
                 raise InputError(f"cannot read ({exc})", str(path)) from None
         yield out
-
-
-#: what Python's readers raise for a compressed file that is cut short or corrupt
-_BAD_STREAM = (EOFError, zipfile.BadZipFile, gzip.BadGzipFile, zlib.error)
 
 
 def _check_stream(path: Path) -> None:
