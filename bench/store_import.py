@@ -1,5 +1,6 @@
-"""GDELT 2.0 import speed and memory: `python bench/store_import.py [--keep-columns] ROWS...`,
-or `python bench/store_import.py --files N ROWS [--zip]` for N files of ROWS rows each imported
+"""GDELT 2.0 import speed and memory: `python bench/store_import.py [--keep-columns]
+[--repeat K] ROWS...`, or `python bench/store_import.py [--repeat K] --files N ROWS [--zip]`
+for N files of ROWS rows each imported
 by one `import_files` call, as `eventdesk import *.export.CSV` does (GDELT 2.0 publishes a file
 every 15 minutes, 96 a day, of a few thousand rows each, as a deflated .zip, which `--zip`
 makes: per-file costs matter there).
@@ -15,6 +16,7 @@ corroboration), on the same file, and the import's speed as a share of it."""
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,7 +82,12 @@ def run(code: str, *args: str) -> tuple[int, list[float], float]:
     return int(fields[0]), [float(x) for x in fields[1:]], usage.ru_maxrss / 1024
 
 
-def many(n: int, rows: int, zipped: bool) -> None:
+def _spread(xs: list[float]) -> str:
+    return f"{statistics.median(xs):,.0f} ({min(xs):,.0f}-{max(xs):,.0f})" if len(xs) > 1 \
+        else f"{xs[0]:,.0f}"
+
+
+def many(n: int, rows: int, zipped: bool, repeat: int) -> None:
     import zipfile
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,18 +99,28 @@ def many(n: int, rows: int, zipped: bool) -> None:
                     z.write(path, Path(path).name)
                 os.remove(path)
                 paths[i] = path + ".zip"
-        got, (secs, group), rss = run(FILES, str(Path(tmp) / "s.duckdb"), *paths)
-        both = secs + group
+        imp, end, rss = [], [], 0.0
+        for _ in range(repeat):
+            store = Path(tmp) / "s.duckdb"
+            got, (secs, group), r = run(FILES, str(store), *paths)
+            store.unlink()
+            imp.append(got / secs)
+            end.append(got / (secs + group))
+            rss = max(rss, r)
         print(f"{n} {'zipped ' if zipped else ''}files of {rows} rows: {got} rows, import "
-              f"{secs:.2f} s {got / secs:,.0f} "
-              f"rows/s + grouping {group:.2f} s = end to end {both:.2f} s {got / both:,.0f} "
-              f"rows/s, {both / n * 1000:.0f} ms a file, peak RSS {rss:.0f} MB")
+              f"{_spread(imp)} rows/s, end to end (+ grouping) {_spread(end)} rows/s, "
+              f"median of {repeat}, peak RSS {rss:.0f} MB")
 
 
 def main() -> None:
     args = sys.argv[1:]
+    repeat = 3
+    if "--repeat" in args:
+        i = args.index("--repeat")
+        repeat = max(1, int(args[i + 1]))
+        del args[i:i + 2]
     if args[:1] == ["--files"]:
-        many(int(args[1]), int(args[2]), "--zip" in args[3:])
+        many(int(args[1]), int(args[2]), "--zip" in args[3:], repeat)
         return
     keep = "--keep-columns" in args
     sizes = [int(a) for a in args if a != "--keep-columns"] or [1_000_000]
@@ -111,15 +128,25 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             f = Path(tmp) / "x.export.CSV"
             generate(str(f), rows)
-            n, (secs, group), rss = run(CHILD, str(Path(tmp) / "s.duckdb"), str(f),
-                                        "1" if keep else "0")
-            fn, (fsecs,), _ = run(FLOOR, str(Path(tmp) / "floor.duckdb"), str(f))
-            both = secs + group
-            print(f"{rows:>10} rows  {f.stat().st_size / 1e6:8.1f} MB  import"
-                  f"{' --keep-columns' if keep else ''} {secs:6.2f} s {n / secs:9,.0f} rows/s"
-                  f"  + grouping {group:5.2f} s  = end to end {n / both:9,.0f} rows/s  "
-                  f"peak RSS {rss:6.0f} MB  |  floor {fsecs:5.2f} s {fn / fsecs:9,.0f} rows/s"
-                  f"  import/floor {fsecs / secs:4.0%}")
+            imp, grp, end, flo, share, rss = [], [], [], [], [], 0.0
+            for _ in range(repeat):     # the import and the floor alternately
+                for name in ("s.duckdb", "floor.duckdb"):
+                    for p in Path(tmp).glob(name + "*"):
+                        p.unlink()
+                n, (secs, group), r = run(CHILD, str(Path(tmp) / "s.duckdb"), str(f),
+                                          "1" if keep else "0")
+                fn, (fsecs,), _ = run(FLOOR, str(Path(tmp) / "floor.duckdb"), str(f))
+                imp.append(n / secs)
+                grp.append(group)
+                end.append(n / (secs + group))
+                flo.append(fn / fsecs)
+                share.append(fsecs / secs * 100)
+                rss = max(rss, r)
+            print(f"{rows:>10} rows  {f.stat().st_size / 1e6:7.1f} MB  import"
+                  f"{' --keep-columns' if keep else ''} {_spread(imp)} rows/s  + grouping "
+                  f"{statistics.median(grp):.2f} s  = end to end {_spread(end)} rows/s  "
+                  f"peak RSS {rss:.0f} MB  |  floor {_spread(flo)} rows/s  import/floor "
+                  f"{_spread(share)}%  (median of {repeat})")
 
 
 if __name__ == "__main__":
