@@ -525,9 +525,10 @@ def test_a_plover_file_cut_short_or_with_a_wrong_crc_is_refused_whole(tmp_path, 
     assert [(p.location, "cannot read" in str(p)) for p in problems] == [(str(bad), True)]
 
 
-def test_a_group_shows_its_commonest_reading_and_its_first_report(tmp_path):
+def test_a_group_shows_its_commonest_reading_by_the_first_report_of_it(tmp_path):
     # one event reported three times, twice as 040 (consult) and once, first, as 042 (visit):
-    # the group reads 040 and shows the first report; a tie goes to the reading reported first
+    # the group reads 040 and shows the first report that reads so (its code, document and
+    # sentence agree); a tie goes to the reading reported first
     path = _gdelt_rows(tmp_path / "a.export.CSV", [(1, 0, "RUS", "042"), (2, 0, "RUS", "040"),
                                                    (3, 1, "RUS", "040"), (10, 10, "RUS", "043"),
                                                    (11, 10, "RUS", "040")])
@@ -536,8 +537,11 @@ def test_a_group_shows_its_commonest_reading_and_its_first_report(tmp_path):
         store.settle()
         rows = store.con.execute("SELECT date, cameo, event_id, n_docs FROM groups "
                                  "ORDER BY date").fetchall()
+        agree = store.con.execute("SELECT g.doc_id = e.doc_id AND g.cameo = e.cameo FROM "
+                                  "groups g JOIN events e USING (event_id)").fetchall()
     assert [(str(d), c, e) for d, c, e, _ in rows] == [
-        ("2017-04-01", "040", "gdelt2:1"), ("2017-04-11", "043", "gdelt2:10")]
+        ("2017-04-01", "040", "gdelt2:2"), ("2017-04-11", "043", "gdelt2:10")]
+    assert agree == [(True,), (True,)]
 
 
 def test_small_files_read_together_report_truncated_and_badly_encoded_rows_as_alone(tmp_path,

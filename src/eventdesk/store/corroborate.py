@@ -173,8 +173,7 @@ def _group_select() -> str:
                max(dataset) AS ds1
         FROM {{m}} GROUP BY ALL),
     l2 AS (
-        SELECT ckey, cf, arg_min(first_rid, first_id) AS rep,
-               arg_min(first_rid, {{{{'n': -n, 'f': first_id}}}}) AS rd,
+        SELECT ckey, cf, arg_min(first_rid, {{{{'n': -n, 'f': first_id}}}}) AS rep,
                min(d0) AS d0, max(ld) AS ld, sum(gs) / nullif(sum(gn), 0) AS gold,
                sum(nr) AS nr, coalesce(sum(ns), 0) AS ns, coalesce(sum(na), 0) AS na,
                min(fs) AS fs, max(ls) AS ls, min(ds0) AS ds0, max(ds1) AS ds1
@@ -187,12 +186,12 @@ def _group_select() -> str:
         SELECT ckey, cf, count(DISTINCT src) AS s, count(DISTINCT doc_id) AS d FROM {{m}}
         WHERE dataset = 'eventdesk' GROUP BY ckey, cf)
     SELECT {group_id_sql('l2.ckey', 'l2.cf', "''")}, l2.ckey, p.event_id, l2.d0,
-           p.date_precision, p.actor_country, q.actor_code,
-           p.actor_sector, p.actor_office, p.actor_name, p.recipient_country, q.recipient_code,
-           p.recipient_sector, q.cameo, p.root, l2.gold, p.quad, q.plover, q.mode, p.status,
+           p.date_precision, p.actor_country, p.actor_code,
+           p.actor_sector, p.actor_office, p.actor_name, p.recipient_country, p.recipient_code,
+           p.recipient_sector, p.cameo, p.root, l2.gold, p.quad, p.plover, p.mode, p.status,
            l2.nr, coalesce(e.s, 0) + l2.ns, coalesce(e.d, 0) + l2.na, p.doc_id, p.sentence,
            l2.fs, l2.ls, l2.ld, coalesce(x.ds, l2.ds0)
-    FROM l2 JOIN {{m}} p ON p.rid = l2.rep JOIN {{m}} q ON q.rid = l2.rd
+    FROM l2 JOIN {{m}} p ON p.rid = l2.rep
     LEFT JOIN e ON e.ckey = l2.ckey AND e.cf = l2.cf
     LEFT JOIN mixed x ON x.ckey = l2.ckey AND x.cf = l2.cf"""
 
@@ -204,9 +203,11 @@ def _group_select() -> str:
 #: CAMEO code with its PLOVER type and mode, as one hash: a fifth faster than grouping by the
 #: five strings), then by chain. The commonest reading is the reading group with most
 #: reports, ties going to the reading reported first (by event id); the representative
-#: report, the first by event id, gives what the key makes common to all (precision, states,
-#: root, status) and its own sectors, names, document and sentence. Both are found as row ids
-#: and joined back, so no aggregate carries their strings. Distinct outlets and documents are
+#: report is that reading's first report (by event id), so the code, document and sentence a
+#: group shows are one report's and agree (and one join back, not two: a tenth of the
+#: aggregate). It gives what the key makes common to all (precision, states, root, status)
+#: and its own codes, sectors, names, document and sentence; it is found as a row id and
+#: joined back, so no aggregate carries its strings. Distinct outlets and documents are
 #: counted over the coded reports alone (imported rows bring their own counts). The datasets
 #: are a chain's smallest and largest (one for nearly every chain); only the chains of
 #: several datasets list theirs from the members (a list per group costs a third of the
