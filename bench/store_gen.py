@@ -1,5 +1,5 @@
 """Generate GDELT 2.0 event files of any size with DuckDB (no Python loop), for benches and
-the crash test. `python bench/store_gen.py OUT.CSV ROWS [SEED]`.
+the crash test. `python bench/store_gen.py OUT.CSV ROWS [SEED] [--ordered]`.
 
 The rows are as full as real GDELT 2.0 rows: both actors with name, country, a type code and
 their geography, the action's full geography (name, ADM codes, coordinates, feature id),
@@ -31,14 +31,18 @@ def _list(xs: list[str]) -> str:
     return "[" + ",".join("'" + x.replace("'", "''") + "'" for x in xs) + "]"
 
 
-def generate(out: str, rows: int, seed: int = 0) -> None:
+def generate(out: str, rows: int, seed: int = 0, ordered: bool = False) -> None:
+    """``rows`` rows into ``out``, their dates spread evenly over ten years; in random order,
+    or (``ordered``) in the order of their dates, give or take two days, as GDELT writes its
+    files (so a store of them has row groups of a few days each)."""
     from eventdesk.interop.layouts import GDELT2
 
     def pick(xs: list[str], k: str) -> str:
         return f"{_list(xs)}[1 + CAST({k} % 12 AS INTEGER)]"
 
     a, r, c, p = "h", "(h // 12)", "(h // 144)", "(h // 1728)"
-    date = "(DATE '2015-01-01' + CAST(h % 3650 AS INTEGER))"
+    date = (f"(DATE '2015-01-01' + CAST(i * 3650 // {rows} + h % 3 AS INTEGER))" if ordered
+            else "(DATE '2015-01-01' + CAST(h % 3650 AS INTEGER))")
     expr = {
         "GLOBALEVENTID": f"CAST({1_200_000_000 + seed * 100_000_000} + i AS VARCHAR)",
         "SQLDATE": f"strftime({date}, '%Y%m%d')", "MonthYear": f"strftime({date}, '%Y%m')",
@@ -92,4 +96,6 @@ def generate(out: str, rows: int, seed: int = 0) -> None:
 
 
 if __name__ == "__main__":
-    generate(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    args = [a for a in sys.argv[1:] if a != "--ordered"]
+    generate(args[0], int(args[1]), int(args[2]) if len(args) > 2 else 0,
+             ordered="--ordered" in sys.argv)

@@ -1,5 +1,5 @@
 """GDELT 2.0 import speed and memory: `python bench/store_import.py [--keep-columns]
-[--repeat K] ROWS...`, or `python bench/store_import.py [--repeat K] --files N ROWS [--zip]`
+[--ordered] [--repeat K] ROWS...`, or `python bench/store_import.py [--repeat K] --files N ROWS [--zip]`
 for N files of ROWS rows each imported
 by one `import_files` call, as `eventdesk import *.export.CSV` does (GDELT 2.0 publishes a file
 every 15 minutes, 96 a day, of a few thousand rows each, as a deflated .zip, which `--zip`
@@ -123,11 +123,12 @@ def main() -> None:
         many(int(args[1]), int(args[2]), "--zip" in args[3:], repeat)
         return
     keep = "--keep-columns" in args
-    sizes = [int(a) for a in args if a != "--keep-columns"] or [1_000_000]
+    ordered = "--ordered" in args
+    sizes = [int(a) for a in args if not a.startswith("--")] or [1_000_000]
     for rows in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             f = Path(tmp) / "x.export.CSV"
-            generate(str(f), rows)
+            generate(str(f), rows, ordered=ordered)
             imp, grp, end, flo, share, rss = [], [], [], [], [], 0.0
             for _ in range(repeat):     # the import and the floor alternately
                 for name in ("s.duckdb", "floor.duckdb"):
@@ -142,7 +143,8 @@ def main() -> None:
                 flo.append(fn / fsecs)
                 share.append(fsecs / secs * 100)
                 rss = max(rss, r)
-            print(f"{rows:>10} rows  {f.stat().st_size / 1e6:7.1f} MB  import"
+            print(f"{rows:>10} rows{' ordered' if ordered else ''}  "
+                  f"{f.stat().st_size / 1e6:7.1f} MB  import"
                   f"{' --keep-columns' if keep else ''} {_spread(imp)} rows/s  + grouping "
                   f"{statistics.median(grp):.2f} s  = end to end {_spread(end)} rows/s  "
                   f"peak RSS {rss:.0f} MB  |  floor {_spread(flo)} rows/s  import/floor "
