@@ -544,6 +544,32 @@ def test_a_group_shows_its_commonest_reading_by_the_first_report_of_it(tmp_path)
     assert agree == [(True,), (True,)]
 
 
+def test_a_version_5_store_has_its_representatives_chosen_again(tmp_path):
+    # version 5 showed a chain's first report (here the 042 visit) with the commonest
+    # reading's code (040): opened now, the store is regrouped and shows a report that reads 040
+    from eventdesk.store.schema import STORE_VERSION
+    path = _gdelt_rows(tmp_path / "a.export.CSV", [(1, 0, "RUS", "042"), (2, 0, "RUS", "040"),
+                                                   (3, 1, "RUS", "040")])
+    db = tmp_path / "s.duckdb"
+    with open_store(db) as store:
+        import_file(store, path)
+        store.settle()
+        q = store.con.execute
+        counts = q("SELECT n_reports, n_sources, n_docs, first_seen, last_seen FROM groups"
+                   ).fetchall()
+        q("UPDATE group_rows SET event_id = 'gdelt2:1', doc_id = (SELECT doc_id FROM events "
+          "WHERE event_id = 'gdelt2:1')")
+        q("UPDATE meta SET value = '5' WHERE key = 'store_version'")
+    with open_store(db) as store:
+        q = store.con.execute
+        assert q("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == \
+            str(STORE_VERSION)
+        assert q("SELECT g.event_id, g.cameo, e.cameo, g.doc_id = e.doc_id FROM groups g "
+                 "JOIN events e USING (event_id)").fetchall() == [("gdelt2:2", "040", "040", True)]
+        assert q("SELECT n_reports, n_sources, n_docs, first_seen, last_seen FROM groups"
+                 ).fetchall() == counts
+
+
 def test_small_files_read_together_report_truncated_and_badly_encoded_rows_as_alone(tmp_path,
                                                                                   caplog):
     # in one scan of several files, a row cut short at a file's end and a row that is not

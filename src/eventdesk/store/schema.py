@@ -35,6 +35,11 @@ Store versions:
    (and how far a settling interrupted got), ``group_stale`` the chains of the reports an
    import replaced. An older eventdesk, which would read such a store's groups as if
    complete, refuses it. Migration from 4 adds the two tables.
+6. the same tables; a group's representative report is the first report of its commonest
+   reading (in 5, the first report of the chain, shown with the commonest reading's codes, so
+   its code and sentence could be two reports'). An older eventdesk would choose
+   representatives by its own rule among those of 6, so it refuses the store. Migration
+   regroups.
 """
 from __future__ import annotations
 
@@ -43,7 +48,7 @@ from typing import Any
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION
 
-STORE_VERSION = 5
+STORE_VERSION = 6
 
 #: the columns of the version-2 events table, for the migration from version 1
 V2_EVENT_COLUMNS = """
@@ -268,11 +273,12 @@ def ensure(con: Any) -> None:
 
 def migrate(con: Any, version: int) -> bool:
     """Bring a store of an older layout to the current one inside the caller's transaction;
-    True when the caller must recompute every group (``regroup_all``)."""
-    if version == 4:
-        con.execute(SCHEMA)             # the tables of pending grouping, empty
+    True when the caller must recompute every group (``regroup_all``): always, as version 6
+    chooses the representatives of the groups anew."""
+    if version in (4, 5):
+        con.execute(SCHEMA)             # the tables of pending grouping (for 4), empty
         set_meta(con, "store_version", str(STORE_VERSION))
-        return False
+        return True
     if version == 1:
         migrate_1_to_2(con)
     if version <= 2:
