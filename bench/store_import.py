@@ -1,9 +1,9 @@
 """GDELT 2.0 import speed and memory: `python bench/store_import.py [--keep-columns]
-[--ordered] [--repeat K] ROWS...`, or `python bench/store_import.py [--repeat K] --files N ROWS [--zip]`
-for N files of ROWS rows each imported
-by one `import_files` call, as `eventdesk import *.export.CSV` does (GDELT 2.0 publishes a file
-every 15 minutes, 96 a day, of a few thousand rows each, as a deflated .zip, which `--zip`
-makes: per-file costs matter there).
+[--ordered] [--repeat K] ROWS...`, or `python bench/store_import.py [--repeat K] --files N
+ROWS [--zip]` for N files of ROWS rows each imported by one `import_files` call, as
+`eventdesk import *.export.CSV` does (GDELT 2.0 publishes a file every 15 minutes, 96 a day,
+of a few thousand rows each, as a deflated .zip, which `--zip` makes: per-file costs matter
+there).
 
 Generates a file of each size (`store_gen.py`: rows as full as GDELT's, ~390 bytes), imports
 it into a fresh store in a subprocess, and prints rows/s and the subprocess's peak RSS, so

@@ -214,7 +214,8 @@ class Store:
         def work() -> None:
             if version is None:
                 create(self.con)
-            elif migrate(self.con, version):
+            else:
+                migrate(self.con, version)
                 regroup_all(self.con, Rule.from_json(meta(self.con, "corroboration")))
 
         self._transaction(work, f"cannot {step} the store")

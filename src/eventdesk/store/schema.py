@@ -271,22 +271,18 @@ def ensure(con: Any) -> None:
     fill_cameo_codes(con)
 
 
-def migrate(con: Any, version: int) -> bool:
-    """Bring a store of an older layout to the current one inside the caller's transaction;
-    True when the caller must recompute every group (``regroup_all``): always, as version 6
-    chooses the representatives of the groups anew."""
-    if version in (4, 5):
-        con.execute(SCHEMA)             # the tables of pending grouping (for 4), empty
-        set_meta(con, "store_version", str(STORE_VERSION))
-        return True
+def migrate(con: Any, version: int) -> None:
+    """Bring a store of an older layout to the current one inside the caller's transaction.
+    The caller then recomputes every group (``regroup_all``): every older version chose its
+    groups' representatives otherwise than 6 does."""
     if version == 1:
         migrate_1_to_2(con)
     if version <= 2:
         migrate_2_to_3(con)
-    else:
+    elif version == 3:
         migrate_3_to_4(con)
+    con.execute(SCHEMA)             # the tables of pending grouping (new in 5), empty
     set_meta(con, "store_version", str(STORE_VERSION))
-    return True
 
 
 def migrate_2_to_3(con: Any) -> None:
