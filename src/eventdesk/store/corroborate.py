@@ -390,8 +390,12 @@ def group_batch(con: Any, rule: Rule, batch_id: int, stale: str | None = None) -
 
 #: the most dated reports grouped in one transaction when the pending reports are settled
 #: (:func:`pending_slices`): memory is bounded by a slice, not by the reports pending
-#: ($EVENTDESK_GROUP_SLICE overrides it)
-SLICE_ROWS = 1_000_000
+#: ($EVENTDESK_GROUP_SLICE overrides it). Each slice scans the stored reports, so fewer,
+#: larger slices group faster: the grouping of 6 million imported rows took 11.2 s in slices
+#: of 2 million against 13.4 s in slices of 1 million (shuffled dates; 8.7 s against 10.3 s
+#: in date order; 12 million shuffled, 26.8 s against 31.4 s), for 2-240 MB more peak memory;
+#: slices of 3 million gained nothing more
+SLICE_ROWS = 2_000_000
 
 
 def pending_where(con: Any) -> tuple[str, list[int]]:
