@@ -1,6 +1,7 @@
 """Import and export of other datasets' formats, through the real store and the real command."""
 import gzip
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -252,6 +253,12 @@ def test_import_and_export_commands(tmp_path, cli):
     r = cli("import", *sorted(DATA.iterdir()), "--db", db)
     assert r.returncode == 3, r.stderr
     assert "gdelt2.export.CSV:6: unknown CAMEO code '099'" in r.stderr
+    # the closing line times the two steps apart: storing the rows, grouping them
+    last = r.stderr.strip().splitlines()[-1]
+    assert re.search(r"\d+ rows imported in [\d.]+ m?s \([\d,]+ rows/s\), grouped into "
+                     r"corroborated events in [\d.]+ m?s, \d+ rows skipped", last), last
+    again = cli("import", *sorted(DATA.iterdir()), "--db", db).stderr.strip().splitlines()[-1]
+    assert "0 rows imported" in again and "grouped" not in again, again
     r = cli("import", DATA / "icews.sample.tab", "--format", "gdelt2", "--db", db)
     assert r.returncode == 2 and "looks like icews data" in r.stderr
     r = cli("export", "--format", "gdelt2", "--actor", "RUS", "--since", "2017-01-01",

@@ -1206,10 +1206,12 @@ def _insert_mentions(con: Any, src: str) -> int:
 def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
                  on_problem: Problem | None = None,
                  on_file: Callable[[ImportResult], None] | None = None,
-                 force: bool = False, keep_columns: bool = False) -> list[ImportResult]:
+                 force: bool = False, keep_columns: bool = False,
+                 settle: bool = True) -> list[ImportResult]:
     """Import several files, one transaction per chunk; a file that cannot be read at all
     is reported through ``on_problem`` and the others go on. The reports of all the files are
-    grouped at the end, once (``store.settle()``)."""
+    grouped at the end, once (``store.settle()``; with ``settle=False`` the caller does it,
+    or the next read of events does)."""
     results: list[ImportResult] = []
     group: list[tuple[Path, str, str]] = []
 
@@ -1256,7 +1258,8 @@ def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
             size = 0
             one(path)
         flush()
-        store.settle()
+        if settle:
+            store.settle()
     return results
 
 
