@@ -53,7 +53,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     # the two steps timed apart: storing the rows (DuckDB's reader) and grouping them into
     # corroborated events, which grows with how many reports a store's chains hold
     pace = f" in {_secs(stored - start)}" + (
-        f" ({added / (stored - start):,.0f} rows/s)" if added and stored > start else "")
+        f" ({added / (stored - start):,.0f} rows/s)" if added else "")
     grouping = f", grouped into corroborated events in {_secs(settled - stored)}" \
         if grouped else ""
     _err(f"{len(results)} of {len(args.files)} files read, {added:,} rows imported{pace}"
