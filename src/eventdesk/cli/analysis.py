@@ -16,8 +16,9 @@ from typing import Any
 import pandas as pd
 
 from ..errors import UsageError
-from .common import PERIODS, check_actors, distinct, parse_codes, window
-from .output import FORMATS, Result, emit
+from ..analysis.common import PERIODS, check_actors, distinct, parse_codes, window
+from ..analysis.output import FORMATS, Result, emit
+from .common import add_db
 
 
 @contextmanager
@@ -44,7 +45,7 @@ def _series_chart(frame: pd.DataFrame, cols: list[str], title: str, band: float 
 
 # -- commands -------------------------------------------------------------------------------------
 def cmd_dyad(args: argparse.Namespace) -> int:
-    from .dyads import dyad_series
+    from ..analysis.dyads import dyad_series
 
     with _relation(args) as (_, con, rel):
         a, b = check_actors(con, rel, [args.a, args.b])
@@ -61,7 +62,7 @@ def cmd_dyad(args: argparse.Namespace) -> int:
 
 
 def cmd_dyads(args: argparse.Namespace) -> int:
-    from .dyads import top_dyads
+    from ..analysis.dyads import top_dyads
 
     with _relation(args) as (_, con, rel):
         df = top_dyads(con, rel, top=args.top, rank=args.rank, by=args.by, win=_win(args))
@@ -74,7 +75,7 @@ def cmd_dyads(args: argparse.Namespace) -> int:
 
 
 def cmd_triangle(args: argparse.Namespace) -> int:
-    from .triangle import triangle
+    from ..analysis.triangle import triangle
 
     with _relation(args) as (_, con, rel):
         players = distinct(check_actors(con, rel, args.actors), 3, "a triangle")
@@ -98,7 +99,7 @@ def cmd_triangle(args: argparse.Namespace) -> int:
 
 
 def cmd_balance(args: argparse.Namespace) -> int:
-    from .triangle import balance
+    from ..analysis.triangle import balance
 
     with _relation(args) as (_, con, rel):
         players = distinct(check_actors(con, rel, args.actors), 3, "balance")
@@ -119,7 +120,7 @@ def cmd_balance(args: argparse.Namespace) -> int:
 
 
 def cmd_divergence(args: argparse.Namespace) -> int:
-    from .divergence import divergence
+    from ..analysis.divergence import divergence
 
     with _relation(args) as (_, con, rel):
         c, t = check_actors(con, rel, [args.country, args.toward])
@@ -136,7 +137,7 @@ def cmd_divergence(args: argparse.Namespace) -> int:
 
 
 def cmd_reciprocity(args: argparse.Namespace) -> int:
-    from .reciprocity import reciprocity
+    from ..analysis.reciprocity import reciprocity
 
     with _relation(args) as (_, con, rel):
         a, b = check_actors(con, rel, [args.a, args.b])
@@ -158,7 +159,7 @@ def cmd_reciprocity(args: argparse.Namespace) -> int:
 
 
 def cmd_signals(args: argparse.Namespace) -> int:
-    from .signals import as_frame, signals
+    from ..analysis.signals import as_frame, signals
 
     win = _win(args)
     with _relation(args) as (_, con, rel):
@@ -173,7 +174,7 @@ def cmd_signals(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from .brief import brief
+    from ..analysis.brief import brief
 
     out = args.output
     if not out or not out.lower().endswith((".html", ".md")):
@@ -194,9 +195,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 # -- parser ---------------------------------------------------------------------------------------
 def _common(p: argparse.ArgumentParser, *, out: bool = True, period: bool = True) -> None:
-    from ..cli import _add_db
-
-    _add_db(p)
+    add_db(p)
     p.add_argument("--since", help="first date (YYYY-MM-DD)")
     p.add_argument("--until", help="last date (YYYY-MM-DD)")
     p.add_argument("--raw", action="store_true",

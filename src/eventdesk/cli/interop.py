@@ -2,15 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from typing import Any
 
-from .layouts import EXPORT_FORMATS, IMPORT_FORMATS
-
-
-def _err(msg: str) -> None:
-    print(f"eventdesk: {msg}", file=sys.stderr)
+from ..interop.layouts import EXPORT_FORMATS, IMPORT_FORMATS
+from .common import add_db, err
 
 
 def _secs(s: float) -> str:
@@ -20,7 +16,7 @@ def _secs(s: float) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     from ..errors import InputError, UsageError
     from ..store import open_store
-    from .importer import import_files
+    from ..interop.importer import import_files
 
     if not args.files:
         raise UsageError("no file given")
@@ -32,13 +28,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             skipped[0] += 1
         else:
             unreadable[0] += 1
-        _err(f"skipped: {exc}")
+        err(f"skipped: {exc}")
 
     def done(r: Any) -> None:
         if r.already_imported:
-            _err(f"{r.path}: already imported, nothing to do")
+            err(f"{r.path}: already imported, nothing to do")
         else:
-            _err(f"{r.path}: {r.format}, {r.rows_added} rows imported, {r.rows_skipped} skipped")
+            err(f"{r.path}: {r.format}, {r.rows_added} rows imported, {r.rows_skipped} skipped")
 
     with open_store(args.db) as store:
         start = time.perf_counter()
@@ -56,7 +52,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         f" ({added / (stored - start):,.0f} rows/s)" if added else "")
     grouping = f", grouped into corroborated events in {_secs(settled - stored)}" \
         if grouped else ""
-    _err(f"{len(results)} of {len(args.files)} files read, {added:,} rows imported{pace}"
+    err(f"{len(results)} of {len(args.files)} files read, {added:,} rows imported{pace}"
          f"{grouping}, {skipped[0]:,} rows skipped; the store holds {counts['events']:,} "
          f"events ({counts['corroborated']:,} corroborated)")
     if not results:
@@ -66,7 +62,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from ..store import open_store
-    from .exporter import export
+    from ..interop.exporter import export
 
     status = None if args.status is None else (None if args.status == "all"
                                                else args.status.split(","))
@@ -75,7 +71,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_store(args.db, read_only=True) as store:
         n = export(store, args.format, args.output, actor=args.actor, recipient=args.recipient,
                    since=args.since, until=args.until, cameo=args.cameo, status=status)
-    _err(f"{n} events written to {args.output} ({args.format})")
+    err(f"{n} events written to {args.output} ({args.format})")
     return 0
 
 
@@ -99,7 +95,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                    help="keep the fields the event model does not map (GDELT's tone and actor "
                         "geography, ICEWS's story id...), so an export to the same format gives "
                         "them back; for GDELT about a fifth more import time")
-    p.add_argument("--db", help="store path (default $EVENTDESK_DB or ./eventdesk.duckdb)")
+    add_db(p)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
@@ -120,5 +116,5 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p.add_argument("--until", help="last date (YYYY-MM-DD)")
     p.add_argument("--cameo", help="CAMEO code prefix, e.g. 19")
     p.add_argument("--status", help="comma-separated statuses, or all")
-    p.add_argument("--db", help="store path (default $EVENTDESK_DB or ./eventdesk.duckdb)")
+    add_db(p)
     p.set_defaults(func=cmd_export)

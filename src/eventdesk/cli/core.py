@@ -1,140 +1,56 @@
-"""The ``eventdesk`` command: thin wrappers over the Python API.
-
-Exit codes: 0 everything went through; 1 internal failure; 2 usage error, or nothing could be
-read; 3 some records were skipped (each reported on stderr with its file and line).
-"""
+"""The core commands: code, ingest, events, explain, actors, lexicon, eval, summary."""
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import textwrap
-import time
-from collections.abc import Iterator
 from typing import Any
 
-from . import __version__
-from .errors import EventDeskError, InputError, UsageError
-
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
-
-
-def _err(msg: str) -> None:
-    print(f"eventdesk: {msg}", file=sys.stderr)
-
-
-class _Problems:
-    """Counts problems and prints each as one line on stderr."""
-
-    def __init__(self) -> None:
-        self.skipped = 0
-        self.warnings = 0
-
-    def __call__(self, exc: InputError) -> None:
-        from .errors import InputWarning
-
-        if isinstance(exc, InputWarning):
-            self.warnings += 1
-            _err(f"warning: {exc}")
-        else:
-            self.skipped += 1
-            _err(f"skipped: {exc}")
-
-
-def _documents(args: argparse.Namespace, problems: _Problems, stats: Any) -> Iterator[Any]:
-    from .readers import read_documents
-
-    if not args.inputs:
-        raise UsageError("no input given (files, directories, or - for stdin)")
-    try:
-        yield from read_documents(args.inputs, default_date=args.date, on_error=problems,
-                                  stats=stats)
-    except InputError as exc:  # a bad --date
-        raise UsageError(str(exc)) from None
-
-
-def _closing(problems: _Problems, stats: Any, extra: str = "") -> int:
-    parts = [f"{stats.documents} documents read"]
-    if problems.skipped:
-        parts.append(f"{problems.skipped} skipped")
-    if problems.warnings:
-        parts.append(f"{problems.warnings} warnings")
-    _err(", ".join(parts) + (f"; {extra}" if extra else ""))
-    if stats.documents == 0:
-        return EXIT_USAGE
-    return EXIT_SKIPPED if problems.skipped else EXIT_OK
-
-
-class _Progress:
-    """A rich progress line on stderr for long runs; silent when stderr is not a terminal."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled and sys.stderr.isatty()
-        self.start = time.monotonic()
-        self._p: Any = None
-
-    def __enter__(self) -> "_Progress":
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self._p = Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                               TimeElapsedColumn(), transient=True, console=Console(stderr=True))
-            self._p.start()
-            self._task = self._p.add_task("starting")
-        return self
-
-    def update(self, docs: int, events: int) -> None:
-        if self._p is not None:
-            rate = docs / max(time.monotonic() - self.start, 1e-6)
-            self._p.update(self._task, description=f"{docs} documents, {events} events, "
-                                                   f"{rate:.1f} documents/s")
-
-    def __exit__(self, *exc: object) -> None:
-        if self._p is not None:
-            self._p.stop()
+from ..errors import InputError, UsageError
+from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, add_actors, add_db, add_inputs,
+                     closing, documents, err)
 
 
 # -- commands ------------------------------------------------------------------------------------
 def _coder(args: argparse.Namespace) -> Any:
-    from .actors import knowledge_base
-    from .coding.coder import Coder
-    from .errors import DataError
+    from ..actors import knowledge_base
+    from ..coding.coder import Coder
+    from ..errors import DataError
 
     try:
         kb = knowledge_base(tuple(args.actors or ()))
     except DataError as exc:
         raise UsageError(str(exc)) from None
     for p in kb.problems:
-        _err(f"warning: {p}")
+        err(f"warning: {p}")
     return Coder(kb=kb)
 
 
 def cmd_code(args: argparse.Namespace) -> int:
-    from .formats import EventWriter
-    from .readers import ReadStats
+    from ..formats import EventWriter
+    from ..readers import ReadStats
 
-    problems, stats = _Problems(), ReadStats()
+    problems, stats = Problems(), ReadStats()
     coder = _coder(args)
     writer = EventWriter(sys.stdout, args.format)
     n = 0
-    with _Progress(not args.quiet) as bar:
-        for _, events in coder.coded(_documents(args, problems, stats)):
+    with Progress(not args.quiet) as bar:
+        for _, events in coder.coded(documents(args, problems, stats)):
             for ev in events:
                 writer.write(ev)
                 n += 1
             bar.update(stats.documents, n)
     sys.stdout.flush()
-    return _closing(problems, stats, f"{n} events")
+    return closing(problems, stats, f"{n} events")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .readers import ReadStats
-    from .store import open_store
+    from ..readers import ReadStats
+    from ..store import open_store
 
-    problems, stats = _Problems(), ReadStats()
-    with open_store(args.db) as store, _Progress(not args.quiet) as bar:
-        result = store.ingest(_documents(args, problems, stats), coder=_coder(args),
+    problems, stats = Problems(), ReadStats()
+    with open_store(args.db) as store, Progress(not args.quiet) as bar:
+        result = store.ingest(documents(args, problems, stats), coder=_coder(args),
                               batch_size=args.batch_size,
                               progress=lambda r: bar.update(r.documents_seen, r.events_added))
         total = store.counts()
@@ -142,12 +58,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
              f"{result.documents_unchanged} unchanged documents; {result.events_added} events "
              f"added, {result.events_removed} removed; store {args.db or 'eventdesk.duckdb'} "
              f"holds {total['documents']} documents and {total['events']} events")
-    return _closing(problems, stats, extra)
+    return closing(problems, stats, extra)
 
 
 def cmd_events(args: argparse.Namespace) -> int:
-    from .formats import EventWriter
-    from .store import open_store
+    from ..formats import EventWriter
+    from ..store import open_store
 
     status = None if args.status == "all" else args.status.split(",")
     if args.corroborated:
@@ -182,7 +98,7 @@ def _corroborated(args: argparse.Namespace, status: list[str] | None) -> int:
     import csv
     import json
 
-    from .store import Store, open_store
+    from ..store import Store, open_store
 
     with open_store(args.db, read_only=True) as store:
         groups = store.corroborated(actor=args.actor, recipient=args.recipient, since=args.since,
@@ -234,8 +150,8 @@ def _mark(text: str, spans: dict[str, list[list[int]]]) -> str:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .coding.lexicon import default_lexicon, noun_lexicon, obligation_codes, refusal_of
-    from .store import open_store
+    from ..coding.lexicon import default_lexicon, noun_lexicon, obligation_codes, refusal_of
+    from ..store import open_store
 
     with open_store(args.db, read_only=True) as store:
         ev = store.event(args.event_id)
@@ -295,8 +211,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_actors_lookup(args: argparse.Namespace) -> int:
-    from .actors import knowledge_base, lookup
-    from .dates import parse_date
+    from ..actors import knowledge_base, lookup
+    from ..dates import parse_date
 
     try:
         day = parse_date(args.date)[0]
@@ -308,14 +224,14 @@ def cmd_actors_lookup(args: argparse.Namespace) -> int:
 
 
 def cmd_actors_check(args: argparse.Namespace) -> int:
-    from .actors import check, knowledge_base
+    from ..actors import check, knowledge_base
 
     kb = knowledge_base(tuple(args.actors or ()))
     problems = check(kb)
     for p in problems:
         print(p)
     n_roles = sum(len(r) for r in kb.roles.values())
-    _err(f"{len(kb.states)} states, {len(kb.orgs)} organisations, {len(kb.roles)} people with "
+    err(f"{len(kb.states)} states, {len(kb.orgs)} organisations, {len(kb.roles)} people with "
          f"{n_roles} roles, {len(kb.sectors)} sector terms; {len(problems)} problems")
     return EXIT_SKIPPED if problems else EXIT_OK
 
@@ -323,7 +239,7 @@ def cmd_actors_check(args: argparse.Namespace) -> int:
 def cmd_lexicon_check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .coding.lexicon import check_lexicon
+    from ..coding.lexicon import check_lexicon
 
     path = Path(args.file) if args.file else None
     if path is not None and not path.exists():
@@ -331,7 +247,7 @@ def cmd_lexicon_check(args: argparse.Namespace) -> int:
     problems, stats = check_lexicon(path)
     for p in problems:
         print(p)
-    _err(f"{stats['patterns']} patterns over {stats['verbs']} verbs; {stats['codes']} of "
+    err(f"{stats['patterns']} patterns over {stats['verbs']} verbs; {stats['codes']} of "
          f"{stats['codes_in_table']} CAMEO codes and {stats['roots']} of 20 roots reachable; "
          f"{len(problems)} problems")
     return EXIT_SKIPPED if problems else EXIT_OK
@@ -341,9 +257,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from .evaluate import evaluate, read_gold, report_lines, write_misses
+    from ..evaluate import evaluate, read_gold, report_lines, write_misses
 
-    problems = _Problems()
+    problems = Problems()
     fmt, items = read_gold(args.gold, args.format, problems)
     if args.limit:
         items = items[: args.limit]
@@ -355,13 +271,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(line)
     misses = args.misses or f"{Path(args.gold).stem}.misses.tsv"
     n = write_misses(scores, misses)
-    _err(f"{len(items)} gold items scored; {n} with a miss written to {misses}"
+    err(f"{len(items)} gold items scored; {n} with a miss written to {misses}"
          + (f"; {problems.skipped} records skipped" if problems.skipped else ""))
     return EXIT_SKIPPED if problems.skipped else EXIT_OK
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from .store import open_store
+    from ..store import open_store
 
     with open_store(args.db, read_only=True) as store:
         s = store.summary()
@@ -377,48 +293,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# -- parser --------------------------------------------------------------------------------------
-def _add_db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help="store path (default $EVENTDESK_DB or ./eventdesk.duckdb)")
-
-
-def _add_inputs(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="*", metavar="INPUT",
-                   help="files (.txt .html .jsonl), directories (recursive) or - for stdin")
-    p.add_argument("--date", help="date of documents that carry none (YYYY-MM-DD)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    _add_actors(p)
-
-
-def _add_actors(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--actors", action="append", metavar="FILE",
-                   help="your own actor file (YAML or TSV) on top of the packaged knowledge "
-                        "base; may be repeated")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    fmt = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(
-        prog="eventdesk", formatter_class=fmt,
-        description="Political event data from news text: code, store and query who did what "
-                    "to whom.",
-        epilog=textwrap.dedent("""\
-            examples:
-              eventdesk code article.txt                   events as JSON lines
-              eventdesk ingest examples/corpus --db my.duckdb
-              eventdesk events --db my.duckdb --actor RUS --recipient USA --format table
-
-            exit codes: 0 ok, 1 internal error, 2 usage error or nothing readable,
-            3 some records skipped"""))
-    parser.add_argument("--version", action="version", version=f"eventdesk {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
+    """Add the core commands to the ``eventdesk`` parser's subparsers."""
 
     p = sub.add_parser("code", help="code documents into events on stdout", formatter_class=fmt,
                        description="Code documents into events, written to stdout.",
                        epilog="example:\n  eventdesk code article.txt batch.jsonl - --format tsv"
                               " > events.tsv")
-    _add_inputs(p)
+    add_inputs(p)
     p.add_argument("--format", choices=["jsonl", "tsv", "csv"], default="jsonl")
     p.set_defaults(func=cmd_code)
 
@@ -427,8 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Code documents and store them with their events. Rerunning "
                                    "adds nothing; a changed document has its events replaced.",
                        epilog="example:\n  eventdesk ingest corpus/ --db my.duckdb")
-    _add_inputs(p)
-    _add_db(p)
+    add_inputs(p)
+    add_db(p)
     p.add_argument("--batch-size", type=int, default=64, help="documents per transaction")
     p.set_defaults(func=cmd_ingest)
 
@@ -440,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="examples:\n  eventdesk events --actor RUS --recipient USA "
                               "--since 2017-04-01 --format table\n"
                               "  eventdesk events --corroborated --actor RUS --format csv")
-    _add_db(p)
+    add_db(p)
     p.add_argument("--actor", help="actor country or code (RUS, RUSGOV, NATO)")
     p.add_argument("--recipient", help="recipient country or code")
     p.add_argument("--since", help="first date (YYYY-MM-DD)")
@@ -458,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
                        formatter_class=fmt, description="Explain one stored event.",
                        epilog="example:\n  eventdesk explain 3f9a1c --db my.duckdb")
     p.add_argument("event_id", help="event id (or a unique prefix)")
-    _add_db(p)
+    add_db(p)
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("actors", help="look up and check the actor knowledge base",
@@ -472,14 +354,14 @@ def build_parser() -> argparse.ArgumentParser:
                         epilog="example:\n  eventdesk actors lookup \"President Trump\" --date 2023-06-01")
     q.add_argument("mention")
     q.add_argument("--date", help="the date to resolve on (YYYY-MM-DD; default: latest roles)")
-    _add_actors(q)
+    add_actors(q)
     q.set_defaults(func=cmd_actors_lookup)
     q = asub.add_parser("check", help="lint the knowledge base", formatter_class=fmt,
                         description="Lint the knowledge base (and your actor files): malformed "
                         "rows, ambiguous terms, open-ended roles not marked current, unknown "
                         "codes, duplicate people. Exit code 3 when problems are found.",
                         epilog="example:\n  eventdesk actors check --actors my_actors.yaml")
-    _add_actors(q)
+    add_actors(q)
     q.set_defaults(func=cmd_actors_check)
 
     p = sub.add_parser("lexicon", help="check the event lexicon", formatter_class=fmt,
@@ -516,44 +398,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where to write the items with a miss (default GOLD-stem.misses.tsv)")
     p.add_argument("--limit", type=int, metavar="N", help="score only the first N items")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    _add_actors(p)
+    add_actors(p)
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("summary", help="counts, dates and busiest dyads of a store",
                        formatter_class=fmt, description="Summarise a store.",
                        epilog="example:\n  eventdesk summary --db demo/eventdesk.duckdb")
-    _add_db(p)
+    add_db(p)
     p.set_defaults(func=cmd_summary)
-
-    from .analysis.cli import register as register_analysis
-    from .interop.cli import register as register_interop
-
-    register_interop(sub, fmt)       # import, export
-    register_analysis(sub, fmt)      # dyad, dyads, triangle, balance, divergence, ... brief
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    if not getattr(args, "func", None):
-        if getattr(args, "command", None) in ("actors", "lexicon"):
-            parser.parse_args([args.command, "--help"])
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    try:
-        return args.func(args)
-    except EventDeskError as exc:
-        _err(str(exc))
-        return exc.exit_code
-    except BrokenPipeError:
-        return EXIT_OK
-    except KeyboardInterrupt:
-        _err("interrupted")
-        return 130
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
