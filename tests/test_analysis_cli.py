@@ -116,15 +116,16 @@ def test_every_analysis_command_has_help_with_an_example(capsys):
 def test_analyses_run_on_a_generated_relation_in_a_store_file(tmp_path):
     """The CLI reads whatever relation the store returns; here a synthetic table stands in for
     a large store (commands run on the same functions)."""
-    from eventdesk.analysis import signals, triangle
+    from eventdesk.analysis.signals import signals as run_signals
+    from eventdesk.analysis.triangle import triangle as run_triangle
     from eventdesk.analysis.synthetic import codes, generate
 
     C = codes(5)
 
     con = duckdb.connect(str(tmp_path / "g.duckdb"))
     generate(con, "ev", 30_000, countries=5)
-    tr = triangle.triangle(con, "ev", [C[0], C[1], C[2]], reps=100)
+    tr = run_triangle(con, "ev", [C[0], C[1], C[2]], reps=100)
     assert len(tr.frame) == 120                                   # ten years of months
-    found = signals.signals(con, "ev", top=5, min_score=0)
+    found = run_signals(con, "ev", top=5, min_score=0)
     assert len(found) == 5 and all(s.evidence for s in found)
     con.close()

@@ -62,6 +62,42 @@ def brief(con: Any, rel: str, focus: str, partners: list[str], *, win: Window = 
     return _html(blocks, focus) if fmt == "html" else _markdown(blocks)
 
 
+@dataclass
+class Brief:
+    """A brief: ``html()``, ``markdown()``, ``save(path)`` and ``to_frame()``."""
+
+    text_html: str
+    text_md: str
+    verdicts: Any = None
+
+    def html(self) -> str:
+        return self.text_html
+
+    def markdown(self) -> str:
+        return self.text_md
+
+    def save(self, path: str) -> None:
+        from pathlib import Path
+
+        out = Path(path)
+        if out.suffix.lower() not in (".html", ".md"):
+            raise UsageError(f"{path}: a brief's file ends in .html or .md")
+        out.write_text(self.text_html if out.suffix.lower() == ".html" else self.text_md,
+                       encoding="utf-8")
+
+    def to_frame(self) -> Any:
+        import pandas as pd
+
+        return self.verdicts if self.verdicts is not None else pd.DataFrame()
+
+
+def build(con: Any, rel: str, focus: str, partners: list[str], *, win: Window = Window(),
+          by: str = "month", document: Callable[[str], dict[str, Any] | None] | None = None,
+          **_: Any) -> Brief:
+    return Brief(brief(con, rel, focus, partners, win=win, by=by, document=document),
+                 brief(con, rel, focus, partners, win=win, by=by, document=document, fmt="md"))
+
+
 # -- sections -------------------------------------------------------------------------------------
 def _key_events(con: Any, rel: str, a: str, b: str, win: Window, n: int = 3) -> list[tuple]:
     return con.execute(

@@ -31,6 +31,9 @@ class Divergence:
     rows: pd.DataFrame          # kind, n_leader, n_government, means, difference, interval, g
     evidence: pd.DataFrame      # the leader's and the government's events, strongest first
 
+    def to_frame(self) -> pd.DataFrame:
+        return self.rows
+
 
 def leader_office(con: Any, rel: str, country: str) -> str:
     """``head_of_state``, unless the state's head of government acts more often."""

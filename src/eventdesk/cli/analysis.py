@@ -105,15 +105,18 @@ def cmd_balance(args: argparse.Namespace) -> int:
         players = distinct(check_actors(con, rel, args.actors), 3, "balance")
         b = balance(con, rel, players, win=_win(args), band=args.band)
     share = f"{b.balanced_share:.2f}" if b.triads else "n/a (no triad has three signed edges)"
-    notes = [f"balanced triads: {b.balanced_triads} of {b.triads} ({share})",
-             f"frustration index: {b.frustration}"
-             + (f" (frustrated: {', '.join(f'{x}–{y}' for x, y in b.frustrated)})"
-                if b.frustrated else ""),
-             f"camps: {{{', '.join(b.camps[0])}}} and {{{', '.join(b.camps[1])}}}"]
+    notes = [f"verdict: {b.verdict}: {b.reason}",
+             f"balanced triads: {b.balanced_triads} of {b.triads} ({share})",
+             f"frustration index: {b.frustration}"]
+    notes += ["cheapest splits into two camps (frustration: signed edges each contradicts):"]
+    notes += [f"  {{{r.camp_1}}} and {{{r.camp_2 or 'nobody'}}}: {r.frustration}"
+              + (f" ({r.frustrated})" if r.frustrated else "") for r in b.splits.head(3).itertuples()]
     chart = {"x": [f"{a}–{c}" for a, c in zip(b.edges.a, b.edges.b)], "kind": "barh",
              "title": "edge scores", "series": {"score": [float(v) for v in b.edges.score]}}
     emit(Result(f"balance of {', '.join(players)}", b.edges, notes, chart=chart,
-                extra={"frustration": b.frustration, "camps": list(b.camps),
+                extra={"verdict": b.verdict, "reason": b.reason,
+                       "splits": b.splits.to_dict(orient="records"),
+                       "frustration": b.frustration, "camps": list(b.camps),
                        "balanced_triads": b.balanced_triads, "triads": b.triads}),
          args.format, args.output)
     return 0

@@ -488,16 +488,34 @@ class Store:
             params.append(doc_id)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
+    #: the columns of ``events(as_frame=True)``, in order (``explode=True``: ``pair`` after
+    #: ``date``, and no ``actors``/``recipients`` lists)
+    FRAME_COLUMNS = ("id", "date", "actor", "actor_country", "actor_sector", "actor_name",
+                     "actor_office", "recipient", "recipient_country", "recipient_sector",
+                     "recipient_name", "recipient_office", "actors", "recipients", "cameo",
+                     "cameo_name", "goldstein", "quad", "penta", "plover", "mode", "status",
+                     "location", "location_country", "dataset", "doc_id", "sentence_index",
+                     "pattern", "sentence")
+
     def events(self, *, actor: str | None = None, recipient: str | None = None,
                since: str | Date | None = None, until: str | Date | None = None,
                cameo: str | None = None, status: str | Iterable[str] | None = None,
-               doc_id: str | None = None, limit: int | None = None, as_frame: bool = False
-               ) -> Any:
-        """Stored events matching the filters, by date then id; a DataFrame if ``as_frame``.
+               doc_id: str | None = None, limit: int | None = None, as_frame: bool = False,
+               explode: bool = False) -> Any:
+        """Stored events matching the filters, by date then id: a list of
+        :class:`~eventdesk.model.Event`, or a pandas DataFrame if ``as_frame``.
 
         ``actor``/``recipient`` match an entity's country or code ("RUS", "RUSGOV", "NATO");
-        ``cameo`` a code prefix ("19" matches every fight); ``status`` one or several statuses.
-        """
+        ``cameo`` a code prefix ("19" matches every fight); ``status`` one or several statuses;
+        ``limit`` the number of events (not of rows).
+
+        The frame has one row per event with :attr:`FRAME_COLUMNS`: ``actor``,
+        ``actor_country``, ``actor_sector``, ``actor_name``, ``actor_office`` (and the same for
+        the recipient) describe the *first* actor and recipient, ``actors``/``recipients`` list
+        every code. With ``explode=True`` it is long instead: one row per actor–recipient pair
+        of each event (an event with two actors and one recipient gives two rows; an event with
+        no actor or no recipient keeps one row with NULLs there), so no actor is lost when you
+        group by country; ``pair`` numbers the rows of one event from 0."""
         self._ready()
         where, params = self._where(actor, recipient, since, until, cameo, status, doc_id)
         order = " ORDER BY e.event_date NULLS LAST, e.doc_id, e.sentence_index, e.event_id"
@@ -506,14 +524,9 @@ class Store:
             # pick the rows first, build records for those only (not for every match)
             source = (f"(SELECT * FROM events e{where}{order} LIMIT {int(limit)}) e")
             where = ""
-        sql = f"SELECT {RECORD_SQL} FROM {source}{where}{order}"
         if as_frame:
-            cols = ("e.event_id AS id, e.event_date AS date, e.actor_code AS actor, "
-                    "e.recipient_code AS recipient, e.cameo, e.cameo_name, e.goldstein, e.quad, "
-                    "e.penta, e.plover, e.status, e.location, e.doc_id, e.sentence_index, "
-                    "e.pattern, e.sentence")
-            return self.con.execute(sql.replace(f"SELECT {RECORD_SQL}", "SELECT " + cols, 1),
-                                    params).df()
+            return self.con.execute(_frame_sql(source, where, explode), params).df()
+        sql = f"SELECT {RECORD_SQL} FROM {source}{where}{order}"
         return [Event.from_json(r[0]) for r in self.con.execute(sql, params).fetchall()]
 
     #: the columns of :meth:`corroborated`, in order
@@ -681,6 +694,44 @@ class Store:
                 "statuses": statuses, "datasets": datasets}
 
 
+def _frame_sql(source: str, where: str, explode: bool) -> str:
+    """The query of :meth:`Store.events`'s frame: the entities come from each event's record
+    (its actor and recipient lists), so every one is there."""
+    def ent(role: str, col: str) -> str:
+        return f"{col}->>'code' AS {role}, " + ", ".join(
+            f"{col}->>'{f}' AS {role}_{f}" for f in ("country", "sector", "name", "office"))
+
+    common = ("r->>'cameo' AS cameo, r->>'cameo_name' AS cameo_name, "
+              "CAST(r->>'goldstein' AS DOUBLE) AS goldstein, CAST(r->>'quad' AS TINYINT) AS quad, "
+              "CAST(r->>'penta' AS TINYINT) AS penta, r->>'plover' AS plover, r->>'mode' AS mode, "
+              "r->>'status' AS status, r->'location'->>'name' AS location, "
+              "r->'location'->>'country' AS location_country, dataset, r->>'doc_id' AS doc_id, "
+              "CAST(r->>'sentence_index' AS INTEGER) AS sentence_index, "
+              "r->>'pattern' AS pattern, r->>'text' AS sentence")
+    base = (f"SELECT {RECORD_SQL} AS r, e.dataset, e.event_date AS o1_, e.doc_id AS o2_, "
+            f"e.sentence_index AS o3_, e.event_id AS o4_ FROM {source}{where}")
+    lists = ("CAST(json_extract(r, '$.actor[*]') AS JSON[]) AS al, "
+             "CAST(json_extract(r, '$.recipient[*]') AS JSON[]) AS rl")
+    head = "r->>'id' AS id, CAST(r->>'date' AS DATE) AS date"
+    order = "ORDER BY o1_ NULLS LAST, o2_, o3_, o4_"
+    if not explode:
+        codes = ("list_transform(al, lambda x: x->>'code') AS actors, "
+                 "list_transform(rl, lambda x: x->>'code') AS recipients")
+        return (f"WITH l_ AS (SELECT *, {lists} FROM ({base})) SELECT {head}, "
+                f"{ent('actor', 'al[1]')}, {ent('recipient', 'rl[1]')}, {codes}, {common} "
+                f"FROM l_ {order}")
+
+    def pad(col: str) -> str:
+        return f"unnest(CASE WHEN len({col}) = 0 THEN [NULL::JSON] ELSE {col} END)"
+
+    return (f"WITH l_ AS (SELECT *, {lists} FROM ({base})), "
+            f"p_ AS (SELECT *, {pad('al')} AS a_ FROM l_), "
+            f"q_ AS (SELECT *, {pad('rl')} AS r_ FROM p_) "
+            f"SELECT {head}, (row_number() OVER (PARTITION BY o4_ ORDER BY a_->>'code', "
+            f"r_->>'code') - 1)::INTEGER AS pair, {ent('actor', 'a_')}, "
+            f"{ent('recipient', 'r_')}, {common} FROM q_ {order}, pair")
+
+
 def _keys(ents: Iterable[Any]) -> str | None:
     parts = [f"{e.code or ''}|{e.country or ''}" for e in ents]
     return "|" + "|".join(parts) + "|" if parts else None
@@ -727,6 +778,18 @@ def _date_code_status(clauses: list[str], params: list[Any], date_col: str, pref
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
-    """Open (creating if needed) the store at ``path`` (default ``$EVENTDESK_DB`` or
-    ``./eventdesk.duckdb``)."""
+    """Open the store at ``path`` (default ``$EVENTDESK_DB``, else ``./eventdesk.duckdb``).
+
+    ``read_only=False`` (the default) creates the store if it is missing and lets you ingest
+    and import; DuckDB then locks the file, so no other process (an ``eventdesk`` command in a
+    terminal included) can open it until you close the store. ``read_only=True`` is for
+    reading: the store must exist, any number of readers may share it, and writing raises
+    :class:`~eventdesk.errors.StoreError`; every reading command of the CLI opens it so, and a
+    notebook that only queries should too::
+
+        with open_store("demo/eventdesk.duckdb", read_only=True) as store:
+            df = store.events(actor="RUS", as_frame=True, explode=True)
+
+    (A store written by an older eventdesk, or whose last import left reports to group, is
+    brought up to date with one short write first, then opened as asked.)"""
     return Store(path, read_only=read_only)
