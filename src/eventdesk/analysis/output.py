@@ -61,7 +61,9 @@ def emit(result: Result, fmt: str | None, out: str | None) -> None:
 
 
 def table(result: Result) -> str:
-    with pd.option_context("display.width", 200, "display.max_columns", 40,
+    import shutil
+
+    with pd.option_context("display.width", shutil.get_terminal_size().columns, "display.max_columns", 40,
                            "display.max_colwidth", 100, "display.max_rows", 500):
         body = result.frame.to_string(index=False, float_format=lambda v: f"{v:.2f}")
     return "\n".join([result.title, "", body, "", *result.notes]).rstrip() + "\n"

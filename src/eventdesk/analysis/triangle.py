@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
-from .common import Window, check_period, ewma, side_sql
+from .common import Params, Window, check_period, ewma, side_sql
 
 FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}
 CONFIGS = {3: "ménage à trois", 2: "romantic triangle", 1: "stable marriage", 0: "unit veto"}
@@ -26,18 +26,19 @@ DEFAULT_SD = 3.0       # Goldstein spread assumed for a direction seen only once
 def _directed_stats(con: Any, rel: str, players: list[str], by: str | None,
                     win: Window) -> pd.DataFrame:
     """n, mean and variance of Goldstein per (period,) source and target player, in SQL."""
+    p = Params()
     case = lambda prefix: "CASE " + " ".join(  # noqa: E731
-        f"WHEN {side_sql(prefix, p)} THEN {i}" for i, p in enumerate(players)) + " END"
+        f"WHEN {side_sql(prefix, pl, p)} THEN {i}" for i, pl in enumerate(players)) + " END"
     period = f"date_trunc('{by}', date)" if by else "NULL"
     sql = f"""
         WITH sel_ AS (SELECT {period} AS period, {case('actor')} AS src,
                            {case('recipient')} AS dst, goldstein FROM {rel}
-                    WHERE {win.sql()})
+                    WHERE {win.sql(p)})
         SELECT CAST(period AS DATE) AS period, src, dst, count(*) AS n,
                avg(goldstein) AS mean, var_samp(goldstein) AS var
         FROM sel_ WHERE src IS NOT NULL AND dst IS NOT NULL AND src <> dst
         GROUP BY ALL ORDER BY ALL"""
-    return con.execute(sql).df()
+    return con.execute(sql, p).df()
 
 
 def _pooled_var(stats: pd.DataFrame) -> dict[tuple[int, int], float]:

@@ -162,7 +162,10 @@ def cmd_reciprocity(args: argparse.Namespace) -> int:
 
 
 def cmd_signals(args: argparse.Namespace) -> int:
-    from ..analysis.signals import as_frame, signals
+    import shutil
+
+    from ..analysis.output import pick_format
+    from ..analysis.signals import as_frame, render, signals
 
     win = _win(args)
     with _relation(args) as (_, con, rel):
@@ -170,6 +173,17 @@ def cmd_signals(args: argparse.Namespace) -> int:
         found = signals(con, rel, watch=watch, since=win.since, until=win.until, by=args.by,
                         lookback=args.lookback, top=args.top, min_score=args.min_score)
     df = as_frame(found)
+    if pick_format(args.format, args.output) == "table" and not args.wide:
+        # one block per signal, wrapped to the terminal (evidence on lines of its own)
+        text = f"{len(df)} signals\n\n" + render(found, shutil.get_terminal_size().columns)
+        if args.output:
+            from pathlib import Path
+
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"eventdesk: wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
     chart = {"x": [f"{r.kind} {r.dyad} {r.date}" for r in df.itertuples()], "kind": "barh",
              "title": "signals", "series": {"score (bits)": [float(v) for v in df.score]}}
     emit(Result(f"{len(df)} signals", df, chart=chart), args.format, args.output)
@@ -177,21 +191,18 @@ def cmd_signals(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from ..analysis.brief import brief
-
     out = args.output
     if not out or not out.lower().endswith((".html", ".md")):
         raise UsageError("-o must name the brief's file, ending in .html or .md")
+    from ..analysis.brief import build
+
     with _relation(args) as (store, con, rel):
         focus, *others = check_actors(con, rel, [args.focus, *parse_codes(args.with_)])
         if not others:
             raise UsageError("--with needs at least one actor (e.g. --with USA,CHN)")
-        text = brief(con, rel, focus, others, win=_win(args), by=args.by,
-                     document=store.document, fmt="html" if out.lower().endswith(".html")
-                     else "md")
-    from pathlib import Path
-
-    Path(out).write_text(text, encoding="utf-8")
+        b = build(con, rel, focus, others, win=_win(args), by=args.by, document=store.document,
+                  store=str(store.path), raw=args.raw, status=args.status)
+    b.save(out)
     print(f"eventdesk: wrote {out}", file=sys.stderr)
     return 0
 
@@ -278,6 +289,8 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p.add_argument("--top", type=int, default=20, help="how many (default 20)")
     p.add_argument("--lookback", type=int, default=365, help="novelty look-back in days")
     p.add_argument("--min-score", type=float, default=3.0, help="lowest score shown (bits)")
+    p.add_argument("--wide", action="store_true",
+                   help="the whole table, one line per signal, however wide")
     _common(p)
 
     p = _cmd(sub, fmt, "brief", "the analyst's brief on a focus state and its partners, as "
