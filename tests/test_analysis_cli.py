@@ -201,3 +201,17 @@ def test_analyses_run_on_a_generated_relation_in_a_store_file(tmp_path):
     found = run_signals(con, "ev", top=5, min_score=0)
     assert len(found) == 5 and all(s.evidence for s in found)
     con.close()
+
+
+def test_glossary_page_and_help_name_every_column(capsys):
+    from conftest import ROOT
+    from eventdesk.analysis.glossary import COLUMNS, markdown
+    from eventdesk.cli import main
+
+    assert (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8") == markdown()
+    with pytest.raises(SystemExit):
+        main(["dyad", "--help"])
+    text = capsys.readouterr().out
+    for name in ("balance", "net_per_100", "robust_z", "ewma"):
+        assert f"  {name}: " in text or f", {name}:" in text
+    assert {"leverage P", "role P"} <= set(COLUMNS["triangle"])

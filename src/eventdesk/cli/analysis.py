@@ -227,8 +227,12 @@ def _common(p: argparse.ArgumentParser, *, out: bool = True, period: bool = True
 
 def _cmd(sub: Any, fmt: type[argparse.HelpFormatter], name: str, help: str, example: str,
          func: Any) -> argparse.ArgumentParser:
+    from ..analysis.glossary import help_text
+
+    cols = help_text(name)
     p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".",
-                       formatter_class=fmt, epilog="example:\n  " + example)
+                       formatter_class=fmt,
+                       epilog="example:\n  " + example + ("\n\n" + cols if cols else ""))
     p.set_defaults(func=func)
     return p
 

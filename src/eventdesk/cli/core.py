@@ -286,7 +286,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
     print(f"corroborated: {s['corroborated']} events ({s['corroborated_asserted']} asserted)")
     print("origin:   " + ", ".join(f"{k} {v}" for k, v in s["datasets"]))
     print("status:   " + ", ".join(f"{k} {v}" for k, v in s["statuses"]))
-    print("roots:    " + ", ".join(f"{r} ({n})" for r, _, n in s["roots"]))
+    from ..ontology import cameo_table
+
+    names = cameo_table()
+    print("roots:    " + ", ".join(
+        f"{r} {names[r].name if r in names else '(no root)'} ({n})" for r, _, n in s["roots"]))
     print("busiest dyads (asserted corroborated events, net Goldstein):")
     for a, r, n, g in s["dyads"]:
         print(f"  {a:>4} → {r:<4} {n:4d}  {g:+7.1f}")
