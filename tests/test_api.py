@@ -77,3 +77,18 @@ def test_help_of_the_package_lists_the_api():
     for name in ("Coder", "open_store", "read_documents", "eventdesk.analysis"):
         assert name in text
     assert len(text.splitlines()) < 400
+
+
+def test_the_example_script_answers_the_briefs_questions(demo_store):
+    from conftest import ROOT
+
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, str(ROOT / "examples" / "russia_usa.py"),
+                        str(demo_store)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    for k in range(1, 7):
+        assert any(line.startswith(f"{k}. ") for line in lines), k
+    assert "nan" not in r.stdout.lower()
