@@ -12,15 +12,22 @@ from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, add_actors, add_
 
 
 # -- commands ------------------------------------------------------------------------------------
-def _coder(args: argparse.Namespace) -> Any:
+def _knowledge_base(args: argparse.Namespace) -> Any:
+    """The packaged knowledge base with the ``--actors`` files on top; a missing or unreadable
+    actor file is a usage error (exit 2), as a missing input is."""
     from ..actors import knowledge_base
-    from ..coding.coder import Coder
     from ..errors import DataError
 
     try:
-        kb = knowledge_base(tuple(args.actors or ()))
+        return knowledge_base(tuple(args.actors or ()))
     except DataError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _coder(args: argparse.Namespace) -> Any:
+    from ..coding.coder import Coder
+
+    kb = _knowledge_base(args)
     for p in kb.problems:
         err(f"warning: {p}")
     return Coder(kb=kb)
@@ -211,22 +218,22 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_actors_lookup(args: argparse.Namespace) -> int:
-    from ..actors import knowledge_base, lookup
+    from ..actors import lookup
     from ..dates import parse_date
 
     try:
         day = parse_date(args.date)[0]
     except InputError as exc:
         raise UsageError(str(exc)) from None
-    kb = knowledge_base(tuple(args.actors or ()))
+    kb = _knowledge_base(args)
     print("\n".join(lookup(kb, args.mention, day)))
     return EXIT_OK
 
 
 def cmd_actors_check(args: argparse.Namespace) -> int:
-    from ..actors import check, knowledge_base
+    from ..actors import check
 
-    kb = knowledge_base(tuple(args.actors or ()))
+    kb = _knowledge_base(args)
     problems = check(kb)
     for p in problems:
         print(p)
