@@ -351,26 +351,41 @@ def _divergences(con: Any, rel: str, focus: str, partners: list[str], win: Windo
 
 def _signals(con: Any, rel: str, players: list[str], win: Window, by: str, cites: Citations,
              top: int) -> list[tuple[str, Any]]:
+    """The signals of pairs that hold the focus, then those of pairs that hold a partner but
+    not the focus, each list ranked as ``eventdesk signals --watch`` ranks (priority, then
+    bits)."""
     from .signals import signals
 
+    focus, partners = players[0], players[1:]
     out: list[tuple[str, Any]] = [("h2", "Worth a second look")]
     try:
         found = signals(con, rel, watch=players, since=win.since, until=win.until, by=by,
-                        top=top, touching=players)
+                        top=10 * top, touching=players)
     except UsageError as exc:
         return out + [("p", f"No signals: {exc}.")]
-    if not found:
-        return out + [("p", "No signal that touches " + ", ".join(players)
-                             + " reaches the threshold.")]
-    out.append(("p", "Signals whose pair holds " + ", ".join(players) + ", ranked first by "
-                     "priority (a first cooperation or conflict across the watched powers "
-                     "comes first), then by surprise in bits."))
-    items = []
-    for s in found:
-        refs = " ".join(cites.cite(e["doc_id"], e["sentence"], e["date"]) for e in s.evidence)
-        items.append(f"{s.when} · {name_of(s.a)} and {name_of(s.b)} · {s.kind} "
-                     f"(score {s.score:.1f}): {s.reason} {refs}")
-    return out + [("ul", items)]
+    mine = [s for s in found if focus in (s.a, s.b)][:top]
+    around = [s for s in found if focus not in (s.a, s.b)][:max(3, top // 2)]
+    out.append(("p", "Ranked first by priority (a first cooperation or conflict between a "
+                     "watched power and a state that figures in another watched relationship "
+                     "comes first), then by surprise in bits; watched: "
+                     + ", ".join(name_of(x) for x in players) + "."))
+
+    def items(group: list[Any]) -> list[str]:
+        lines = []
+        for s in group:
+            refs = " ".join(cites.cite(e["doc_id"], e["sentence"], e["date"])
+                            for e in s.evidence)
+            lines.append(f"{s.when} · {name_of(s.a)} and {name_of(s.b)} · {s.kind} "
+                         f"(score {s.score:.1f}): {s.reason} {refs}")
+        return lines
+
+    out.append(("h3", f"Involving {name_of(focus)}"))
+    out.append(("ul", items(mine)) if mine else
+               ("p", f"No signal involving {name_of(focus)} reaches the threshold."))
+    out.append(("h3", "Around " + _and([name_of(x) for x in partners])))
+    out.append(("ul", items(around)) if around else
+               ("p", "No signal around the partners reaches the threshold."))
+    return out
 
 
 # -- rendering ------------------------------------------------------------------------------------
@@ -409,6 +424,8 @@ def _markdown(blocks: list[tuple[str, Any]]) -> str:
             lines += [f"# {body}", ""]
         elif kind == "h2":
             lines += [f"## {body}", ""]
+        elif kind == "h3":
+            lines += [f"### {body}", ""]
         elif kind == "p":
             lines += [body, ""]
         elif kind in ("ul", "meta"):
@@ -444,7 +461,7 @@ def _html(blocks: list[tuple[str, Any]], title: str) -> str:
              f"<script>{js}</script></head><body>"]
     k = 0
     for kind, body in blocks:
-        if kind in ("h1", "h2", "p"):
+        if kind in ("h1", "h2", "h3", "p"):
             parts.append(f"<{kind}>{text(body)}</{kind}>")
         elif kind == "meta":
             parts.append('<ul class="meta">' + "".join(f"<li>{text(x)}</li>" for x in body)
