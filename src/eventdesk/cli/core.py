@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..errors import InputError, UsageError
@@ -12,10 +14,13 @@ from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, add_actors, add_
 
 
 # -- commands ------------------------------------------------------------------------------------
-def _coder(args: argparse.Namespace) -> Any:
+def _coder(args: argparse.Namespace, workers: int | None = None) -> Any:
+    """The coder a command's arguments ask for: one in this process, or ``--workers N``
+    worker processes (a :class:`~eventdesk.scale.pool.ParallelCoder`: close it after use)."""
     from ..actors import knowledge_base
     from ..coding.coder import Coder
     from ..errors import DataError
+    from ..scale.pool import ParallelCoder, default_workers
 
     try:
         kb = knowledge_base(tuple(args.actors or ()))
@@ -23,7 +28,20 @@ def _coder(args: argparse.Namespace) -> Any:
         raise UsageError(str(exc)) from None
     for p in kb.problems:
         err(f"warning: {p}")
-    return Coder(kb=kb)
+    workers = workers or getattr(args, "workers", None) or default_workers()
+    if workers == 1:
+        return Coder(kb=kb)
+    return ParallelCoder(workers, args.actors or (), kb=kb)
+
+
+@contextmanager
+def _using(coder: Any) -> Iterator[Any]:
+    """Use a coder, then stop its workers if it has any."""
+    try:
+        yield coder
+    finally:
+        if hasattr(coder, "close"):
+            coder.close()
 
 
 def cmd_code(args: argparse.Namespace) -> int:
@@ -31,10 +49,9 @@ def cmd_code(args: argparse.Namespace) -> int:
     from ..readers import ReadStats
 
     problems, stats = Problems(), ReadStats()
-    coder = _coder(args)
     writer = EventWriter(sys.stdout, args.format)
     n = 0
-    with Progress(not args.quiet) as bar:
+    with _using(_coder(args)) as coder, Progress(not args.quiet) as bar:
         for _, events in coder.coded(documents(args, problems, stats)):
             for ev in events:
                 writer.write(ev)
@@ -49,8 +66,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ..store import open_store
 
     problems, stats = Problems(), ReadStats()
-    with open_store(args.db) as store, Progress(not args.quiet) as bar:
-        result = store.ingest(documents(args, problems, stats), coder=_coder(args),
+    with open_store(args.db) as store, _using(_coder(args)) as coder, \
+            Progress(not args.quiet) as bar:
+        result = store.ingest(documents(args, problems, stats), coder=coder,
                               batch_size=args.batch_size,
                               progress=lambda r: bar.update(r.documents_seen, r.events_added))
         total = store.counts()
@@ -263,7 +281,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     fmt, items = read_gold(args.gold, args.format, problems)
     if args.limit:
         items = items[: args.limit]
-    scores = evaluate(items, _coder(args), fmt)
+    scores = evaluate(items, _coder(args, workers=1), fmt)
     if args.json:
         print(json.dumps(scores.to_dict(), indent=2))
     else:

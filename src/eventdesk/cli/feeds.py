@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from typing import Any
 
@@ -46,7 +45,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         state = WatchState.load(store.path.with_name(store.path.name + ".watch.json"))
         while True:
             started = time.monotonic()
-            results = poll(store, list(args.feeds), coder_factory=lambda: _coder(args),
+            results = poll(store, list(args.feeds), coder_factory=lambda: _coder(args, workers=1),
                            state=state, fetcher=fetcher, on_problem=problem,
                            on_result=lambda r: err(r.line()))
             failed = sum(1 for r in results if r.error)
