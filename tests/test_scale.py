@@ -85,3 +85,56 @@ def test_a_worker_killed_mid_run_then_a_rerun_gives_the_clean_runs_store(tmp_pat
     r = cli("ingest", batch, "--db", broken, "--workers", "2", "-q")
     assert r.returncode == 0, r.stderr
     assert _events(cli, broken) == _events(cli, clean)
+
+
+def test_a_local_dask_cluster_codes_what_one_process_codes_and_import_stores_it_once(
+        tmp_path, cli):
+    local = tmp_path / "local.duckdb"
+    assert cli("ingest", CORPUS, "--db", local, "--workers", "1", "-q").returncode == 0
+    out = tmp_path / "coded"
+    r = cli("code", CORPUS, "--dask", "local:2", "-o", out, "--partition-size", "16", "-q")
+    assert r.returncode == 0, r.stderr
+    assert "events in 5 partitions written" in r.stderr and "Traceback" not in r.stderr
+    assert (out / "_eventdesk.json").exists() and list(out.glob("year=*/month=*/*.parquet"))
+    import pandas as pd
+
+    frame = pd.read_parquet(out)                     # the events, readable as one dataset
+    assert {"id", "cameo", "actor_country", "event_json", "year", "month"} <= set(frame.columns)
+
+    db = tmp_path / "cluster.duckdb"
+    r = cli("import", out, "--db", db)
+    assert r.returncode == 0 and "68 new" in r.stderr, r.stderr
+    assert _events(cli, db) == _events(cli, local)
+    r = cli("import", out, "--db", db)               # a rerun adds nothing
+    assert "0 new, 0 changed, 68 unchanged" in r.stderr, r.stderr
+    assert _events(cli, db) == _events(cli, local)
+    assert len(frame) == len(_events(cli, local))
+
+
+def test_documents_given_as_parquet_are_coded_like_the_same_jsonl(tmp_path, cli):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [{"id": "p1", "date": "2017-04-12", "title": "Talks",
+             "text": "Rex Tillerson met Sergei Lavrov in Moscow."},
+            {"id": "p2", "date": "2017-04-07", "title": None,
+             "text": "Russia condemned the U.S. missile strike on a Syrian air base."}]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "docs.parquet")
+    (tmp_path / "docs.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    a = cli("code", tmp_path / "docs.parquet", "--workers", "1", "-q")
+    b = cli("code", tmp_path / "docs.jsonl", "--workers", "1", "-q")
+    assert a.returncode == 0 and a.stdout == b.stdout and a.stdout.count("\n") >= 2
+
+
+def test_dask_refuses_a_folder_it_did_not_write_and_bad_addresses(tmp_path, cli):
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    r = cli("code", CORPUS, "--dask", "local:1", "-o", mine)
+    assert r.returncode == 2 and "not an eventdesk dataset" in r.stderr
+    assert (mine / "notes.txt").read_text() == "keep me"
+    assert cli("code", CORPUS, "--dask", "local:x", "-o", tmp_path / "o").returncode == 2
+    assert cli("code", CORPUS, "--dask", "local:1").returncode == 2        # no -o
+    assert cli("code", CORPUS, "-o", tmp_path / "o").returncode == 2       # -o without --dask
+    r = cli("import", tmp_path / "nothing-here", "--db", tmp_path / "x.duckdb")
+    assert r.returncode == 2
