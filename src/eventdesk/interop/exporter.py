@@ -15,8 +15,9 @@ from typing import Any
 
 from ..errors import StoreError, UsageError
 from ..store import Store
-from .importer import _ident, _q, extra_names
+from ..store.sql import ident, literal
 from .layouts import EXPORT_FORMATS, GDELT1, GDELT1_57, GDELT2, PLOVER_FIELDS, POLECAT
+from .mapping import extra_names
 
 #: formats that cannot say whether an event happened: by default only asserted events go out
 ASSERTED_ONLY = ("gdelt2", "plover", "polecat")
@@ -71,7 +72,7 @@ def _gdelt2_select() -> str:
             cols.append(_clean(expr))
         else:
             cols.append(_from_extra(layouts, name, expr))
-    return ", ".join(f"{c} AS {_ident(n)}" for c, n in zip(cols, GDELT2.names))
+    return ", ".join(f"{c} AS {ident(n)}" for c, n in zip(cols, GDELT2.names))
 
 
 def _polecat_select() -> str:
@@ -88,7 +89,7 @@ def _polecat_select() -> str:
         "Source": "source", "Publication Date": "CAST(published AS VARCHAR)",
         "Language": "'en'", "Version": "'eventdesk'"}
     cols = [_from_extra({"polecat": POLECAT}, n, derived.get(n, "NULL")) for n in POLECAT.names]
-    return ", ".join(f"{c} AS {_ident(n)}" for c, n in zip(cols, POLECAT.names))
+    return ", ".join(f"{c} AS {ident(n)}" for c, n in zip(cols, POLECAT.names))
 
 
 def _plover_select() -> str:
@@ -153,7 +154,7 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | 
     if tmp.exists():
         shutil.rmtree(tmp) if tmp.is_dir() else tmp.unlink()
     try:
-        store.con.execute(f"COPY ({sql}) TO {_q(str(tmp))} ({opts})", params)
+        store.con.execute(f"COPY ({sql}) TO {literal(str(tmp))} ({opts})", params)
     except Exception as exc:
         raise StoreError(f"{path}: export failed ({str(exc).strip().splitlines()[0]})") from None
     if fmt == "parquet" and path.exists():
