@@ -360,7 +360,7 @@ def import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
                 return int(n), skipped_here
 
             try:
-                n, skipped_here = store._transaction(work, f"import of {shown} failed")
+                n, skipped_here = store.transaction(work, f"import of {shown} failed")
             finally:
                 if chunk.path != readable:
                     chunk.path.unlink(missing_ok=True)

@@ -124,7 +124,7 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | 
         raise UsageError(f"unknown export format {fmt!r}: use {'|'.join(EXPORT_FORMATS)}")
     if status is None and fmt in ASSERTED_ONLY:
         status = ["asserted"]
-    where, params = store._where(actor, recipient, since, until, cameo, status, None)
+    where, params = store.event_filter(actor, recipient, since, until, cameo, status, None)
     if fmt == "polecat":        # POLECAT has no row for an event without a PLOVER type
         where += (" AND " if where else " WHERE ") + "e.plover IS NOT NULL"
     body = {"gdelt2": _gdelt2_select, "polecat": _polecat_select, "plover": _plover_select}
@@ -148,7 +148,7 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | 
         sql = f"SELECT {body[fmt]()} FROM events e{where}{order}"
         opts = (f"FORMAT csv, DELIMITER '\t', HEADER {'true' if fmt == 'polecat' else 'false'}, "
                 "QUOTE '', ESCAPE ''")
-    store._ready()
+    store.ready()
     n = store.con.execute(f"SELECT count(*) FROM events e{where}", params).fetchall()[0][0]
     tmp = path.with_name(path.name + ".part")
     if tmp.exists():

@@ -53,7 +53,7 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
     export to the same format gives them back. The rows are corroborated (grouped) later, by
     ``store.settle()``, which any read of events runs first: a file's reports are grouped
     once, together, instead of chunk by chunk, and several files once for all."""
-    store._writable()
+    store.check_writable()
     p = Path(path)
     if not p.is_file():
         raise InputError("no such file", str(p))

@@ -367,8 +367,7 @@ def insert_events(store: Store, layout: Layout, src: str, names: list[str], batc
     if n:
         replace_stored(con, layout.name, [b], lo, hi, False)
     # grouped later, with the file's other chunks (Store.settle)
-    con.execute(f"INSERT INTO group_pending VALUES ({b}, NULL)")
-    store._pending = True
+    store.mark_pending([b])
     return int(n)
 
 

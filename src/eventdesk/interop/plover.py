@@ -64,7 +64,7 @@ def _row(rec: dict[str, Any]) -> dict[str, Any]:
 def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
     import pandas as pd
 
-    store._ready()          # its batches are grouped with the stored reports: all grouped
+    store.ready()          # its batches are grouped with the stored reports: all grouped
     lookups(store)
     con = store.con
     result = ImportResult(str(path), "plover")
@@ -149,7 +149,7 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
         record_import(con, digest, "plover", path, added, result.rows_skipped, batch_id)
         return added
 
-    result.rows_added = store._transaction(work, f"import of {path} failed")
+    result.rows_added = store.transaction(work, f"import of {path} failed")
     for exc in held:
         report(exc)
     return result

@@ -112,7 +112,7 @@ def import_small(store: Store, files: list[tuple[Path, str, str]], on_problem: P
         return out
 
     try:
-        results = store._transaction(work, f"import of {len(files)} files failed")
+        results = store.transaction(work, f"import of {len(files)} files failed")
     except EventDeskError as exc:
         log.info("%d small files imported one by one (%s)", len(files), exc)
         return None
@@ -171,6 +171,5 @@ def _insert_files(store: Store, files: list[tuple[Path, Path]], layout: Layout,
         lo, hi, distinct = con.execute(f"SELECT min(origin_id), max(origin_id), count(DISTINCT "
                                        f"origin_id) FROM event_rows WHERE {inb}").fetchone()
         replace_stored(con, layout.name, batches, lo, hi, distinct < sum(counted))
-    con.execute("INSERT INTO group_pending SELECT unnest($1), NULL", [batches])
-    store._pending = True
+    store.mark_pending(batches)
     return [(n, len(r)) for n, r in zip(counted, reported)]

@@ -207,7 +207,7 @@ class Store:
     def _upgrade(self, version: int | None) -> None:
         """Create a new store, or migrate an older one, in one transaction."""
         if version == STORE_VERSION:
-            self._transaction(lambda: ensure(self.con), "cannot open the store for writing")
+            self.transaction(lambda: ensure(self.con), "cannot open the store for writing")
             return
         step = "initialise" if version is None else f"migrate (from store version {version})"
 
@@ -218,14 +218,18 @@ class Store:
                 migrate(self.con, version)
                 regroup_all(self.con, Rule.from_json(meta(self.con, "corroboration")))
 
-        self._transaction(work, f"cannot {step} the store")
+        self.transaction(work, f"cannot {step} the store")
         if version is not None:
             log.warning("%s: migrated from store version %s to %s", self.path, version,
                         STORE_VERSION)
 
-    def _transaction(self, work: Callable[[], Any], what: str = "write failed") -> Any:
-        """Run ``work`` in one transaction; any failure rolls it back and leaves the store as
-        it was (a full disk or a read-only file included)."""
+    def transaction(self, work: Callable[[], Any], what: str = "write failed") -> Any:
+        """Run ``work()`` in one transaction and return what it returns; any failure rolls it
+        back and leaves the store as it was (a full disk or a read-only file included). An
+        :class:`~eventdesk.errors.EventDeskError` raised by ``work`` goes through as it is;
+        any other error becomes a :class:`~eventdesk.errors.StoreError` saying ``what`` failed
+        and that nothing was written. Every write to the store goes through it (the importers'
+        chunks included)."""
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
@@ -241,6 +245,9 @@ class Store:
                 raise
             raise StoreError(f"{self.path}: {what}, nothing was written "
                              f"({_first_line(exc)})") from exc
+
+    #: the name :meth:`transaction` had before it was public
+    _transaction = transaction
 
     def close(self) -> None:
         self.con.close()
@@ -269,19 +276,20 @@ class Store:
             self._bulk = False
             self.con.execute(f"SET memory_limit = '{usual}'")
 
-    def _writable(self) -> None:
+    def check_writable(self) -> None:
+        """A :class:`~eventdesk.errors.StoreError` when the store was opened read-only."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
 
     def set_rule(self, rule: Rule) -> None:
         """Change the corroboration rule and regroup every event with it."""
-        self._writable()
+        self.check_writable()
 
         def work() -> None:
             set_meta(self.con, "corroboration", rule.to_json())
             regroup_all(self.con, rule)
 
-        self._transaction(work)
+        self.transaction(work)
         self.rule = rule
 
     def settle(self) -> int:
@@ -325,16 +333,25 @@ class Store:
                                 f"WHERE batch_id IN ({ids})")
                 return span[2] if span else 0
 
-            done += self._transaction(work, "grouping the imported reports failed")
+            done += self.transaction(work, "grouping the imported reports failed")
             log.info("grouped the imported reports of slice %d of %d (%d reports)", i + 1,
                      len(slices), done)
         self._pending = self._count_pending() > 0
         return done
 
-    def _ready(self) -> None:
-        """Before a read of events: group what imports left to group."""
+    def ready(self) -> None:
+        """Before a read of events (or a write that groups with the stored reports): group
+        what imports left to group (:meth:`settle`), so the read sees whole groups."""
         if self._pending:
             self.settle()
+
+    def mark_pending(self, batch_ids: Iterable[int]) -> None:
+        """Inside a write: the reports of these batches are left to group later, all together
+        (``group_pending``; :meth:`settle`, which the next read runs first). An importer marks
+        each batch it writes."""
+        self.con.execute("INSERT INTO group_pending SELECT unnest($1), NULL",
+                         [[int(b) for b in batch_ids]])
+        self._pending = True
 
     def new_batch(self) -> int:
         return self.new_batches(1)[0]
@@ -382,8 +399,8 @@ class Store:
                batch_size: int = 64, progress: Callable[[IngestResult], None] | None = None
                ) -> IngestResult:
         """Code and store documents, one transaction per batch; returns what changed."""
-        self._writable()
-        self._ready()           # a batch is grouped with the stored reports: all grouped
+        self.check_writable()
+        self.ready()           # a batch is grouped with the stored reports: all grouped
         if coder is None:
             from ..coding.coder import Coder
 
@@ -417,7 +434,7 @@ class Store:
             return
         coded = list(coder.coded(todo))
         replaced = [d.id for d in todo if d.id in known]
-        added, removed = self._transaction(lambda: self._write_coded(coded, replaced),
+        added, removed = self.transaction(lambda: self._write_coded(coded, replaced),
                                            "write failed, batch rolled back")
         log.info("%s: batch of %d documents committed (%d events added)", self.path,
                  len(todo), added)
@@ -473,9 +490,14 @@ class Store:
         return len(ev_rows), removed
 
     # -- queries -------------------------------------------------------------------------------
-    def _where(self, actor: str | None, recipient: str | None, since: str | Date | None,
-               until: str | Date | None, cameo: str | None, status: str | Iterable[str] | None,
-               doc_id: str | None) -> tuple[str, list[Any]]:
+    def event_filter(self, actor: str | None = None, recipient: str | None = None,
+                     since: str | Date | None = None, until: str | Date | None = None,
+                     cameo: str | None = None, status: str | Iterable[str] | None = None,
+                     doc_id: str | None = None) -> tuple[str, list[Any]]:
+        """The WHERE clause (``" WHERE ..."``, or ``""`` with no filter) over the events view
+        aliased ``e`` for the filters of :meth:`events`, and its parameters: every value is a
+        bound parameter (``?``), so the clause fits any query over ``events e`` whose other
+        parameters come after these."""
         clauses, params = [], []
         for role, value in (("actor", actor), ("recipient", recipient)):
             if value:
@@ -498,8 +520,8 @@ class Store:
         ``actor``/``recipient`` match an entity's country or code ("RUS", "RUSGOV", "NATO");
         ``cameo`` a code prefix ("19" matches every fight); ``status`` one or several statuses.
         """
-        self._ready()
-        where, params = self._where(actor, recipient, since, until, cameo, status, doc_id)
+        self.ready()
+        where, params = self.event_filter(actor, recipient, since, until, cameo, status, doc_id)
         order = " ORDER BY e.event_date NULLS LAST, e.doc_id, e.sentence_index, e.event_id"
         source = "events e"
         if limit:
@@ -530,7 +552,7 @@ class Store:
         id: dicts with :attr:`GROUP_FIELDS` (``event_id``/``sentence``: a representative
         report), or a DataFrame. ``actor``/``recipient`` match the state or a code prefix,
         ``since``/``until`` the group's first date, ``cameo`` a prefix of its commonest code."""
-        self._ready()
+        self.ready()
         clauses, params = [], []
         for role, value in (("actor", actor), ("recipient", recipient)):
             if value:
@@ -548,7 +570,7 @@ class Store:
         return [dict(zip(self.GROUP_FIELDS, r)) for r in cur.fetchall()]
 
     def event(self, event_id: str) -> Event | None:
-        self._ready()
+        self.ready()
         row = self.con.execute(f"SELECT {RECORD_SQL} FROM events e WHERE event_id = ? "
                                "OR starts_with(event_id, ?)", [event_id, event_id]).fetchall()
         if len(row) > 1:
@@ -584,7 +606,7 @@ class Store:
         ``first_seen``, ``last_seen`` (publication dates), ``datasets`` (comma-separated
         origins: eventdesk, gdelt2, icews, ...).
         """
-        self._ready()
+        self.ready()
         status_sql = ""
         if statuses is not None:
             quoted = ", ".join("'" + s.replace("'", "''") + "'" for s in statuses)
@@ -609,7 +631,7 @@ class Store:
         """The corroborated event with this group id, or the one an event id (or a unique
         prefix of either) belongs to, with its ``reports``: every event behind it with its
         outlet, document, sentence and publication date, first seen first."""
-        self._ready()
+        self.ready()
         con = self.con
         # groups of several reports by their stored id, then events by id; a report alone in
         # its chain by the id the view gives it only when neither matched (that id is
@@ -653,7 +675,7 @@ class Store:
         return group
 
     def counts(self) -> dict[str, int]:
-        self._ready()
+        self.ready()
         q = {"documents": "SELECT count(*) FROM documents",
              "events": "SELECT count(*) FROM events",
              "asserted": "SELECT count(*) FROM events WHERE status = 'asserted'",
