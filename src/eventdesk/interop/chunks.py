@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import EventDeskError, InputError
 from ..store import Store
+from ..store.sql import ident
 from .files import BAD_STREAM, copy_range
 from .layouts import Layout
 from .mapping import csv_reader, insert_events, insert_mentions, reject_text, \
@@ -329,8 +330,8 @@ def import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
             def work(chunk: _Chunk = chunk) -> tuple[int, int]:
                 if again and state["part"] == 0:
                     for table in ("imports", "import_parts"):
-                        con.execute(f"DELETE FROM {table} WHERE file_hash = ? AND dataset = ?",
-                                    key)
+                        con.execute(f"DELETE FROM {ident(table)} WHERE file_hash = ? AND "
+                                    "dataset = ?", key)
                 b = store.new_batch()
                 wait = hashing is not None and key[0] is None
                 n, skipped_here = _insert_chunk(store, shown, chunk, layout, columns, header,

@@ -34,7 +34,7 @@ def _from_extra(layouts: dict[str, Any], name: str, derived: str) -> str:
     for ds, layout in layouts.items():
         names = extra_names(layout)
         if name in names:
-            whens.append(f"WHEN dataset = '{ds}' AND extra IS NOT NULL THEN "
+            whens.append(f"WHEN dataset = {literal(ds)} AND extra IS NOT NULL THEN "
                          f"split_part(extra, chr(9), {names.index(name) + 1})")
     if not whens:
         return _clean(derived)

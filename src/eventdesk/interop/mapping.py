@@ -19,7 +19,7 @@ from ..errors import InputError, UsageError
 from ..store import Store
 from ..store.corroborate import stale_sql
 from ..store.schema import EVENT_NAMES
-from ..store.sql import ident, literal
+from ..store.sql import ident, literal, literal_list
 from .layouts import POLECAT, Layout
 from .records import Problem
 
@@ -28,8 +28,8 @@ def csv_reader(path: Path | list[Path], layout: Layout, columns: list[tuple[str,
     """DuckDB's reader of one file, or of several (a list: the rows carry the file's place in
     it, ``file_index``, and the rejects theirs, ``file_id``)."""
     cols = "{" + ", ".join(f"{literal(n)}: {literal(t)}" for n, t in columns) + "}"
-    quote = "'\"'" if delimiter == "," else "''"
-    opts = (f"delim={literal(delimiter)}, header={str(header).lower()}, columns={cols}, "
+    quote = literal('"' if delimiter == "," else "")
+    opts = (f"delim={literal(delimiter)}, header={literal(bool(header))}, columns={cols}, "
             f"dateformat={literal(layout.dateformat)}, quote={quote}, escape={quote}, "
             "strict_mode=true, auto_detect=false, null_padding=false, compression='auto', "
             "max_line_size=1048576")
@@ -228,13 +228,15 @@ def event_select(store: Store, layout: Layout, std: str, batch_id: int | list[in
         "actor_country": "s.a_country", "recipient_code": "s.r_code",
         "recipient_country": "s.r_country", "location": "s.loc",
         "location_country": "s.loc_country",
-        "pattern": f"CASE WHEN NOT {ok} THEN '{BAD_PATTERN}' END", "dataset": f"'{ds}'",
+        "pattern": f"CASE WHEN NOT {ok} THEN {literal(BAD_PATTERN)} END",
+        "dataset": literal(ds),
         "origin_id": "s.oid", "source": "s.source", "url": "s.url", "published": "s.published",
         "actor_sector": "s.a_sector", "actor_name": "s.a_name", "recipient_sector": "s.r_sector",
         "recipient_name": "s.r_name", "location_lat": "s.lat", "location_lon": "s.lon",
         "n_mentions": "s.n_m", "n_sources": "s.n_s", "n_articles": "s.n_a", "ckey": key,
-        "batch_id": (f"[{', '.join(str(int(b)) for b in batch_id)}][CAST(s.fi AS BIGINT) + 1]"
-                     if isinstance(batch_id, list) else str(int(batch_id))),
+        "batch_id": (f"[{', '.join(literal(int(b)) for b in batch_id)}]"
+                     "[CAST(s.fi AS BIGINT) + 1]"
+                     if isinstance(batch_id, list) else literal(int(batch_id))),
         "extra": "s.extra" if keep else "NULL"}
     names = [n for n in EVENT_NAMES if n in values]
     return (f"INSERT INTO event_rows ({', '.join(names)}) SELECT "
@@ -360,7 +362,8 @@ def insert_events(store: Store, layout: Layout, src: str, names: list[str], batc
         f"SELECT {BATCH_COUNTS} FROM event_rows WHERE batch_id = ?", [b]).fetchone()
     if bad:
         problems()
-        con.execute(f"DELETE FROM event_rows WHERE batch_id = {b} AND pattern = '{BAD_PATTERN}'")
+        con.execute("DELETE FROM event_rows WHERE batch_id = ? AND pattern = ?",
+                    [b, BAD_PATTERN])
     if n != distinct:
         keep_last(con, insert, b)
         n = distinct
@@ -374,22 +377,22 @@ def insert_events(store: Store, layout: Layout, src: str, names: list[str], batc
 #: a batch's rows that are events, their distinct ids, its rows that are not events, and the
 #: range of its ids
 BATCH_COUNTS = ("count(*) FILTER (WHERE pattern IS NULL), count(DISTINCT origin_id) FILTER "
-                 f"(WHERE pattern IS NULL), count(*) FILTER (WHERE pattern = '{BAD_PATTERN}'), "
-                 "min(origin_id), max(origin_id)")
+                 "(WHERE pattern IS NULL), count(*) FILTER (WHERE pattern = "
+                 f"{literal(BAD_PATTERN)}), min(origin_id), max(origin_id)")
 
 
 def keep_last(con: Any, insert: str, b: int) -> None:
     """An id twice in batch ``b``: its rows are inserted again (``insert``) in file order, and
     each id keeps its last row."""
-    con.execute(f"DELETE FROM event_rows WHERE batch_id = {b}")
+    con.execute("DELETE FROM event_rows WHERE batch_id = ?", [b])
     con.execute("SET preserve_insertion_order = true")
     try:
         con.execute(insert)
     finally:
         con.execute("SET preserve_insertion_order = false")
-    con.execute(f"""DELETE FROM event_rows WHERE batch_id = {b} AND (pattern IS NOT NULL
-                    OR rowid NOT IN (SELECT max(rowid) FROM event_rows WHERE batch_id = {b}
-                                     GROUP BY origin_id))""")
+    con.execute("""DELETE FROM event_rows WHERE batch_id = $b AND (pattern IS NOT NULL
+                    OR rowid NOT IN (SELECT max(rowid) FROM event_rows WHERE batch_id = $b
+                                     GROUP BY origin_id))""", {"b": b})
 
 
 def replace_stored(con: Any, dataset: str, batches: list[int], lo: Any, hi: Any,
@@ -399,7 +402,7 @@ def replace_stored(con: Any, dataset: str, batches: list[int], lo: Any, hi: Any,
     (``repeated``: an id is in several of them): their chains lose a report and are grouped
     again with the batches. The id range first (DuckDB skips the row groups outside it), then
     the ids themselves."""
-    inb = f"batch_id IN ({', '.join(str(int(b)) for b in batches)})"
+    inb = f"batch_id IN {literal_list(int(b) for b in batches)}"
     older = f"dataset = {literal(dataset)} AND NOT ({inb}) AND origin_id BETWEEN $1 AND $2"
     if not repeated and not con.execute(f"SELECT count(*) FROM event_rows WHERE {older}",
                                         [lo, hi]).fetchone()[0]:

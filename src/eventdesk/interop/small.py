@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import EventDeskError, InputError
 from ..store import Store
+from ..store.sql import literal_list
 from .chunks import Background
 from .files import check_format, check_stream, detect, file_hash, layout_for, plain
 from .layouts import IMPORT_FORMATS, Layout
@@ -138,7 +139,7 @@ def _insert_files(store: Store, files: list[tuple[Path, Path]], layout: Layout,
                     rejects="ed_rejects2")
     con.execute(event_select(store, layout, standard_rows(src, layout, names, fi=True), batches,
                               keep))
-    inb = f"batch_id IN ({', '.join(str(int(b)) for b in batches)})"
+    inb = f"batch_id IN {literal_list(int(b) for b in batches)}"
     stats = {int(row[0]): row[1:] for row in con.execute(
         f"SELECT batch_id, {BATCH_COUNTS} FROM event_rows WHERE {inb} GROUP BY batch_id"
     ).fetchall()}
@@ -155,7 +156,7 @@ def _insert_files(store: Store, files: list[tuple[Path, Path]], layout: Layout,
             keep_last(con, event_select(store, layout, standard_rows(one, layout, names), b,
                                           keep), b)
     if any(row[2] for row in stats.values()):
-        con.execute(f"DELETE FROM event_rows WHERE {inb} AND pattern = '{BAD_PATTERN}'")
+        con.execute(f"DELETE FROM event_rows WHERE {inb} AND pattern = ?", [BAD_PATTERN])
     for i, line, kind, msg in con.execute(
             "SELECT file_id, line, any_value(error_type), any_value(error_message) FROM "
             "ed_rejects2 GROUP BY ALL ORDER BY ALL").fetchall():

@@ -27,6 +27,7 @@ from .corroborate import (SLICE_ROWS, STALE_COLUMNS, Rule, apply_batch, chain_ba
                           group_batch, pending_slices, pending_where, regroup_all, stale_sql)
 from .schema import (BUCKET, EVENT_NAMES, STORE_VERSION, create, ensure, meta, migrate,
                      set_meta, store_version)
+from .sql import ident, literal, literal_list
 
 if TYPE_CHECKING:
     from ..coding.coder import Coder
@@ -175,7 +176,7 @@ class Store:
             # bounded memory: DuckDB spills to <store>.tmp beyond the limit; rows need not
             # keep their order inside a write (readers sort, writers that need the order of
             # a file's rows ask for it)
-            con.execute(f"SET memory_limit = '{memory_limit()}'")
+            con.execute("SET memory_limit = ?", [memory_limit()])
             con.execute("SET preserve_insertion_order = false")
             return con
         except duckdb.IOException as exc:
@@ -268,13 +269,13 @@ class Store:
                 _bytes(cap) >= _bytes(usual):
             yield
             return
-        self.con.execute(f"SET memory_limit = '{cap}'")
+        self.con.execute("SET memory_limit = ?", [cap])
         self._bulk = True
         try:
             yield
         finally:
             self._bulk = False
-            self.con.execute(f"SET memory_limit = '{usual}'")
+            self.con.execute("SET memory_limit = ?", [usual])
 
     def check_writable(self) -> None:
         """A :class:`~eventdesk.errors.StoreError` when the store was opened read-only."""
@@ -311,7 +312,6 @@ class Store:
         env = os.environ.get("EVENTDESK_GROUP_SLICE", "").strip()
         size = int(env) if env.isdigit() and int(env) > 0 else SLICE_ROWS
         slices = pending_slices(con, where, size) or [None]
-        ids = ", ".join(map(str, batches)) or "NULL"
         done = 0
         for i, span in enumerate(slices):
             def work(i: int = i, span: Any = span) -> int:
@@ -319,18 +319,19 @@ class Store:
                 if span is None:
                     part, later = "false", None
                 else:
-                    part = (f"({where}) AND event_date BETWEEN DATE '{span[0]}' AND "
-                            f"DATE '{span[1]}'")
-                    later = None if last else f"({where}) AND event_date > DATE '{span[1]}'"
+                    part = (f"({where}) AND event_date BETWEEN {literal(span[0])} AND "
+                            f"{literal(span[1])}")
+                    later = None if last else f"({where}) AND event_date > {literal(span[1])}"
                 chain_batch(con, self.rule, part, "group_stale" if i == 0 else None, later)
                 apply_batch(con)
                 if i == 0:
                     con.execute("DELETE FROM group_stale")
                 if last:
-                    con.execute(f"DELETE FROM group_pending WHERE batch_id IN ({ids})")
+                    con.execute("DELETE FROM group_pending WHERE list_contains(?, batch_id)",
+                                [batches])
                 else:
-                    con.execute(f"UPDATE group_pending SET through = DATE '{span[1]}' "
-                                f"WHERE batch_id IN ({ids})")
+                    con.execute("UPDATE group_pending SET through = ? WHERE "
+                                "list_contains(?, batch_id)", [span[1], batches])
                 return span[2] if span else 0
 
             done += self.transaction(work, "grouping the imported reports failed")
@@ -368,30 +369,30 @@ class Store:
         not, and group them. ``stale`` is a temp table (:data:`~.corroborate.STALE_COLUMNS`)
         of the chains of reports the writer deleted."""
         con = self.con
-        b = int(batch_id)
+        b = {"b": int(batch_id)}
         con.execute(f"CREATE OR REPLACE TEMP TABLE ed_stale ({STALE_COLUMNS})")
         if stale:
-            con.execute(f"INSERT INTO ed_stale SELECT * FROM {stale}")
-        batch_ids = f"SELECT event_id FROM event_rows WHERE batch_id = {b}"
-        older = f"batch_id <> {b} AND event_id IN ({batch_ids})"
-        if con.execute(f"SELECT count(*) FROM event_rows WHERE {older}").fetchone()[0]:
-            con.execute(f"INSERT INTO ed_stale {stale_sql(older)}")
-            con.execute(f"DELETE FROM event_rows WHERE {older}")
+            con.execute(f"INSERT INTO ed_stale SELECT * FROM {ident(stale)}")
+        older = ("batch_id <> $b AND event_id IN (SELECT event_id FROM event_rows WHERE "
+                 "batch_id = $b)")
+        if con.execute(f"SELECT count(*) FROM event_rows WHERE {older}", b).fetchone()[0]:
+            con.execute(f"INSERT INTO ed_stale {stale_sql(older)}", b)
+            con.execute(f"DELETE FROM event_rows WHERE {older}", b)
         n, distinct, keyless = con.execute(
             "SELECT count(*), count(DISTINCT event_id), count(*) FILTER (WHERE ckey IS NULL) "
-            f"FROM event_rows WHERE batch_id = {b}").fetchall()[0]
+            "FROM event_rows WHERE batch_id = $b", b).fetchall()[0]
         if n != distinct:
-            con.execute(f"""DELETE FROM event_rows WHERE batch_id = {b} AND rowid NOT IN
-                           (SELECT max(rowid) FROM event_rows WHERE batch_id = {b}
-                            GROUP BY event_id)""")
+            con.execute("""DELETE FROM event_rows WHERE batch_id = $b AND rowid NOT IN
+                           (SELECT max(rowid) FROM event_rows WHERE batch_id = $b
+                            GROUP BY event_id)""", b)
         if keyless:
             key = self.rule.key_of("actor_country", "actor_code", "recipient_country",
                                    "recipient_code", "coalesce(root, left(cameo, 2))", "plover",
                                    "coalesce(status, 'asserted')",
                                    "coalesce(date_precision, 'day')")
-            con.execute(f"UPDATE event_rows SET ckey = {key} WHERE batch_id = {b} "
-                        "AND ckey IS NULL")
-        group_batch(con, self.rule, b, "ed_stale")
+            con.execute(f"UPDATE event_rows SET ckey = {key} WHERE batch_id = $b "
+                        "AND ckey IS NULL", b)
+        group_batch(con, self.rule, b["b"], "ed_stale")
         con.execute("DROP TABLE ed_stale")
 
     # -- ingest --------------------------------------------------------------------------------
@@ -526,7 +527,8 @@ class Store:
         source = "events e"
         if limit:
             # pick the rows first, build records for those only (not for every match)
-            source = (f"(SELECT * FROM events e{where}{order} LIMIT {int(limit)}) e")
+            source = f"(SELECT * FROM events e{where}{order} LIMIT ?) e"
+            params = [*params, int(limit)]
             where = ""
         sql = f"SELECT {RECORD_SQL} FROM {source}{where}{order}"
         if as_frame:
@@ -563,7 +565,8 @@ class Store:
                + (" WHERE " + " AND ".join(clauses) if clauses else "")
                + " ORDER BY date NULLS LAST, group_id")
         if limit:
-            sql += f" LIMIT {int(limit)}"
+            sql += " LIMIT ?"
+            params.append(int(limit))
         cur = self.con.execute(sql, params)
         if as_frame:
             return cur.df()
@@ -609,8 +612,8 @@ class Store:
         self.ready()
         status_sql = ""
         if statuses is not None:
-            quoted = ", ".join("'" + s.replace("'", "''") + "'" for s in statuses)
-            status_sql = f" WHERE status IN ({quoted})"
+            # a relation other queries embed, so the statuses are quoted, not bound
+            status_sql = f" WHERE status IN {literal_list(statuses)}"
         cols = ("event_id, group_id, date, date_precision, actor_country, actor_code, "
                 "actor_sector, actor_office, actor_name, recipient_country, recipient_code, "
                 "recipient_sector, cameo, root, goldstein, quad, plover, mode, status, "

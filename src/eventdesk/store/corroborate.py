@@ -51,6 +51,7 @@ from typing import Any
 
 from ..errors import UsageError
 from .schema import BUCKET, EVENT_COLUMNS, derived, group_id_sql
+from .sql import literal, literal_list
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,7 @@ def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None,
     lo, hi = con.execute("SELECT min(event_date), max(event_date) FROM ed_new").fetchone()
     if lo is not None and con.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM event_rows WHERE event_date BETWEEN "
-            f"DATE '{lo}' - INTERVAL 2 YEAR AND DATE '{hi}' + INTERVAL 2 YEAR AND NOT "
+            f"{literal(lo)} - INTERVAL 2 YEAR AND {literal(hi)} + INTERVAL 2 YEAR AND NOT "
             f"coalesce(({where_or}), false) LIMIT 1)").fetchone()[0]:
         _fill_near(con, rule, where_or)
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_old ({STALE_COLUMNS})")
@@ -353,8 +354,8 @@ def apply_batch(con: Any) -> None:
     lo, hi = con.execute("SELECT min(chain_first), max(chain_first) FROM ed_gone").fetchone()
     if lo is not None:
         gone = group_id_sql("ckey", "chain_first", "''")
-        con.execute(f"""DELETE FROM group_rows WHERE (date IS NULL OR date BETWEEN DATE '{lo}'
-                        AND DATE '{hi}' + INTERVAL 1 YEAR) AND
+        con.execute(f"""DELETE FROM group_rows WHERE (date IS NULL OR date BETWEEN {literal(lo)}
+                        AND {literal(hi)} + INTERVAL 1 YEAR) AND
                         group_id IN (SELECT {gone} FROM ed_gone)""")
     con.execute("DROP TABLE ed_gone")
     # the members of the chains of several reports, by row id (a cheap lookup in the table,
@@ -365,7 +366,7 @@ def apply_batch(con: Any) -> None:
 
 def group_batch(con: Any, rule: Rule, batch_id: int, stale: str | None = None) -> None:
     """Group the stored reports of batch ``batch_id`` (which carry their key)."""
-    chain_batch(con, rule, f"batch_id = {int(batch_id)}", stale)
+    chain_batch(con, rule, f"batch_id = {literal(int(batch_id))}", stale)
     apply_batch(con)
 
 
@@ -384,9 +385,9 @@ def pending_where(con: Any) -> tuple[str, list[int]]:
     and the batches they belong to (``group_pending``: an import's batches, each with the
     last date a settling already grouped, NULL for none)."""
     rows = con.execute("SELECT batch_id, through FROM group_pending ORDER BY batch_id").fetchall()
-    fresh = [str(int(b)) for b, t in rows if t is None]
-    parts = [f"batch_id IN ({', '.join(fresh)})"] if fresh else []
-    parts += [f"(batch_id = {int(b)} AND event_date > DATE '{t}')" for b, t in rows
+    fresh = [int(b) for b, t in rows if t is None]
+    parts = [f"batch_id IN {literal_list(fresh)}"] if fresh else []
+    parts += [f"(batch_id = {literal(int(b))} AND event_date > {literal(t)})" for b, t in rows
               if t is not None]
     return " OR ".join(parts) or "false", [int(b) for b, _ in rows]
 
