@@ -91,6 +91,12 @@ def memory_limit() -> str:
 BULK_MEMORY = "1GB"
 
 
+#: DuckDB's settings for every connection the store opens: no extension is ever installed or
+#: loaded on its own (DuckDB would otherwise fetch ``sqlite_scanner`` from the network to open a
+#: SQLite file given as ``--db``, and a query could pull in ``httpfs``); the store needs none
+CONNECT_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
 def _bytes(size: str) -> float:
     """'512MB', '1GB', '1.5GiB' as bytes (inf when unreadable)."""
     text = size.strip().upper().replace("IB", "B")
@@ -137,8 +143,10 @@ class Store:
             self._pending = version is not None and self._count_pending() > 0
             if self._pending and read_only:
                 self._settle_read_only()
-        except BaseException:
+        except BaseException as exc:
             self.con.close()
+            if is_damage(exc):
+                raise damaged(self.path, exc) from None
             raise
 
     def _count_pending(self) -> int:
@@ -167,11 +175,31 @@ class Store:
             self.con.close()
             self.con = self._connect(True)
 
+    def _check_file(self) -> None:
+        """Refuse, before DuckDB opens it, a file that is not a DuckDB database (a SQLite file,
+        a text file): DuckDB would take a SQLite file for an attached database of another
+        kind. A DuckDB file names itself in its first block (``DUCK`` at byte 8)."""
+        try:
+            with open(self.path, "rb") as f:
+                head = f.read(16)
+        except FileNotFoundError:
+            return
+        except IsADirectoryError:
+            raise StoreError(f"{self.path}: not an eventdesk store (a folder)") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc.strerror})") from None
+        if not head or head[8:12] == b"DUCK":
+            return
+        kind = ("a SQLite database" if head.startswith(b"SQLite format 3") else
+                "not a DuckDB database file")
+        raise StoreError(f"{self.path}: not an eventdesk store ({kind})")
+
     def _connect(self, read_only: bool) -> Any:
         import duckdb
 
+        self._check_file()
         try:
-            con = duckdb.connect(str(self.path), read_only=read_only)
+            con = duckdb.connect(str(self.path), read_only=read_only, config=CONNECT_CONFIG)
             con.execute("SET enable_progress_bar = false")
             # bounded memory: DuckDB spills to <store>.tmp beyond the limit; rows need not
             # keep their order inside a write (readers sort, writers that need the order of
@@ -187,10 +215,12 @@ class Store:
                           "writers)")
                 raise StoreError(f"{self.path}: the store is in use by another process "
                                  f"{holder}; try again when it has finished") from None
+            if is_damage(exc):
+                raise damaged(self.path, exc) from None
             raise StoreError(f"{self.path}: cannot open the store "
                              f"({_first_line(msg)})") from None
         except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: not an eventdesk store ({_first_line(exc)})") from None
+            raise damaged(self.path, exc) from None
 
     # -- schema --------------------------------------------------------------------------------
     def _version(self) -> int | None:
@@ -727,6 +757,19 @@ def _event_row(ev: Event, doc: Document, batch_id: int) -> list[Any]:
            None]
     assert len(row) == len(EVENT_NAMES)
     return row
+
+
+def damaged(path: Path, exc: BaseException) -> StoreError:
+    """The error for a store file DuckDB cannot read (a corrupt block, a file cut short)."""
+    return StoreError(f"{path}: the store file is damaged ({_first_line(exc)})")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an error DuckDB raised while reading says the store file is damaged."""
+    text = str(exc)
+    return "duckdb" in type(exc).__module__ and (
+        "Corrupt database file" in text or "Could not read enough bytes" in text
+        or "not a valid DuckDB database file" in text)
 
 
 def _first_line(exc: object) -> str:
