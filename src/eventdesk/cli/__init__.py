@@ -56,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        if getattr(args, "actor_files", None):
+            from ..actors.tables import use_actor_files
+
+            use_actor_files(args.actor_files)
         return args.func(args)
     except EventDeskError as exc:
         err(str(exc))

@@ -244,17 +244,21 @@ def event_select(store: Store, layout: Layout, std: str, batch_id: int | list[in
 
 
 def lookups(store: Store) -> None:
-    """Temp tables of the ontology and of state names, for the mapping joins (once for the
-    store's connection: temp tables live as long as it)."""
-    from .._tsv import data_path, read_tsv
+    """Temp tables of the ontology and of the names of states (those of the actor tables,
+    with the user's ``--actors`` files: :func:`~eventdesk.actors.tables.current_tables`), for
+    the mapping joins; made once for the store's connection (temp tables live as long as it)
+    and those tables."""
+    from ..actors.tables import current_tables
     from ..ontology import cameo_table
 
     con = store.con
-    if store.lookups_for is con:
+    tables = current_tables()
+    if store.lookups_for is not None and store.lookups_for[0] is con and \
+            store.lookups_for[1] is tables:
         return
     rows = [(c.code, c.root, c.name, c.goldstein, c.quad, c.penta, c.plover, c.mode, c.context)
             for c in cameo_table().values()]
-    con.execute("CREATE TEMP TABLE ed_cameo (code VARCHAR, root VARCHAR, name VARCHAR, "
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_cameo (code VARCHAR, root VARCHAR, name VARCHAR, "
                 "goldstein DOUBLE, quad TINYINT, penta TINYINT, plover VARCHAR, mode VARCHAR, "
                 "context VARCHAR)")
     # one statement each (executemany costs a round trip a row: 0.4 s for these tables)
@@ -262,19 +266,14 @@ def lookups(store: Store) -> None:
                 "unnest($5), unnest($6), unnest($7), unnest($8), unnest($9)",
                 [list(col) for col in zip(*rows)])
     # a PLOVER type's representative CAMEO code: the shortest code mapped to it, first by code
-    con.execute("CREATE TEMP TABLE ed_plover AS SELECT plover, arg_min(code, length(code) * "
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_plover AS SELECT plover, arg_min(code, length(code) * "
                 "10000 + CAST(code AS INTEGER)) AS code FROM ed_cameo WHERE plover IS NOT NULL "
                 "GROUP BY plover")
-    names: list[tuple[str, str]] = []
-    for _, row in read_tsv(data_path("eventdesk.actors", "states.tsv")):
-        for n in [row["name"], *(row.get("variants") or "").split("|"), row["code"]]:
-            if n.strip():
-                names.append((n.strip().lower(), row["code"]))
-    con.execute("CREATE TEMP TABLE ed_states (lname VARCHAR, code VARCHAR)")
-    pairs = dict(names)
+    pairs = tables.state_names()
+    con.execute("CREATE OR REPLACE TEMP TABLE ed_states (lname VARCHAR, code VARCHAR)")
     con.execute("INSERT INTO ed_states SELECT unnest($1), unnest($2)",
                 [list(pairs), list(pairs.values())])
-    store.lookups_for = con
+    store.lookups_for = (con, tables)
 
 
 def _line_of(rn: int, header: bool, rejected: list[int]) -> int:

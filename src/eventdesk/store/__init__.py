@@ -122,7 +122,8 @@ class Store:
         self.path = resolve_db_path(path)
         self.read_only = read_only
         self._bulk = False           # inside bulk_memory()
-        self.lookups_for: Any = None  # the connection the importer's lookup tables are in
+        # the connection the importer's lookup tables are in, and the actor tables they hold
+        self.lookups_for: Any = None
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such store (run `eventdesk ingest` first)")
         if not read_only and self.path.parent and not self.path.parent.exists():
