@@ -114,7 +114,11 @@ def add_inputs(p: argparse.ArgumentParser) -> None:
     add_actors(p)
 
 
-def add_actors(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--actors", action="append", metavar="FILE",
+def add_actors(p: argparse.ArgumentParser, dest: str = "actors") -> None:
+    """``--actors FILE`` (repeatable). Commands that code read it as ``args.actors``; the others
+    give ``dest="actor_files"``, which :func:`eventdesk.cli.main` hands to
+    :func:`eventdesk.actors.tables.use_actor_files` before the command runs, so the importers
+    and the analyses read the knowledge base with those files."""
+    p.add_argument("--actors", action="append", metavar="FILE", dest=dest,
                    help="your own actor file (YAML or TSV) on top of the packaged knowledge "
                         "base; may be repeated")

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from ..interop.layouts import EXPORT_FORMATS, IMPORT_FORMATS
-from .common import add_db, err
+from .common import add_actors, add_db, err
 
 
 def _secs(s: float) -> str:
@@ -108,6 +108,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                         "geography, ICEWS's story id...), so an export to the same format gives "
                         "them back; for GDELT about a fifth more import time")
     add_db(p)
+    add_actors(p, dest="actor_files")     # the state names ICEWS and POLECAT rows give
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
