@@ -15,7 +15,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from datetime import date as Date
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -99,39 +98,30 @@ def side_sql(prefix: str, code: str, p: Params) -> str:
     return f"({prefix}_country = {p(code)} OR {prefix}_code = {p(code)})"
 
 
-@lru_cache(maxsize=1)
 def state_codes() -> frozenset[str]:
-    from .._tsv import data_path, read_tsv
+    """State codes of the knowledge base with the user's ``--actors`` files (read without
+    spaCy, once: :func:`eventdesk.actors.tables.current_tables`)."""
+    from ..actors.tables import current_tables
 
-    return frozenset(r["code"].upper() for _, r in
-                     read_tsv(data_path("eventdesk.actors", "states.tsv"), lambda e: None))
+    return current_tables().state_codes()
 
 
-@lru_cache(maxsize=1)
 def known_codes() -> frozenset[str]:
-    """State and organisation codes of the packaged knowledge base (read without spaCy)."""
-    from .._tsv import data_path, read_tsv
+    """State and organisation codes of the knowledge base with the user's ``--actors`` files
+    (read without spaCy, once: :func:`eventdesk.actors.tables.current_tables`)."""
+    from ..actors.tables import current_tables
 
-    codes: set[str] = set()
-    for name in ("states.tsv", "orgs.tsv", "armed_groups.tsv"):
-        for _, row in read_tsv(data_path("eventdesk.actors", name), lambda e: None):
-            if row.get("code"):
-                codes.add(row["code"].upper())
-    return frozenset(codes)
+    return current_tables().known_codes()
 
 
-@lru_cache(maxsize=1)
 def code_names() -> dict[str, str]:
-    """Names of the knowledge base's state and organisation codes (``RUS`` → ``Russia``; a
-    code of several rows, a state that changed, keeps its last row's name)."""
-    from .._tsv import data_path, read_tsv
+    """Names of the state and organisation codes of the knowledge base with the user's
+    ``--actors`` files (``RUS`` → ``Russia``), from :func:`eventdesk.actors.tables.current_tables`."""
+    from ..actors.tables import current_tables
 
-    names: dict[str, str] = {}
-    for name in ("states.tsv", "orgs.tsv", "armed_groups.tsv"):
-        for _, row in read_tsv(data_path("eventdesk.actors", name), lambda e: None):
-            if row.get("code") and row.get("name"):
-                names[row["code"].upper()] = row["name"]
-    return names
+    tables = current_tables()
+    return {code: row["name"] for rows in (tables.orgs, tables.states)
+            for code, row in rows.items() if row.get("name")}
 
 
 #: words for the sector part of an actor code, in prose ("Russia's military")
