@@ -149,6 +149,18 @@ def _mark(text: str, spans: dict[str, list[list[int]]]) -> str:
     return "".join(out)
 
 
+def _decided_lines(ev: Any) -> list[str]:
+    """``decided  recipient: statement_topic — subject of the statement's complement ...``"""
+    if not ev.decided_by:
+        return []
+    from ..coding.registry import describe
+
+    out = []
+    for k, (field, name) in enumerate(ev.decided_by.items()):
+        out.append(f"{'decided' if k == 0 else '':<10}{field}: {name} — {describe(field, name)}")
+    return out
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from ..coding.lexicon import default_lexicon, noun_lexicon, obligation_codes, refusal_of
     from ..store import open_store
@@ -175,6 +187,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         f"status    {ev.status.value}" + (f" (claim of {ents(ev.source_of_claim)})"
                                          if ev.source_of_claim else ""),
         f"location  {ev.location.name if ev.location else '-'}",
+        *_decided_lines(ev),
         f"sentence  {_mark(ev.text, ev.spans)}",
         f"rule      {ev.pattern}" + (f": {pattern.verb}{'_' + pattern.particle if pattern.particle else ''}"
                                      f" ({pattern.source})" if pattern else " (not in the current lexicon)"),

@@ -55,7 +55,7 @@ def find_subject(st: DocState, verb: Any) -> tuple[Any | None, bool, str | None]
                 return head, passive, " via ".join([inner, s.name, *climbs[::-1]]) \
                     if head is not None else None
             if out.head is None:
-                return None, False, None
+                return None, False, s.name
             return out.head, out.passive_agent, " via ".join([s.name, *climbs[::-1]])
         else:
             break

@@ -56,3 +56,14 @@ def kept(found: list[tuple[Any, Event]]) -> list[Event]:
     """The events no filter drops, in order."""
     s = Sentence.of(found)
     return [ev for tok, ev in found if FILTERS.first(tok, ev, s)[0] is None]
+
+
+def dropped(found: list[tuple[Any, Event]]) -> list[tuple[Event, str]]:
+    """The events a filter drops, each with the filter's name (to trace a missing event)."""
+    s = Sentence.of(found)
+    out = []
+    for tok, ev in found:
+        _, name = FILTERS.first(tok, ev, s)
+        if name is not None:
+            out.append((ev, name))
+    return out

@@ -38,6 +38,11 @@ def register_names(st: DocState, sent: Any) -> None:
 
 def code_sentence(st: DocState, s_index: int, sent: Any) -> list[Event]:
     """The events of one sentence: every trigger strategy's drafts, decided, then filtered."""
+    return kept(unfiltered(st, s_index, sent))
+
+
+def unfiltered(st: DocState, s_index: int, sent: Any) -> list[tuple[Any, Event]]:
+    """Each trigger of the sentence with its event, before the filters."""
     found: list[tuple[Any, Event]] = []
     light: set[int] = set()          # objects of coded light verbs ("held a summit")
     for trigger in TRIGGERS:
@@ -45,7 +50,7 @@ def code_sentence(st: DocState, s_index: int, sent: Any) -> list[Event]:
             ev = decide(d)
             if ev is not None:
                 found.append((d.trigger, ev))
-    return kept(found)
+    return found
 
 
 def decide(d: Draft) -> Event | None:

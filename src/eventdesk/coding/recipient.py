@@ -25,7 +25,8 @@ OWN_FORCES = {"MIL", "GOV", "COP", "SPY"}
 Heads = list[tuple[Any, str]]      # (head token, name of the rule that found it)
 
 for _name, _about in (
-        ("direct_object", "the direct object"),
+        ("direct_object", "the direct object (or the subject of a passive: \"soldiers were "
+                          "killed\")"),
         ("verb_preposition", "the object of one of the pattern's recipient prepositions on the "
                              "verb (\"met with Lavrov\")"),
         ("object_preposition", "the object of a recipient preposition on the thing acted on "
