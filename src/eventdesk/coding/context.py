@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..model import Entity
@@ -23,26 +23,55 @@ class Mention:
     seq: int = 0           # order of registration, which breaks ties between equal positions
 
 
-@dataclass
+class _Sorted:
+    """Mentions sorted by position (ties in the order they were registered), walked backwards."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[int, int]] = []
+        self.items: list[Mention] = []
+
+    def insert(self, m: Mention) -> None:
+        # sorted by (position, -registration): walking backwards meets equal positions in the
+        # order they were registered
+        k = (m.i, -m.seq)
+        at = bisect_left(self.keys, k)
+        self.keys.insert(at, k)
+        self.items.insert(at, m)
+
+    def before(self, i: int, owner: "Mentions") -> Iterator[Mention]:
+        at = bisect_left(self.keys, (i, -(1 << 62)))
+        for k in range(at - 1, -1, -1):
+            owner.examined += 1
+            yield self.items[k]
+
+
 class Mentions:
     """The entities named in one document, indexed by token position.
 
-    Look-ups walk back from a position through a list kept sorted by position (ties in the order
-    the mentions were registered), so a look-up examines only the mentions between the position
-    and the first that fits, and never sorts; the countries named before a position come from
-    the first position of each country. ``examined`` counts the mentions looked at, the measure
-    of the work.
+    Each mention is kept in a few lists sorted by position: all mentions, the people, the
+    others, and the others of each sector. A look-up walks back from a position through the
+    list that holds only what it may return, so it examines the mentions between the position
+    and the first that fits (skipping only an avoided entity or a plural one), never sorts, and
+    never scans a document for a kind of mention it does not name ("he" in a text that names no
+    person). The countries named before a position come from the first position of each
+    country. ``examined`` counts the mentions looked at, the measure of the work.
 
     Memory: one :class:`Mention` per distinct (token, entity code) pair, so at most a few per
-    token of the document (in practice fewer than one per ten tokens), plus one integer per
-    distinct country; all of it is dropped with the document.
+    token of the document (in practice fewer than one per ten tokens), each referenced from at
+    most three lists, plus one integer per distinct country; all of it is dropped with the
+    document.
     """
 
-    _sorted: list[Mention] = field(default_factory=list)
-    _seen: set[tuple[int, str]] = field(default_factory=set)
-    _first_country: dict[str, int] = field(default_factory=dict)
-    _keys: list[tuple[int, int]] = field(default_factory=list)
-    examined: int = 0
+    def __init__(self) -> None:
+        self._seen: set[tuple[int, str]] = set()
+        self._lists: dict[tuple, _Sorted] = {}
+        self._first_country: dict[str, int] = {}
+        self.examined = 0
+
+    def _list(self, key: tuple) -> _Sorted:
+        if key not in self._lists:
+            self._lists[key] = _Sorted()
+        return self._lists[key]
 
     def add(self, entity: Entity, i: int, person: bool, span: tuple[int, int],
             plural: bool = False) -> None:
@@ -53,21 +82,20 @@ class Mentions:
             return
         self._seen.add(key)
         m = Mention(entity, i, person, span, plural, len(self._seen))
-        # sorted by (position, -registration): walking backwards meets equal positions in the
-        # order they were registered
-        k = (i, -m.seq)
-        at = bisect_left(self._keys, k)
-        self._keys.insert(at, k)
-        self._sorted.insert(at, m)
+        for k in (("all",), ("person", person), ("sector", person, entity.sector)):
+            self._list(k).insert(m)
         if entity.country and i < self._first_country.get(entity.country, i + 1):
             self._first_country[entity.country] = i
 
-    def before(self, i: int) -> Iterator[Mention]:
-        """The mentions whose head comes before token ``i``, nearest first."""
-        at = bisect_left(self._keys, (i, -len(self._seen) - 1))
-        for k in range(at - 1, -1, -1):
-            self.examined += 1
-            yield self._sorted[k]
+    def before(self, i: int, person: bool | None = None, sector: str | None = None
+               ) -> Iterator[Mention]:
+        """The mentions whose head comes before token ``i``, nearest first (of people or not,
+        of a sector, when asked)."""
+        key = ("all",) if person is None else ("person", person) if sector is None else \
+            ("sector", person, sector)
+        if person is None and sector is not None:
+            return (m for m in self._list(key).before(i, self) if m.entity.sector == sector)
+        return self._list(key).before(i, self)
 
     def countries_before(self, i: int) -> set[str]:
         """The states of the mentions before token ``i``."""
@@ -76,12 +104,8 @@ class Mentions:
 
     def last(self, i: int, person: bool | None = None, sector: str | None = None,
              avoid: frozenset[str] = frozenset(), singular: bool = False) -> Mention | None:
-        for m in self.before(i):
+        for m in self.before(i, person, sector):
             if m.entity.code in avoid or (singular and m.plural):
-                continue
-            if person is not None and m.person != person:
-                continue
-            if sector is not None and m.entity.sector != sector:
                 continue
             return m
         return None
@@ -91,17 +115,14 @@ class Mentions:
         organisations, falling back to the people's states ("the two sides" after a meeting
         of two ministers)."""
         if people:
-            return _pick(self.before(i), lambda m: m.person, lambda e: e.name)
-        return (_pick(self.before(i), lambda m: not m.person, lambda e: e.country or e.code)
-                or _pick(self.before(i), lambda m: True, lambda e: e.country or e.code))
+            return _pick(self.before(i, True), lambda e: e.name)
+        return (_pick(self.before(i, False), lambda e: e.country or e.code)
+                or _pick(self.before(i), lambda e: e.country or e.code))
 
 
-def _pick(cands: Iterator[Mention], keep: Callable[[Mention], bool],
-          key: Callable[[Entity], Any]) -> list[Mention]:
+def _pick(cands: Iterator[Mention], key: Callable[[Entity], Any]) -> list[Mention]:
     out: list[Mention] = []
     for m in cands:
-        if not keep(m):
-            continue
         if all(key(o.entity) != key(m.entity) for o in out):
             out.append(m)
         if len(out) == 2:
