@@ -64,3 +64,24 @@ def test_work_grows_linearly_with_the_document(coder):
     # times the text, about four times the work (sorting every earlier mention for each
     # look-up, as before, made it sixteen)
     assert large <= 4.5 * small, (small, large)
+
+
+def test_the_word_lists_are_linted(tmp_path, cli):
+    import shutil
+    from importlib import resources
+
+    from eventdesk.coding.knowledge import check_word_lists
+
+    assert check_word_lists() == []
+    data = tmp_path / "data"
+    shutil.copytree(str(resources.files("eventdesk.coding").joinpath("data")), data)
+    (data / "particles.tsv").write_text("word\ndown\nUp\ndown\n", encoding="utf-8")
+    with open(data / "function_words.tsv", "a", encoding="utf-8") as fh:
+        fh.write("locative_prep\tamid\n")
+    problems = check_word_lists(data)
+    assert any("particles.tsv:1: no header comment" in p for p in problems)
+    assert any("particles.tsv:3: 'Up' is not one lower-case word" in p for p in problems)
+    assert any("particles.tsv:4: 'down' repeats line 2" in p for p in problems)
+    assert any("unknown list 'locative_prep'" in p for p in problems)
+    r = cli("lexicon", "check")
+    assert r.returncode == 0 and "word lists and the per-root table checked; 0 problems" in r.stderr

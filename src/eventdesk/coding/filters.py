@@ -7,6 +7,7 @@ from typing import Any
 
 from ..model import Event
 from ..ontology import root_behaviour
+from .lexicon import refusal_codes
 from .registry import Stage
 
 FILTERS = Stage("filters", "events another event of the sentence makes redundant")
@@ -41,8 +42,10 @@ def statement_of_coded_complement(tok: Any, ev: Event, s: Sentence) -> bool | No
 def refusal_of_coded_complement(tok: Any, ev: Event, s: Sentence) -> bool | None:
     """a refusal whose complement is coded as the refusal ("refused to withdraw": 1246) is not
     a second rejection"""
-    return True if tok.i in s.governed and ev.root == "12" and "12" in s.governed[tok.i] \
-        else None
+    if tok.i not in s.governed:
+        return None
+    rejections = {c[:2] for c in refusal_codes().values()}     # the roots of refusals.tsv
+    return True if ev.root in rejections and ev.root in s.governed[tok.i] else None
 
 
 @FILTERS.strategy("announcement_of_event_noun")

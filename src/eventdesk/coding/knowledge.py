@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from .._tsv import data_path, read_tsv
 from ..actors import KnowledgeBase
@@ -73,3 +74,57 @@ class Knowledge:
     @staticmethod
     def root(code: str) -> RootBehaviour:
         return root_behaviour(code)
+
+
+def check_word_lists(folder: Path | None = None) -> list[str]:
+    """Lint the word lists of ``coding/data/`` and the per-root table
+    ``ontology/data/cameo_roots.tsv``: a header comment saying what each list is for, no empty,
+    upper-case, spaced or duplicate word, no unknown or empty list, every CAMEO root once.
+    Returns the problems, one line each with file:line. ``folder``: read the word lists from
+    there instead of the package (a copy under review)."""
+    from ..errors import DataError
+
+    problems: list[str] = []
+    files = [(f"{n}.tsv", None) for n in WORD_LISTS] + [("function_words.tsv", FUNCTION_LISTS)]
+    for name, lists in files:
+        path = folder / name if folder is not None else data_path("eventdesk.coding", name)
+        with open(path, encoding="utf-8") as fh:
+            if not fh.readline().startswith("#"):
+                problems.append(f"{name}:1: no header comment saying what the list is for")
+        seen: dict[tuple[str, str], int] = {}
+        try:
+            rows = list(read_tsv(path, lambda e: problems.append(str(e))))
+        except DataError as exc:
+            problems.append(str(exc))
+            continue
+        for lineno, row in rows:
+            where, word, group = f"{name}:{lineno}", row.get("word", ""), row.get("list", "")
+            if lists is not None and group not in lists:
+                problems.append(f"{where}: unknown list {group!r} (known: {', '.join(lists)})")
+            if not word or word != word.strip() or " " in word or word != word.lower():
+                problems.append(f"{where}: {word!r} is not one lower-case word")
+            if (group, word) in seen:
+                problems.append(f"{where}: {word!r} repeats line {seen[(group, word)]}")
+            seen.setdefault((group, word), lineno)
+        for group in lists or ():
+            if not any(g == group for g, _ in seen):
+                problems.append(f"{name}: the list {group!r} has no word")
+        if lists is None and not seen:
+            problems.append(f"{name}: no word")
+    return problems + _check_roots()
+
+
+def _check_roots() -> list[str]:
+    from ..errors import DataError
+    from ..ontology import cameo_roots, cameo_table
+
+    try:
+        roots = cameo_roots()
+    except DataError as exc:
+        return [str(exc)]
+    wanted = {c.root for c in cameo_table().values()}
+    out = [f"cameo_roots.tsv: no row for CAMEO root {r}" for r in sorted(wanted - set(roots))]
+    out += [f"cameo_roots.tsv: {r} is not a CAMEO root" for r in sorted(set(roots) - wanted)]
+    out += [f"cameo_roots.tsv: root {r}: recipient preposition {p!r} is not one lower-case word"
+            for r, b in roots.items() for p in b.recipient_preps if not p.isalpha()]
+    return out
