@@ -479,8 +479,11 @@ def score_item(item: GoldItem, events: list[Event], parsed: Any, s: Scores) -> N
 
 
 def decided_text(ev: Any) -> str:
-    """An event's ``decided_by`` as ``actor=subject;recipient=direct_object;...``."""
-    return ";".join(f"{k}={v}" for k, v in ev.decided_by.items()) or "-"
+    """An event's ``decided_by`` as ``actor=subject;recipient=direct_object;...`` (as in the
+    TSV and CSV event formats)."""
+    from .formats import decided
+
+    return decided(ev) or "-"
 
 
 def evaluate(items: Iterable[GoldItem], coder: Any, fmt: str) -> Scores:
