@@ -52,7 +52,12 @@ def _work(coder, paragraphs: int) -> tuple[int, int]:
                     f"Geneva. He said the minister would visit Moscow." for k in range(paragraphs))
     doc = Document(id="long", text=text, date=parse_date("2017-04-12")[0])
     st = coder.state(doc)
-    events = coder.code_state(st, nlp.parse(text))
+    parsed = nlp.parse(text)
+    events = coder.code_state(st, parsed)
+    # each sentence's named entities were split out in one pass, not by spaCy's Span.ents
+    # (which scans the whole document at each call)
+    assert len(st.sentence_ents) == len(list(parsed.sents))
+    assert sum(map(len, st.sentence_ents.values())) == len(parsed.ents)
     return st.mentions.examined, len(events)
 
 

@@ -94,7 +94,9 @@ class Coder:
     @staticmethod
     def code_state(st: DocState, parsed: Any) -> list[Event]:
         events: list[Event] = []
-        for s_index, sent in enumerate(parsed.sents):
+        sents = list(parsed.sents)
+        st.index_ents(sents, parsed.ents)
+        for s_index, sent in enumerate(sents):
             register_names(st, sent)
             events.extend(code_sentence(st, s_index, sent))
         return events

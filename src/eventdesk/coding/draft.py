@@ -3,6 +3,7 @@ event being decided, and the two helpers every stage uses (a character span, the
 split)."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Any
@@ -54,10 +55,27 @@ class DocState:
     doc: Document
     unknown_actors: bool = True
     mentions: Mentions = field(default_factory=Mentions)
+    #: the named entities of each sentence, by the sentence's first token (see :meth:`ents`)
+    sentence_ents: dict[int, list[Any]] = field(default_factory=dict)
 
     @property
     def day(self) -> Date | None:
         return self.doc.date
+
+    def index_ents(self, sents: list[Any], ents: Any) -> None:
+        """Split the document's entities among its sentences, in one pass (spaCy's
+        ``Span.ents`` scans the whole document at each call)."""
+        starts = [s.start for s in sents]
+        self.sentence_ents = {s.start: [] for s in sents}
+        for ent in ents:
+            k = bisect_right(starts, ent.start) - 1
+            if k >= 0 and ent.end <= sents[k].end:
+                self.sentence_ents[starts[k]].append(ent)
+
+    def ents(self, sent: Any) -> list[Any]:
+        """The named entities inside a sentence, as ``sent.ents`` gives them."""
+        found = self.sentence_ents.get(sent.start)
+        return list(sent.ents) if found is None else found
 
 
 @dataclass

@@ -25,7 +25,7 @@ from .when import DATE
 
 def register_names(st: DocState, sent: Any) -> None:
     """Names outside any event are antecedents too."""
-    for ent in sent.ents:
+    for ent in st.ents(sent):
         if ent.label_ in ANTECEDENT_LABELS:
             e = resolve(st, list(ent), ent.root)
             if e is not None:

@@ -26,7 +26,7 @@ def date_phrase(d: Draft, status: Status) -> tuple[Date | None, Precision] | Non
     future = status in (Status.FUTURE, Status.HYPOTHETICAL, Status.DESIRED)
     targets = {d.trigger.i} | ({d.obj.i} if d.obj is not None else set())
     preps = d.st.know.words.date_preps
-    for ent in d.sent.ents:
+    for ent in d.st.ents(d.sent):
         if ent.label_ != "DATE":
             continue
         r = ent.root
