@@ -3,7 +3,7 @@ shared by threads, and coding whose work grows linearly with the document."""
 from concurrent.futures import ThreadPoolExecutor
 
 from eventdesk import nlp
-from eventdesk.coding.component import make_doc
+from eventdesk.coding.component import coding_pipeline, make_doc
 from eventdesk.dates import parse_date
 from eventdesk.model import Document
 
@@ -23,7 +23,7 @@ def _docs():
 
 
 def test_the_component_gives_the_same_events_in_two_processes_as_in_one(coder):
-    pipeline = nlp.coding_pipeline()
+    pipeline = coding_pipeline()
     docs = _docs()
     one = [d._.events for d in pipeline.pipe([make_doc(pipeline, d) for d in docs])]
     two = [d._.events for d in pipeline.pipe([make_doc(pipeline, d) for d in docs],

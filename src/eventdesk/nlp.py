@@ -44,17 +44,13 @@ def load() -> Any:
     return _nlp
 
 
-def coding_pipeline(**config: Any) -> Any:
-    """A pipeline of its own (not the shared one) that ends with the coder component, which puts
-    each Doc's events on ``Doc._.events`` (see :mod:`eventdesk.coding.component`)."""
+def fresh() -> Any:
+    """A pipeline of its own (a new load of the same model, not the shared one), for a caller
+    that adds components (``eventdesk.coding.component.coding_pipeline``)."""
     import spacy
 
-    from .coding import component  # noqa: F401  (registers the factory)
-
     load()                      # which model is installed
-    own = spacy.load(_name)
-    own.add_pipe("eventdesk_coder", config=config)
-    return own
+    return spacy.load(_name)
 
 
 def pipe(texts: Iterable[str], batch_size: int = 32) -> Iterator[Any]:

@@ -1,12 +1,12 @@
 """The coder as a spaCy pipeline component: ``nlp.add_pipe("eventdesk_coder")``.
 
-The component codes each parsed ``Doc`` and puts its events on ``Doc._.events``. A document's
+``coding_pipeline()`` gives a pipeline of its own (not the shared one of :mod:`eventdesk.nlp`)
+that ends with the component. The component codes each parsed ``Doc`` and puts its events on ``Doc._.events``. A document's
 id and date travel on the Doc (``Doc._.document``; see :func:`make_doc`); without them the id is
 a hash of the text and the date unknown. The events are kept in ``Doc.user_data`` as plain JSON
 values, so that they survive the serialisation ``nlp.pipe(..., n_process=N)`` puts Docs through::
 
-    nlp = eventdesk.nlp.load()
-    nlp.add_pipe("eventdesk_coder")
+    nlp = coding_pipeline()
     docs = [make_doc(nlp, d) for d in documents]
     for doc in nlp.pipe(docs, n_process=2):
         doc._.events
@@ -65,6 +65,16 @@ class CoderComponent:
         events = self.coder.code_parsed(_document(doc), doc)
         doc.user_data[EVENTS_KEY] = [e.to_dict() for e in events]
         return doc
+
+
+def coding_pipeline(**config: Any) -> Any:
+    """The spaCy pipeline ending with the coder component (``config``: its settings, e.g.
+    ``unknown_actors=False``)."""
+    from .. import nlp
+
+    own = nlp.fresh()
+    own.add_pipe("eventdesk_coder", config=config)
+    return own
 
 
 def _register() -> None:

@@ -2,7 +2,8 @@
 
 triggers → actor → recipient → status → place → date → filters. Each stage is an ordered
 registry of named strategies (see :mod:`eventdesk.coding.registry`); the event records, per field,
-the name of the strategy that decided it (``Event.decided_by``).
+the name of the strategy that decided it (``Event.decided_by``); :func:`describe` gives a
+name's description.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .filters import kept
 from .lexicon import refusal_of
 from .phrases import ANTECEDENT_LABELS, phrase, resolve
 from .place import PLACE, Where
+from .registry import describe
 from .recipient import (RECIPIENT, between_parties, light_verb_object, names_between,
                         noun_preposition, read_heads, reciprocal_parties)
 from .status import decide_status
@@ -156,3 +158,7 @@ def finish(d: Draft) -> Event:
 
 DECIDED_FIELDS = ("actor", "recipient", "status", "date", "place")
 RECIPIENT.note("no_recipient", "no recipient: nothing the action is done to names an actor")
+
+
+__all__ = ["DECIDED_FIELDS", "code_sentence", "decide", "describe", "finish", "register_names",
+           "unfiltered"]

@@ -103,9 +103,8 @@ class Stage:
 
 def describe(stage: str, decided: str | None) -> str:
     """A human description of a ``decided_by`` value of the field ``stage``: for ``"subject via
-    conjoined_or_controlling_verb"``, the description of each named strategy, joined."""
-    from . import coder  # noqa: F401  (registers every stage)
-
+    conjoined_or_controlling_verb"``, the description of each named strategy, joined. The
+    stages are those imported (``eventdesk.coding.pipeline`` imports them all)."""
     if not decided:
         return "-"
     parts = []
