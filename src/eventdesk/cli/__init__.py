@@ -23,7 +23,10 @@ from .common import EXIT_OK, EXIT_USAGE, err
 COMMAND_MODULES = ("core", "interop", "analysis", "feeds")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command-line parser. ``command``: the command about to run; the command modules are
+    registered in order only until one has registered it (a run of ``eventdesk code`` does not
+    import the analysis room and pandas); with None, or a name no module registers, all."""
     fmt = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="eventdesk", formatter_class=fmt,
@@ -42,11 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(sub, fmt)
+        if command is not None and command in sub.choices:
+            break
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(next((w for w in words if not w.startswith("-")), None))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")

@@ -221,6 +221,18 @@ def _mark(text: str, spans: dict[str, list[list[int]]]) -> str:
     return "".join(out)
 
 
+def _decided_lines(ev: Any) -> list[str]:
+    """``decided  recipient: statement_topic — subject of the statement's complement ...``"""
+    if not ev.decided_by:
+        return []
+    from ..coding.pipeline import describe
+
+    out = []
+    for k, (field, name) in enumerate(ev.decided_by.items()):
+        out.append(f"{'decided' if k == 0 else '':<10}{field}: {name} — {describe(field, name)}")
+    return out
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from ..coding.lexicon import default_lexicon, noun_lexicon, obligation_codes, refusal_of
     from ..store import open_store
@@ -247,6 +259,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         f"status    {ev.status.value}" + (f" (claim of {ents(ev.source_of_claim)})"
                                          if ev.source_of_claim else ""),
         f"location  {ev.location.name if ev.location else '-'}",
+        *_decided_lines(ev),
         f"sentence  {_mark(ev.text, ev.spans)}",
         f"rule      {ev.pattern}" + (f": {pattern.verb}{'_' + pattern.particle if pattern.particle else ''}"
                                      f" ({pattern.source})" if pattern else " (not in the current lexicon)"),
@@ -311,17 +324,23 @@ def cmd_actors_check(args: argparse.Namespace) -> int:
 def cmd_lexicon_check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ..coding.knowledge import FUNCTION_LISTS, WORD_LISTS, check_word_lists
     from ..coding.lexicon import check_lexicon
 
     path = Path(args.file) if args.file else None
     if path is not None and not path.exists():
         raise UsageError(f"{path}: no such lexicon file")
     problems, stats = check_lexicon(path)
+    lists = ""
+    if path is None:            # the packaged lexicon comes with the coder's word lists
+        problems += check_word_lists()
+        lists = (f"; {len(WORD_LISTS) + len(FUNCTION_LISTS)} word lists and the per-root "
+                 "table checked")
     for p in problems:
         print(p)
     err(f"{stats['patterns']} patterns over {stats['verbs']} verbs; {stats['codes']} of "
-         f"{stats['codes_in_table']} CAMEO codes and {stats['roots']} of 20 roots reachable; "
-         f"{len(problems)} problems")
+        f"{stats['codes_in_table']} CAMEO codes and {stats['roots']} of 20 roots reachable"
+        f"{lists}; {len(problems)} problems")
     return EXIT_SKIPPED if problems else EXIT_OK
 
 
@@ -449,7 +468,8 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     q.set_defaults(func=cmd_actors_check)
 
     p = sub.add_parser("lexicon", help="check the event lexicon", formatter_class=fmt,
-                       description="The event lexicon (coding/data/verbs.tsv).",
+                       description="The event lexicon (coding/data/verbs.tsv) and the coder's word "
+                                   "lists (coding/data/*.tsv, ontology/data/cameo_roots.tsv).",
                        epilog="example:\n  eventdesk lexicon check")
     lsub = p.add_subparsers(dest="lexicon_command", metavar="ACTION")
     q = lsub.add_parser("check", help="lint the lexicon", formatter_class=fmt,

@@ -14,11 +14,16 @@ FLAT_FIELDS = (
     + [f"actor_{f}" for f in ENTITY_FIELDS] + [f"recipient_{f}" for f in ENTITY_FIELDS]
     + ["cameo", "cameo_name", "goldstein", "quad", "penta", "plover", "mode", "context",
        "status", "source_of_claim", "location_name", "location_country", "spans", "pattern",
-       "text"])
+       "decided_by", "text"])
 
 
 def _join(ents: Iterable[Entity], field: str) -> str:
     return ";".join(str(getattr(e, field) or "") for e in ents)
+
+
+def decided(ev: Event) -> str:
+    """An event's ``decided_by`` in one cell: ``actor=subject;recipient=direct_object;...``."""
+    return ";".join(f"{k}={v}" for k, v in ev.decided_by.items())
 
 
 def flat(ev: Event) -> dict[str, object]:
@@ -38,6 +43,7 @@ def flat(ev: Event) -> dict[str, object]:
         "location_name": ev.location.name if ev.location else "",
         "location_country": (ev.location.country or "") if ev.location else "",
         "spans": json.dumps(ev.spans, separators=(",", ":")), "pattern": ev.pattern,
+        "decided_by": decided(ev),
         "text": " ".join(ev.text.split()),
     })
     return row

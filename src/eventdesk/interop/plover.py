@@ -108,7 +108,7 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
                 "chain_first": "NULL", "batch_id": str(batch_id), "extra": "NULL"}
             n = con.execute(
                 f"INSERT INTO event_rows ({', '.join(EVENT_NAMES)}) SELECT "
-                f"{', '.join(values[k] for k in EVENT_NAMES)} FROM ed_plover_batch b "
+                f"{', '.join(values.get(k, 'NULL') for k in EVENT_NAMES)} FROM ed_plover_batch b "
                 "JOIN ed_cameo c ON c.code = coalesce(b.cameo, (SELECT p.code FROM ed_plover p "
                 "WHERE p.plover = upper(b.event))) WHERE TRY_CAST(b.date AS DATE) IS NOT NULL "
                 "AND b.id IS NOT NULL").fetchone()[0]

@@ -806,7 +806,7 @@ def _event_row(ev: Event, doc: Document, batch_id: int) -> list[Any]:
            a.sector if a else None, a.office if a else None, a.name if a else None,
            r.sector if r else None, r.name if r else None, _keys(ev.actor), _keys(ev.recipient),
            loc.lat if loc else None, loc.lon if loc else None, 1, 1, 1, None, None, batch_id,
-           None]
+           None, json.dumps(ev.decided_by) if ev.decided_by else None]
     assert len(row) == len(EVENT_NAMES)
     return row
 
