@@ -10,14 +10,17 @@ read; 3 some records were skipped (each reported on stderr with its file and lin
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import logging
+import os
 import sys
 import textwrap
+from typing import Any
 
 from .. import __version__
 from ..errors import EventDeskError
-from .common import EXIT_OK, EXIT_USAGE, err
+from .common import EXIT_OK, EXIT_USAGE, err, shown
 
 #: the command modules, each with ``register(sub, fmt)``: core, then import/export, then analysis
 COMMAND_MODULES = ("core", "interop", "analysis")
@@ -45,7 +48,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _ClosedStream:
+    """Stands for a standard stream that was closed when eventdesk started (``>&-``): using
+    it is an :class:`OSError`, reported as one line, never a traceback."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def _closed(self, *_: object) -> Any:
+        raise OSError(errno.EBADF, f"standard {self.name} is closed")
+
+    write = read = readline = flush = fileno = _closed
+    buffer = property(_closed)
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _guard_standard_streams() -> None:
+    """A closed descriptor 0, 1 or 2 gets /dev/null, so that no file opened later takes its
+    number; a closed stdin or stdout is an error on use (:class:`_ClosedStream`)."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)     # the lowest free number: this one
+    if sys.stdin is None:
+        sys.stdin = _ClosedStream("input")     # type: ignore[assignment]
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream("output")   # type: ignore[assignment]
+
+
+def _silence_stdout() -> None:
+    """After stdout failed (a closed pipe, a full disk), point it at /dev/null so that the
+    interpreter's last flush does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _guard_standard_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -56,15 +102,23 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()                 # a full disk or closed pipe shows here, not at exit
+        return code
     except EventDeskError as exc:
         err(str(exc))
         return exc.exit_code
-    except BrokenPipeError:
+    except BrokenPipeError:                # the reader went away (| head): not an error
+        _silence_stdout()
         return EXIT_OK
     except KeyboardInterrupt:
         err("interrupted")
         return 130
+    except OSError as exc:                 # writing the output failed: /dev/full, closed stdout
+        what = shown(exc.filename) if exc.filename else "output"
+        err(f"cannot write {what}: {exc.strerror or exc}")
+        _silence_stdout()
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,13 +18,14 @@ import pandas as pd
 from ..errors import UsageError
 from ..analysis.common import PERIODS, check_actors, distinct, parse_codes, window
 from ..analysis.output import FORMATS, Result, emit
-from .common import add_db
+from .common import add_db, output_path
 
 
 @contextmanager
 def _relation(args: argparse.Namespace) -> Iterator[tuple[Any, Any, str]]:
     from ..store import open_store
 
+    output_path(getattr(args, "output", None))      # before any work: -o can be written
     statuses: tuple[str, ...] | None = tuple(parse_codes(args.status.lower())) \
         if args.status != "all" else None
     if statuses:

@@ -3,7 +3,10 @@ the common arguments."""
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -15,6 +18,58 @@ EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 
 def err(msg: str) -> None:
     print(f"eventdesk: {msg}", file=sys.stderr)
+
+
+def shown(path: object) -> str:
+    """A file name for a one-line message: as given, with a newline, tab or other control
+    character escaped (``repr``-style) so that it cannot split or forge a line."""
+    text = str(path)
+    if text.isprintable():
+        return text
+    return repr(text)[1:-1]
+
+
+def output_path(out: str | None, *, folder: bool = False) -> str | None:
+    """Check, before any work, that ``-o out`` can be written: a usage error (exit 2) naming
+    what is wrong otherwise. A device or FIFO is fine (written to directly); a symlink is
+    followed; a folder is refused for a file output and a file for a folder output; the
+    folder it goes in must exist and take a new file (tried, as permissions do not stop
+    root). ``None`` (stdout) passes."""
+    if out is None:
+        return None
+    name = shown(out)
+    if not out.strip():
+        raise UsageError("-o needs a file name")
+    try:
+        mode = os.stat(out).st_mode           # follows a symlink
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot be written ({exc.strerror})") from None
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        if folder:
+            raise UsageError(f"{name}: a device or FIFO; this output is a folder")
+        return out
+    if mode is not None and stat.S_ISDIR(mode) and not folder:
+        raise UsageError(f"{name}: is a folder; give a file name")
+    if mode is not None and not stat.S_ISDIR(mode) and folder:
+        raise UsageError(f"{name}: is a file; this output is a folder")
+    if mode is not None and not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+        raise UsageError(f"{name}: not a regular file, folder, device or FIFO")
+    real = os.path.realpath(out)
+    parent = os.path.dirname(real) or "."
+    if not os.path.isdir(parent):
+        raise UsageError(f"{name}: folder {shown(parent)} does not exist")
+    try:                                      # the one sure test of a folder taking files
+        fd, probe = tempfile.mkstemp(prefix=".eventdesk-probe-", dir=parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot write in folder {shown(parent)} "
+                         f"({exc.strerror})") from None
+    if mode is not None and stat.S_ISREG(mode) and not os.access(real, os.W_OK):
+        raise UsageError(f"{name}: the file is read-only")
+    return out
 
 
 class Problems:
@@ -105,3 +160,10 @@ def add_actors(p: argparse.ArgumentParser) -> None:
     p.add_argument("--actors", action="append", metavar="FILE",
                    help="your own actor file (YAML or TSV) on top of the packaged knowledge "
                         "base; may be repeated")
+
+
+def add_raw_csv(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--raw-csv", action="store_true",
+                   help="CSV/TSV cells exactly as stored: no leading ' on text starting with "
+                        "= + - @ (by default such cells are neutralised so that a spreadsheet "
+                        "shows them as text instead of running them as formulas)")

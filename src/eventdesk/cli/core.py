@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import InputError, UsageError
 from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, add_actors, add_db, add_inputs,
-                     closing, documents, err)
+                     add_raw_csv, closing, documents, err)
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -32,7 +32,7 @@ def cmd_code(args: argparse.Namespace) -> int:
 
     problems, stats = Problems(), ReadStats()
     coder = _coder(args)
-    writer = EventWriter(sys.stdout, args.format)
+    writer = EventWriter(sys.stdout, args.format, raw_csv=args.raw_csv)
     n = 0
     with Progress(not args.quiet) as bar:
         for _, events in coder.coded(documents(args, problems, stats)):
@@ -87,7 +87,7 @@ def cmd_events(args: argparse.Namespace) -> int:
         Console(width=max(120, Console().width)).print(table)
         print(f"{len(events)} events", file=sys.stderr)
     else:
-        writer = EventWriter(sys.stdout, args.format)
+        writer = EventWriter(sys.stdout, args.format, raw_csv=args.raw_csv)
         for ev in events:
             writer.write(ev)
     return EXIT_OK
@@ -98,6 +98,7 @@ def _corroborated(args: argparse.Namespace, status: list[str] | None) -> int:
     import csv
     import json
 
+    from ..formats import spreadsheet_safe
     from ..store import Store, open_store
 
     with open_store(args.db, read_only=True) as store:
@@ -130,7 +131,8 @@ def _corroborated(args: argparse.Namespace, status: list[str] | None) -> int:
                        lineterminator="\n")
         w.writerow(Store.GROUP_FIELDS)
         for g in groups:
-            w.writerow([text(g[k]) for k in Store.GROUP_FIELDS])
+            cells = [text(g[k]) for k in Store.GROUP_FIELDS]
+            w.writerow(cells if args.raw_csv else [spreadsheet_safe(c) for c in cells])
     return EXIT_OK
 
 
@@ -302,6 +304,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                               " > events.tsv")
     add_inputs(p)
     p.add_argument("--format", choices=["jsonl", "tsv", "csv"], default="jsonl")
+    add_raw_csv(p)
     p.set_defaults(func=cmd_code)
 
     p = sub.add_parser("ingest", help="code documents and store their events",
@@ -334,6 +337,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p.add_argument("--format", choices=["table", "jsonl", "csv", "tsv"], default="jsonl")
     p.add_argument("--corroborated", action="store_true",
                    help="one row per corroborated event with its counts, not every report")
+    add_raw_csv(p)
     p.set_defaults(func=cmd_events)
 
     p = sub.add_parser("explain", help="show the sentence, spans and rule behind an event",
