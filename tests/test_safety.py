@@ -34,8 +34,9 @@ def run(capsys, *args):
 
 
 def run_cli(*args, **kw):
+    kw.setdefault("timeout", 300)
     return subprocess.run([sys.executable, "-m", "eventdesk", *map(str, args)],
-                          capture_output=True, text=True, timeout=300, **kw)
+                          capture_output=True, text=True, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -210,3 +211,319 @@ def test_code_csv_neutralises_a_formula_in_the_sentence(capsys, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows and all(r["text"].startswith("'=") for r in rows)
     assert any(r["goldstein"].startswith("-") for r in rows)
+
+
+# -- 3. readers: special files, odd names, hostile JSON ------------------------------------------
+def _docs(folder, n):
+    folder.mkdir(exist_ok=True)
+    for i in range(n):
+        (folder / f"d{i:03d}.txt").write_text(
+            f"April {1 + i % 28}, 2017\n\nRussia condemned the United States on Monday "
+            f"over talks number {i}.\n")
+
+
+def test_a_fifo_alone_or_in_a_folder_is_refused_without_blocking(tmp_path):
+    _docs(tmp_path / "corpus", 3)
+    os.mkfifo(tmp_path / "corpus" / "pipe.txt")
+    os.mkfifo(tmp_path / "alone.jsonl")
+    r = run_cli("code", tmp_path / "alone.jsonl", tmp_path / "corpus", "-q", timeout=120)
+    assert r.returncode == 3, r.stderr
+    assert "alone.jsonl: a FIFO (named pipe), not a regular file; not read" in r.stderr
+    assert "pipe.txt: a FIFO" in r.stderr and "3 documents read, 2 skipped" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_a_file_name_that_is_not_utf8_does_not_stop_ingest(tmp_path):
+    _docs(tmp_path / "corpus", 70)
+    bad = os.fsencode(tmp_path / "corpus") + b"/z-caf\xe9-\xff.txt"       # sorted last
+    with open(bad, "wb") as f:
+        f.write(b"April 9, 2017\n\nChina praised Japan on Monday.\n")
+    db = tmp_path / "s.duckdb"
+    r = run_cli("ingest", tmp_path / "corpus", "--db", db, "-q")
+    assert r.returncode == 0, r.stderr
+    assert "71 documents read" in r.stderr and "holds 71 documents" in r.stderr
+    import duckdb
+
+    paths = [p for (p,) in duckdb.connect(str(db), read_only=True).execute(
+        "SELECT path FROM documents").fetchall()]
+    assert any(p.endswith("z-caf\\xe9-\\xff.txt") for p in paths)
+
+
+def test_a_newline_in_a_file_name_does_not_split_the_message(tmp_path):
+    (tmp_path / "evil\neventdesk: forged.txt").write_text("")
+    r = run_cli("code", tmp_path / "evil\neventdesk: forged.txt", "-q")
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 2 and "evil\\neventdesk: forged.txt: empty file" in lines[0]
+
+
+def test_deep_nesting_and_a_huge_integer_are_one_bad_record_each(capsys, tmp_path):
+    f = tmp_path / "docs.jsonl"
+    good = {"id": "ok-1", "date": "2017-04-03", "text": "Russia condemned the United States."}
+    f.write_text("\n".join([
+        '{"id": 1' + "0" * 5000 + ', "text": "Russia condemned the United States."}',
+        '{"a": ' * 100_000 + "1" + "}" * 100_000,
+        '{"id": "deep", "text": "x", "meta": ' + "[" * 50_000 + "]" * 50_000 + "}",
+        json.dumps(good)]) + "\n")
+    code, out, err = run(capsys, "code", f, "-q")
+    assert code == 3, err
+    assert "docs.jsonl:1: not read: Exceeds the limit (4300 digits)" in err
+    assert "docs.jsonl:2: not read: JSON nested too deeply" in err
+    assert "docs.jsonl:3: not read: JSON nested too deeply" in err
+    assert [json.loads(x)["doc_id"] for x in out.splitlines()] == ["ok-1"]
+    assert "Traceback" not in err
+
+
+def test_a_large_text_file_is_reported_at_its_real_size(capsys, tmp_path):
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.truncate(52_000_000)                     # sparse: 52 MB without writing them
+    code, _, err = run(capsys, "code", big, "-q")
+    assert code == 2 and "big.txt: 52.0 MB, larger than the 5 MB limit" in err
+
+
+def test_the_html_extractor_does_not_leak_its_own_warnings(tmp_path):
+    (tmp_path / "empty.html").write_text("<html><body><script>var a=1;</script></body></html>")
+    r = run_cli("code", tmp_path / "empty.html", "-q")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        f"eventdesk: skipped: {tmp_path / 'empty.html'}: no main text found in the HTML",
+        "eventdesk: 0 documents read, 1 skipped; 0 events"]
+
+
+# -- 4. the command line: exit codes and messages ------------------------------------------------
+@pytest.mark.parametrize("args, why", [
+    (["events", "--limit", "-1"], "--limit: -1: give a number of at least 1"),
+    (["events", "--limit", "0"], "--limit: 0: give a number of at least 1"),
+    (["dyads", "--top", "-3"], "--top: -3"),
+    (["dyad", "RU\tS", "USA"], "is not an actor code"),
+    (["dyad", "RUS\nX", "USA"], "is not an actor code"),
+    (["events", "--actor", "|"], "'|' is not an actor code"),
+    (["export", "--format", "csv", "-o", "x.csv", "--recipient", "US|A"], "is not an actor code"),
+    (["events", "--since", "2017-01-01' OR 1=1"], "is not a date as YYYY-MM-DD"),
+    (["export", "--format", "csv", "-o", "x.csv", "--until", "2017-13-01"], "is not a date"),
+    (["signals", "--since", "2017-1-1"], "is not a date"),
+])
+def test_bad_arguments_are_usage_errors(capsys, store, args, why):
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--db", str(store)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert why in err and "Traceback" not in err
+
+
+def test_a_missing_input_file_is_exit_2_everywhere(capsys, store, tmp_path):
+    missing = tmp_path / "missing.yaml"
+    for args in (["actors", "check", "--actors", missing],
+                 ["actors", "lookup", "Putin", "--actors", missing],
+                 ["code", tmp_path / "missing.txt"], ["import", tmp_path / "missing.csv",
+                                                      "--db", tmp_path / "new.duckdb"],
+                 ["eval", tmp_path / "missing.tsv"], ["lexicon", "check", missing],
+                 ["summary", "--db", tmp_path / "missing.duckdb"]):
+        code, _, err = run(capsys, *args)
+        assert code == 2 and "missing" in err, (args, err)
+
+
+def test_import_says_what_a_folder_fifo_or_device_is(capsys, tmp_path):
+    os.mkfifo(tmp_path / "fifo.csv")
+    (tmp_path / "folder").mkdir()
+    code, _, err = run(capsys, "import", tmp_path / "folder", tmp_path / "fifo.csv",
+                       "/dev/zero", tmp_path / "none.csv", "--db", tmp_path / "s.duckdb")
+    assert code == 2
+    assert "folder: a folder (give the files in it), not a regular file" in err
+    assert "fifo.csv: a FIFO (named pipe), not a regular file" in err
+    assert "/dev/zero: a character device, not a regular file" in err
+    assert "none.csv: no such file" in err
+
+
+def test_a_too_small_memory_setting_is_a_clear_error(store):
+    r = run_cli("summary", "--db", store, env={**os.environ, "EVENTDESK_MEMORY": "1KB"})
+    assert r.returncode == 2 and "EVENTDESK_MEMORY='1KB' is too small" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_closed_or_full_standard_streams_are_one_line_not_a_traceback(store, tmp_path):
+    (tmp_path / "a.txt").write_text("Russia condemned the United States on Monday.\n")
+    for args, kw, why in [
+            (["events", "--db", store], {"stdout": open("/dev/full", "w")},
+             "No space left on device"),
+            (["events", "--db", store], {"stdout": subprocess.DEVNULL, "pass_fds": ()},
+             None),
+            (["code", "-", "-q"], {"stdin": subprocess.DEVNULL}, None)]:
+        r = subprocess.run([sys.executable, "-m", "eventdesk", *map(str, args)],
+                           stderr=subprocess.PIPE, text=True, timeout=300, **kw)
+        assert "Traceback" not in r.stderr and "Exception ignored" not in r.stderr, r.stderr
+        if why:
+            assert r.returncode == 2 and why in r.stderr
+    # closed descriptors: the shell's >&- and <&-
+    for redirect, why in (("1>&-", "standard output is closed"),
+                          ("0<&-", "standard input is closed")):
+        cmd = ["events", "--db", str(store)] if redirect.startswith("1") else ["code", "-", "-q"]
+        r = subprocess.run(f"{sys.executable} -m eventdesk {' '.join(cmd)} {redirect}",
+                           shell=True, stderr=subprocess.PIPE, text=True, timeout=300)
+        assert r.returncode == 2 and why in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr and "Exception ignored" not in r.stderr
+    # a reader that goes away (| head) is not an error
+    r = subprocess.run(f"{sys.executable} -m eventdesk events --db {store} | head -c 1",
+                       shell=True, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                       text=True, timeout=300)
+    assert "Traceback" not in r.stderr and "Exception ignored" not in r.stderr
+
+
+def _corpus(path, n):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_store_safety import write_corpus
+
+    return write_corpus(path, n)
+
+
+@pytest.mark.parametrize("sig, code, word", [(signal.SIGINT, 130, "interrupted"),
+                                             (signal.SIGTERM, 143, "terminated")])
+def test_ingest_stopped_by_a_signal_says_what_was_committed(tmp_path, sig, code, word):
+    corpus = _corpus(tmp_path / "corpus.jsonl", 400)
+    db = tmp_path / "s.duckdb"
+    p = subprocess.Popen([sys.executable, "-m", "eventdesk", "-v", "ingest", corpus,
+                          "--batch-size", "32", "-q", "--db", db], stderr=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL, text=True)
+    seen = 0
+    for line in p.stderr:
+        seen += "documents committed" in line
+        if seen == 3:
+            break
+    p.send_signal(sig)
+    rest = p.stderr.read()
+    assert p.wait(timeout=120) == code, rest
+    import duckdb
+
+    n = duckdb.connect(str(db), read_only=True).execute(
+        "SELECT count(*) FROM documents").fetchall()[0][0]
+    assert 96 <= n < 400 and n % 32 == 0
+    last = [x for x in rest.splitlines() if x.startswith("eventdesk:")][-1]
+    assert last.startswith(f"eventdesk: {word}: {n} documents and ") and \
+        "committed before it stopped" in last
+    assert "Traceback" not in rest and "nothing was written" not in rest
+
+
+# -- 5. reading never needs to write; temporary files ---------------------------------------------
+FULL = """
+import resource, signal, sys
+from eventdesk.cli import main
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)       # EFBIG instead of death
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _gdelt(path, rows, seed=1):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_store_safety import gdelt_file
+
+    return gdelt_file(path, rows, seed)
+
+
+def _groups(db):
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    return con.execute("SELECT count(*), count(DISTINCT group_id) FROM groups").fetchall()[0]
+
+
+def test_a_full_disk_part_way_through_an_import_reports_the_committed_rows_and_reads_work(
+        tmp_path):
+    import duckdb
+
+    db = tmp_path / "s.duckdb"
+    src = _gdelt(tmp_path / "f.export.CSV", 30000)
+    env = {**os.environ, "EVENTDESK_IMPORT_CHUNK": "400000"}
+    r = run_cli("import", DATA / "gdelt2.export.CSV", "--db", db)
+    size = db.stat().st_size
+    r = subprocess.run([sys.executable, "-c", FULL, str(size + 2_000_000), "import", src,
+                        "--db", db], capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    stored = con.execute("SELECT count(*) FROM event_rows").fetchall()[0][0] - 4
+    pending = con.execute("SELECT count(*) FROM group_pending").fetchall()[0][0]
+    con.close()
+    assert 0 < stored < 30000 and pending, r.stderr
+    assert f"{stored:,} rows committed before it stopped" in r.stderr
+    assert "nothing was written" not in r.stderr
+    # the disk still full: summary reads the store without the grouping it cannot write
+    r = subprocess.run([sys.executable, "-c", FULL, "4096", "summary",
+                        "--db", db], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert f"{stored + 4} events" in r.stdout and "not grouped yet" in r.stderr
+    r = subprocess.run([sys.executable, "-c", FULL, "4096", "events",
+                        "--corroborated", "--format", "csv", "--db", db],
+                       capture_output=True, text=True, timeout=300)
+    ids = [line.split(",")[0] for line in r.stdout.splitlines()[1:]]
+    assert r.returncode == 0 and len(ids) == len(set(ids)) > 0
+    # room again: a rerun resumes and completes it
+    r = run_cli("import", src, "--db", db, env=env)
+    assert r.returncode == 0, r.stderr
+    assert _groups(db)[0] == _groups(db)[1]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM event_rows").fetchall()[0][0] == 30004
+
+
+def test_a_read_only_store_with_pending_groups_gives_each_group_id_once(tmp_path):
+    from eventdesk import open_store
+    from eventdesk.interop.importer import import_files
+
+    db = tmp_path / "s.duckdb"
+    with open_store(db) as s:
+        import_files(s, [str(DATA / "gdelt2.export.CSV")])
+    with open_store(db) as s:
+        import_files(s, [str(DATA / "gdelt1.daily.csv"), str(DATA / "icews.sample.tab")],
+                     settle=False)
+        assert s._count_pending()
+    # a reader holds the store: no process can write it, so no grouping can be written
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb."
+                               f"connect({str(db)!r}, read_only=True); print('ok', flush=True);"
+                               " time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with open_store(db, read_only=True) as s:
+            g = s.con.execute("SELECT count(*), count(DISTINCT group_id) FROM groups"
+                              ).fetchall()[0]
+            orphans = s.con.execute("SELECT count(*) FROM events ANTI JOIN groups "
+                                    "USING (group_id)").fetchall()[0][0]
+            n = len(s.corroborated())
+        assert g[0] == g[1] == n and orphans == 0
+    finally:
+        holder.kill()
+        holder.wait()
+    with open_store(db, read_only=True):             # a reader that can write groups them
+        pass
+    assert _groups(db)[0] == _groups(db)[1]
+
+
+def test_a_killed_import_leaves_no_temporary_folder_behind_the_next_one(tmp_path):
+    import tempfile
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp), "EVENTDESK_IMPORT_CHUNK": "200000"}
+    src = _gdelt(tmp_path / "f.export.CSV", 20000)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        db = tmp_path / f"s{sig}.duckdb"
+        p = subprocess.Popen([sys.executable, "-m", "eventdesk", "-v", "import", src, "--db",
+                              db], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             text=True, env=env)
+        for line in p.stderr:
+            if "chunk 1 committed" in line:
+                break
+        left = list(tmp.glob("eventdesk-*"))
+        p.send_signal(sig)
+        p.stderr.read()
+        p.wait(timeout=120)
+        assert left, "the import made no temporary folder"
+        if sig == signal.SIGTERM:
+            assert p.returncode == 143 and not list(tmp.glob("eventdesk-*"))
+        else:
+            assert list(tmp.glob("eventdesk-*"))
+            r = run_cli("import", DATA / "icews.sample.tab", "--db", db, env=env)
+            assert r.returncode in (0, 3), r.stderr
+            assert not list(tmp.glob("eventdesk-*"))
+    assert tempfile.gettempdir() != str(tmp)

@@ -14,13 +14,19 @@ import errno
 import importlib
 import logging
 import os
+import signal
 import sys
+import threading
 import textwrap
 from typing import Any
 
 from .. import __version__
 from ..errors import EventDeskError
-from .common import EXIT_OK, EXIT_USAGE, err, shown
+from .common import EXIT_OK, EXIT_USAGE, Terminated, err, shown
+
+#: libraries whose warnings are their own working notes, shown with -v only: a page without
+#: main text is reported by eventdesk itself, as one skipped file
+QUIET_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 
 #: the command modules, each with ``register(sub, fmt)``: core, then import/export, then analysis
 COMMAND_MODULES = ("core", "interop", "analysis")
@@ -58,8 +64,11 @@ class _ClosedStream:
     def _closed(self, *_: object) -> Any:
         raise OSError(errno.EBADF, f"standard {self.name} is closed")
 
-    write = read = readline = flush = fileno = _closed
-    buffer = property(_closed)
+    write = read = readline = fileno = _closed
+    buffer = None                             # a reader of stdin reports it closed
+
+    def flush(self) -> None:
+        pass
 
     def isatty(self) -> bool:
         return False
@@ -90,12 +99,29 @@ def _silence_stdout() -> None:
         pass
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     _guard_standard_streams()
+    main_thread = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    try:                                    # SIGTERM rolls back and cleans up, as Ctrl-C does
+        return _main(argv)
+    finally:
+        if main_thread and before is not None:
+            signal.signal(signal.SIGTERM, before)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if not args.verbose:        # the HTML extractor's own notes ("discarding data: None")
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.ERROR)
     if not getattr(args, "func", None):
         if getattr(args, "command", None) in ("actors", "lexicon"):
             parser.parse_args([args.command, "--help"])
@@ -111,13 +137,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:                # the reader went away (| head): not an error
         _silence_stdout()
         return EXIT_OK
-    except KeyboardInterrupt:
-        err("interrupted")
-        return 130
-    except OSError as exc:                 # writing the output failed: /dev/full, closed stdout
-        what = shown(exc.filename) if exc.filename else "output"
-        err(f"cannot write {what}: {exc.strerror or exc}")
+    except KeyboardInterrupt as exc:       # Ctrl-C, or SIGTERM (Terminated)
+        err(str(exc) or ("terminated" if isinstance(exc, Terminated) else "interrupted"))
         _silence_stdout()
+        return 143 if isinstance(exc, Terminated) else 130
+    except OSError as exc:                 # writing the output failed: /dev/full, closed stdout
+        what = shown(exc.filename) if exc.filename else "writing the output failed"
+        err(f"{what}: {exc.strerror or exc}")
+        if not exc.filename:
+            _silence_stdout()
         return EXIT_USAGE
 
 

@@ -9,9 +9,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, StoreError, UsageError, printable
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 
@@ -20,13 +21,8 @@ def err(msg: str) -> None:
     print(f"eventdesk: {msg}", file=sys.stderr)
 
 
-def shown(path: object) -> str:
-    """A file name for a one-line message: as given, with a newline, tab or other control
-    character escaped (``repr``-style) so that it cannot split or forge a line."""
-    text = str(path)
-    if text.isprintable():
-        return text
-    return repr(text)[1:-1]
+#: a file name as one line of a message (escaped when it holds a newline or control character)
+shown = printable
 
 
 def output_path(out: str | None, *, folder: bool = False) -> str | None:
@@ -70,6 +66,42 @@ def output_path(out: str | None, *, folder: bool = False) -> str | None:
     if mode is not None and stat.S_ISREG(mode) and not os.access(real, os.W_OK):
         raise UsageError(f"{name}: the file is read-only")
     return out
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: the transaction in progress rolled back, what was
+    committed before it said, exit code 143 (130 for Ctrl-C)."""
+
+
+def _stored(store: Any) -> tuple[int, int]:
+    return tuple(store.con.execute("SELECT (SELECT count(*) FROM documents), "
+                                   "(SELECT count(*) FROM event_rows)").fetchall()[0])
+
+
+@contextmanager
+def committed_on_stop(store: Any, rerun: str) -> Iterator[None]:
+    """Around a write of many transactions (``ingest``, ``import``): when it is interrupted
+    (Ctrl-C, SIGTERM) or fails (a full disk), say what the transactions before were
+    committed, rather than leave "nothing was written" to stand for the whole run."""
+    before = _stored(store)
+    try:
+        yield
+    except (KeyboardInterrupt, StoreError) as exc:
+        try:
+            now = _stored(store)
+        except Exception:                     # the store cannot even be read: say nothing
+            raise exc from None
+        docs, rows = now[0] - before[0], now[1] - before[1]
+        kept = (f"{docs:,} documents and {rows:,} events" if docs else f"{rows:,} rows") + \
+            " committed before it stopped" if docs or rows else "nothing committed"
+        note = f"{kept}; {rerun}" if docs or rows else kept
+        if isinstance(exc, StoreError):
+            msg = str(exc)
+            if docs or rows:
+                msg = msg.replace("nothing was written", "the step in progress was rolled back")
+            raise StoreError(f"{msg}; {note}") from None
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        raise type(exc)(f"{what}: {note}") from None
 
 
 class Problems:
@@ -167,3 +199,39 @@ def add_raw_csv(p: argparse.ArgumentParser) -> None:
                    help="CSV/TSV cells exactly as stored: no leading ' on text starting with "
                         "= + - @ (by default such cells are neutralised so that a spreadsheet "
                         "shows them as text instead of running them as formulas)")
+
+
+# -- argument types: a bad value is a usage error (exit 2) from argparse, before any work -------
+def count(text: str) -> int:
+    """A whole number of at least 1 (``--limit``, ``--top``, ``--batch-size``...)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n}: give a number of at least 1")
+    return n
+
+
+def day(text: str) -> str:
+    """A date given as YYYY-MM-DD, and nothing after it."""
+    from datetime import date
+
+    try:
+        date.fromisoformat(text)
+        if len(text) != 10:
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") \
+            from None
+    return text
+
+
+def actor(text: str) -> str:
+    """An actor or country code, or a comma-separated list of them: printable, without the
+    ``|`` that separates the codes an event stores, not blank."""
+    if not text.strip() or not text.isprintable() or "|" in text or "\t" in text:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an actor code (codes such as RUS, USA, RUSGOV: no "
+            "tab, newline or |)")
+    return text

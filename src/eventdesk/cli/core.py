@@ -7,20 +7,28 @@ import textwrap
 from typing import Any
 
 from ..errors import InputError, UsageError
-from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, add_actors, add_db, add_inputs,
-                     add_raw_csv, closing, documents, err)
+from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, actor, add_actors, add_db,
+                     add_inputs, add_raw_csv, closing, committed_on_stop, count, day,
+                     documents, err)
 
 
 # -- commands ------------------------------------------------------------------------------------
-def _coder(args: argparse.Namespace) -> Any:
+def _knowledge(args: argparse.Namespace) -> Any:
+    """The knowledge base with the user's ``--actors`` files: a missing or malformed one is a
+    usage error (exit 2), as any input file is."""
     from ..actors import knowledge_base
-    from ..coding.coder import Coder
     from ..errors import DataError
 
     try:
-        kb = knowledge_base(tuple(args.actors or ()))
+        return knowledge_base(tuple(args.actors or ()))
     except DataError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _coder(args: argparse.Namespace) -> Any:
+    from ..coding.coder import Coder
+
+    kb = _knowledge(args)
     for p in kb.problems:
         err(f"warning: {p}")
     return Coder(kb=kb)
@@ -50,9 +58,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     problems, stats = Problems(), ReadStats()
     with open_store(args.db) as store, Progress(not args.quiet) as bar:
-        result = store.ingest(documents(args, problems, stats), coder=_coder(args),
-                              batch_size=args.batch_size,
-                              progress=lambda r: bar.update(r.documents_seen, r.events_added))
+        with committed_on_stop(store, "run the same command again to go on (what is "
+                                      "stored is skipped)"):
+            result = store.ingest(documents(args, problems, stats), coder=_coder(args),
+                                  batch_size=args.batch_size,
+                                  progress=lambda r: bar.update(r.documents_seen,
+                                                                r.events_added))
         total = store.counts()
     extra = (f"{result.documents_added} new, {result.documents_replaced} changed, "
              f"{result.documents_unchanged} unchanged documents; {result.events_added} events "
@@ -213,22 +224,22 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_actors_lookup(args: argparse.Namespace) -> int:
-    from ..actors import knowledge_base, lookup
+    from ..actors import lookup
     from ..dates import parse_date
 
     try:
         day = parse_date(args.date)[0]
     except InputError as exc:
         raise UsageError(str(exc)) from None
-    kb = knowledge_base(tuple(args.actors or ()))
+    kb = _knowledge(args)
     print("\n".join(lookup(kb, args.mention, day)))
     return EXIT_OK
 
 
 def cmd_actors_check(args: argparse.Namespace) -> int:
-    from ..actors import check, knowledge_base
+    from ..actors import check
 
-    kb = knowledge_base(tuple(args.actors or ()))
+    kb = _knowledge(args)
     problems = check(kb)
     for p in problems:
         print(p)
@@ -314,7 +325,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                        epilog="example:\n  eventdesk ingest corpus/ --db my.duckdb")
     add_inputs(p)
     add_db(p)
-    p.add_argument("--batch-size", type=int, default=64, help="documents per transaction")
+    p.add_argument("--batch-size", type=count, default=64, help="documents per transaction")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("events", help="query stored events", formatter_class=fmt,
@@ -326,14 +337,14 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                               "--since 2017-04-01 --format table\n"
                               "  eventdesk events --corroborated --actor RUS --format csv")
     add_db(p)
-    p.add_argument("--actor", help="actor country or code (RUS, RUSGOV, NATO)")
-    p.add_argument("--recipient", help="recipient country or code")
-    p.add_argument("--since", help="first date (YYYY-MM-DD)")
-    p.add_argument("--until", help="last date (YYYY-MM-DD)")
+    p.add_argument("--actor", type=actor, help="actor country or code (RUS, RUSGOV, NATO)")
+    p.add_argument("--recipient", type=actor, help="recipient country or code")
+    p.add_argument("--since", type=day, help="first date (YYYY-MM-DD)")
+    p.add_argument("--until", type=day, help="last date (YYYY-MM-DD)")
     p.add_argument("--cameo", help="CAMEO code prefix, e.g. 19 or 163")
     p.add_argument("--status", default="all",
                    help="comma-separated statuses (asserted,negated,...) or all (default)")
-    p.add_argument("--limit", type=int)
+    p.add_argument("--limit", type=count, help="at most this many")
     p.add_argument("--format", choices=["table", "jsonl", "csv", "tsv"], default="jsonl")
     p.add_argument("--corroborated", action="store_true",
                    help="one row per corroborated event with its counts, not every report")
@@ -400,7 +411,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                                         "petrarch-xml"], help="the gold file's format")
     p.add_argument("--misses", metavar="FILE",
                    help="where to write the items with a miss (default GOLD-stem.misses.tsv)")
-    p.add_argument("--limit", type=int, metavar="N", help="score only the first N items")
+    p.add_argument("--limit", type=count, metavar="N", help="score only the first N items")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     add_actors(p)
     p.set_defaults(func=cmd_eval)

@@ -6,7 +6,8 @@ import time
 from typing import Any
 
 from ..interop.layouts import EXPORT_FORMATS, IMPORT_FORMATS
-from .common import add_db, add_raw_csv, err, output_path, shown
+from .common import (actor, add_db, add_raw_csv, committed_on_stop, day, err, output_path,
+                     shown)
 
 
 def _secs(s: float) -> str:
@@ -38,11 +39,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with open_store(args.db) as store:
         start = time.perf_counter()
-        results = import_files(store, args.files, args.format, on_problem=problem,
-                               on_file=done, force=args.force,
-                               keep_columns=args.keep_columns, settle=False)
+        with committed_on_stop(store, "run the same import again to resume after it"):
+            results = import_files(store, args.files, args.format, on_problem=problem,
+                                   on_file=done, force=args.force,
+                                   keep_columns=args.keep_columns, settle=False)
         stored = time.perf_counter()
-        grouped = store.settle()
+        with committed_on_stop(store, "the grouping goes on at the next read or import"):
+            grouped = store.settle()
         settled = time.perf_counter()
         counts = store.counts()
     added = sum(r.rows_added for r in results)
@@ -117,10 +120,10 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p.add_argument("--overwrite", action="store_true",
                    help="parquet: replace the files of an earlier export in the folder (only "
                         "those: a folder holding other files is refused)")
-    p.add_argument("--actor", help="actor country or code prefix (RUS, RUSGOV)")
-    p.add_argument("--recipient", help="recipient country or code prefix")
-    p.add_argument("--since", help="first date (YYYY-MM-DD)")
-    p.add_argument("--until", help="last date (YYYY-MM-DD)")
+    p.add_argument("--actor", type=actor, help="actor country or code prefix (RUS, RUSGOV)")
+    p.add_argument("--recipient", type=actor, help="recipient country or code prefix")
+    p.add_argument("--since", type=day, help="first date (YYYY-MM-DD)")
+    p.add_argument("--until", type=day, help="last date (YYYY-MM-DD)")
     p.add_argument("--cameo", help="CAMEO code prefix, e.g. 19")
     p.add_argument("--status", help="comma-separated statuses, or all")
     add_raw_csv(p)

@@ -35,6 +35,7 @@ import json
 import logging
 import os
 import queue
+import re
 import shutil
 import tempfile
 import threading
@@ -92,6 +93,33 @@ def _head(path: Path, n: int = 65536) -> bytes:
         raise InputError(f"cannot read ({exc})", str(path)) from None
 
 
+def _scratch() -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for an import's chunks or a zip's member, named after this process
+    (``eventdesk-<pid>-...``), removed when the import ends, SIGTERM and Ctrl-C included; one
+    left by a killed import (SIGKILL) is removed by the next import (:func:`clean_scratch`)."""
+    return tempfile.TemporaryDirectory(prefix=f"eventdesk-{os.getpid()}-")
+
+
+def clean_scratch() -> int:
+    """Remove the temporary folders of imports whose process is gone (killed); returns how
+    many. Only folders named as :func:`_scratch` names them, owned by this user."""
+    removed = 0
+    for d in Path(tempfile.gettempdir()).glob("eventdesk-*-*"):
+        m = re.fullmatch(r"eventdesk-(\d+)-[a-z0-9_]+", d.name)
+        try:
+            if not m or d.is_symlink() or not d.is_dir() or d.stat().st_uid != os.getuid() \
+                    or int(m.group(1)) == os.getpid():
+                continue
+            os.kill(int(m.group(1)), 0)         # the process is alive: its folder is in use
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+            removed += 1
+        except OSError:                         # alive under another user, or unreadable
+            continue
+    return removed
+
+
 @contextmanager
 def _plain(path: Path, as_gzip: bool = False) -> Iterator[Path]:
     """A path DuckDB can read: the file itself (plain or .gz), or a .zip's member extracted
@@ -103,7 +131,7 @@ def _plain(path: Path, as_gzip: bool = False) -> Iterator[Path]:
     if path.suffix.lower() != ".zip":
         yield path
         return
-    with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory(prefix="eventdesk-") as tmp:
+    with zipfile.ZipFile(path) as z, _scratch() as tmp:
         member = next(m for m in z.infolist() if not m.is_dir())
         out = Path(tmp) / Path(member.filename).name
         if as_gzip and member.compress_type == zipfile.ZIP_DEFLATED and \
@@ -516,9 +544,12 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
     ``store.settle()``, which any read of events runs first: a file's reports are grouped
     once, together, instead of chunk by chunk, and several files once for all."""
     store._writable()
+    clean_scratch()
     p = Path(path)
     if not p.is_file():
-        raise InputError("no such file", str(p))
+        from ..readers import not_regular
+
+        raise InputError(not_regular(p) or "not a regular file", str(p))
     fmt = fmt or detect(p)
     if fmt not in IMPORT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}: use {'|'.join(IMPORT_FORMATS)}")
@@ -959,7 +990,7 @@ def _import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
     state = {"part": n_part, "skipped": 0, "rows": 0}
     held: list[InputError] = []         # the first chunk's problems, while its hash is awaited
 
-    with tempfile.TemporaryDirectory(prefix="eventdesk-") as tmp, \
+    with _scratch() as tmp, \
             _ahead(_chunks(readable, header, delim, start, start_line, Path(tmp))) as chunks:
         for chunk in chunks:
             def work(chunk: _Chunk = chunk) -> tuple[int, int]:
@@ -1212,6 +1243,7 @@ def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
     is reported through ``on_problem`` and the others go on. The reports of all the files are
     grouped at the end, once (``store.settle()``; with ``settle=False`` the caller does it,
     or the next read of events does)."""
+    clean_scratch()
     results: list[ImportResult] = []
     group: list[tuple[Path, str, str]] = []
 
