@@ -527,3 +527,18 @@ def test_a_killed_import_leaves_no_temporary_folder_behind_the_next_one(tmp_path
             assert r.returncode in (0, 3), r.stderr
             assert not list(tmp.glob("eventdesk-*"))
     assert tempfile.gettempdir() != str(tmp)
+
+
+def test_a_plover_file_with_a_deeply_nested_or_huge_integer_line_keeps_its_other_rows(
+        capsys, tmp_path):
+    good = (DATA / "plover.sample.jsonl").read_text().splitlines()[0]
+    f = tmp_path / "p.jsonl"
+    f.write_text("\n".join([
+        good, '{"id": "n1", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"id": 1' + "0" * 5000 + ', "date": "2017-04-12", "event": "CONSULT"}']) + "\n")
+    code, _, err = run(capsys, "import", f, "--db", tmp_path / "s.duckdb")
+    assert code == 3, err
+    assert "p.jsonl:2: JSON nested too deeply; row skipped" in err
+    assert "p.jsonl:3: Exceeds the limit (4300 digits) for integer string conversion: value " \
+           "has 5001 digits; row skipped" in err
+    assert "1 rows imported, 2 skipped" in err
