@@ -187,6 +187,16 @@ def test_csv_export_neutralises_formulas_but_not_negative_numbers(capsys, store,
     assert row["origin_id"] == HOSTILE["id"] and row["url"] == "-2+3"
 
 
+def test_a_filtered_csv_export_is_neutralised_too(capsys, store, tmp_path):
+    out = tmp_path / "e.csv"
+    code, _, err = run(capsys, "export", "--format", "csv", "-o", out, "--actor", "RUS",
+                       "--since", "2017-04-01", "--db", store)
+    assert code == 0, err
+    rows = list(csv.DictReader(out.open()))
+    assert rows and all(r["actor_code"].startswith("RUS") for r in rows)
+    assert "'" + HOSTILE["id"] in {r["origin_id"] for r in rows}
+
+
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 def test_events_csv_and_tsv_neutralise_formulas(capsys, store, fmt):
     delim = "," if fmt == "csv" else "\t"
@@ -296,6 +306,8 @@ def test_the_html_extractor_does_not_leak_its_own_warnings(tmp_path):
     (["events", "--limit", "-1"], "--limit: -1: give a number of at least 1"),
     (["events", "--limit", "0"], "--limit: 0: give a number of at least 1"),
     (["dyads", "--top", "-3"], "--top: -3"),
+    (["events", "--limit", "99999999999999999999"], "give a number of at most"),
+    (["events", "--limit", "ten"], "'ten' is not a whole number"),
     (["dyad", "RU\tS", "USA"], "is not an actor code"),
     (["dyad", "RUS\nX", "USA"], "is not an actor code"),
     (["events", "--actor", "|"], "'|' is not an actor code"),

@@ -210,7 +210,13 @@ def count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if n < 1:
         raise argparse.ArgumentTypeError(f"{n}: give a number of at least 1")
+    if n > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"{n}: give a number of at most {MAX_COUNT:,}")
     return n
+
+
+#: the largest count an option takes (DuckDB's LIMIT is a 64-bit integer)
+MAX_COUNT = 10**12
 
 
 def day(text: str) -> str:

@@ -248,7 +248,7 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | 
     elif fmt == "csv":
         sql = f"SELECT {CSV_COLUMNS} FROM events e{where}{order}"
         if not raw_csv:
-            sql = _spreadsheet_safe(store, sql)
+            sql = _spreadsheet_safe(store, sql, params)
         opts = "FORMAT csv, HEADER true"
     elif fmt == "plover":
         sql = f"SELECT {body[fmt]()} FROM events e{where}{order}"
@@ -300,12 +300,12 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | 
     return int(n)
 
 
-def _spreadsheet_safe(store: Store, sql: str) -> str:
+def _spreadsheet_safe(store: Store, sql: str, params: list[Any]) -> str:
     """``sql`` with each text column neutralised as :func:`eventdesk.formats.spreadsheet_safe`
     does it (a leading ``'`` on a cell starting with = + - @ tab or CR, unless a number)."""
     from ..formats import FORMULA_START, PLAIN_NUMBER
 
-    cols = store.con.execute(f"DESCRIBE SELECT * FROM ({sql}) LIMIT 0").fetchall()
+    cols = store.con.execute(f"DESCRIBE SELECT * FROM ({sql}) LIMIT 0", params).fetchall()
     starts = "^[" + "".join("\\-" if c == "-" else c for c in FORMULA_START) + "]"
     out = []
     for name, kind, *_ in cols:
