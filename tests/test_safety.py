@@ -26,6 +26,11 @@ HOSTILE = {"id": '=HYPERLINK("http://evil.example","x")', "date": "2017-04-02",
            "url": "-2+3", "goldstein": -8.0}
 
 
+HOSTILE_ACTOR = {"id": "h-2", "date": "2017-04-03", "event": "ACCUSE", "actor": "=1+2",
+                 "actor_country": "=1+2", "recipient": "USA", "recipient_country": "USA",
+                 "text": "A hostile actor code."}
+
+
 def run(capsys, *args):
     """The command in this process: (exit code, stdout, stderr)."""
     code = main([str(a) for a in args])
@@ -44,7 +49,7 @@ def store(tmp_path_factory):
     """A store of the interop samples and one record whose text fields are formulas."""
     d = tmp_path_factory.mktemp("store")
     hostile = d / "hostile.jsonl"
-    hostile.write_text(json.dumps(HOSTILE) + "\n")
+    hostile.write_text(json.dumps(HOSTILE) + "\n" + json.dumps(HOSTILE_ACTOR) + "\n")
     db = d / "s.duckdb"
     code = main(["import", str(DATA / "gdelt2.export.CSV"), str(DATA / "polecat.sample.tsv"),
                  str(hostile), "--db", str(db)])
@@ -528,11 +533,12 @@ def test_a_killed_import_leaves_no_temporary_folder_behind_the_next_one(tmp_path
                 break
         left = list(tmp.glob("eventdesk-*"))
         p.send_signal(sig)
-        p.stderr.read()
+        rest = p.stderr.read()
         p.wait(timeout=120)
         assert left, "the import made no temporary folder"
         if sig == signal.SIGTERM:
-            assert p.returncode == 143 and not list(tmp.glob("eventdesk-*"))
+            assert p.returncode == 143, rest[-3000:]
+            assert not list(tmp.glob("eventdesk-*"))
         else:
             assert list(tmp.glob("eventdesk-*"))
             r = run_cli("import", DATA / "icews.sample.tab", "--db", db, env=env)
@@ -554,3 +560,30 @@ def test_a_plover_file_with_a_deeply_nested_or_huge_integer_line_keeps_its_other
     assert "p.jsonl:3: Exceeds the limit (4300 digits) for integer string conversion: value " \
            "has 5001 digits; row skipped" in err
     assert "1 rows imported, 2 skipped" in err
+
+
+def test_analysis_csv_neutralises_an_actor_code_from_the_data(capsys, store):
+    code, out, err = run(capsys, "dyads", "--format", "csv", "--db", store)
+    assert code == 0, err
+    cells = [c for r in csv.reader(io.StringIO(out)) for c in r]
+    assert "'=1+2" in cells and not any(c.startswith(("=", "+", "@")) for c in cells)
+
+
+def test_a_stray_nul_in_one_jsonl_record_loses_that_record_only(capsys, tmp_path):
+    f = tmp_path / "docs.jsonl"
+    lines = [json.dumps({"id": f"d{i}", "text": "Russia condemned the United States."})
+             for i in range(5)]
+    lines[2] = lines[2].replace("condemned", "con\x00demned")
+    f.write_text("\n".join(lines) + "\n")
+    code, out, err = run(capsys, "code", f, "-q", "--date", "2017-04-03")
+    assert code == 3 and "docs.jsonl:3:" in err
+    assert {json.loads(x)["doc_id"] for x in out.splitlines()} == {"d0", "d1", "d3", "d4"}
+
+
+def test_an_event_file_starting_with_deeply_nested_json_is_refused_in_one_line(capsys,
+                                                                              tmp_path):
+    f = tmp_path / "e.tsv"
+    f.write_bytes(b'{"id": "x", "n": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n" +
+                  (DATA / "gdelt2.export.CSV").read_bytes())
+    code, _, err = run(capsys, "import", f, "--db", tmp_path / "s.duckdb")
+    assert code == 2 and "not PLOVER data" in err

@@ -196,7 +196,7 @@ def detect(path: Path) -> str:
     if first.lstrip().startswith("{"):
         try:
             record = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):     # not JSON, or nested past Python's limit
             record = {}
         if isinstance(record, dict) and "event" in record:
             return "plover"

@@ -250,7 +250,9 @@ def _read_file(path: Path, default_date: Date | None, default_precision: Precisi
     with fh:
         if suffix in JSONL_SUFFIXES:
             head = fh.read(8192)
-            if b"\x00" in head:
+            # binary (or UTF-16) when NUL bytes are more than a stray one: a NUL inside one
+            # record makes that record bad (decode), not the whole batch
+            if head.count(b"\x00") > max(1, len(head) // 100):
                 raise InputError("binary file (NUL bytes), not text", location)
             if not head.strip():
                 raise InputError("empty file", location)
