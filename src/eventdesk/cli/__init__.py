@@ -22,14 +22,14 @@ from typing import Any
 
 from .. import __version__
 from ..errors import EventDeskError
-from .common import EXIT_OK, EXIT_USAGE, Terminated, err, shown
+from .common import EXIT_OK, EXIT_USAGE, SIGNALLED, Terminated, err, shown, stop
 
 #: libraries whose warnings are their own working notes, shown with -v only: a page without
 #: main text is reported by eventdesk itself, as one skipped file
 QUIET_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 
 #: the command modules, each with ``register(sub, fmt)``: core, then import/export, then analysis
-COMMAND_MODULES = ("core", "interop", "analysis")
+COMMAND_MODULES = ("core", "interop", "analysis", "feeds")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,12 +99,24 @@ def _silence_stdout() -> None:
         pass
 
 
+def _stopped(exc: BaseException) -> int:
+    """Ctrl-C (exit 130) or SIGTERM (143): one line, saying what was committed when the
+    command wrote (:func:`~.common.committed_on_stop`)."""
+    exc = stop(exc)
+    term = isinstance(exc, Terminated)
+    err(str(exc) or ("terminated" if term else "interrupted"))
+    _silence_stdout()
+    return 143 if term else 130
+
+
 def _terminate(signum: int, frame: Any) -> None:
+    SIGNALLED["term"] = True
     raise Terminated()
 
 
 def main(argv: list[str] | None = None) -> int:
     _guard_standard_streams()
+    SIGNALLED["term"] = False
     main_thread = threading.current_thread() is threading.main_thread()
     before = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:                                    # SIGTERM rolls back and cleans up, as Ctrl-C does
@@ -128,8 +140,14 @@ def _main(argv: list[str] | None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        if getattr(args, "actor_files", None):
+            from ..actors.tables import use_actor_files
+
+            use_actor_files(args.actor_files)
         code = args.func(args)
         sys.stdout.flush()                 # a full disk or closed pipe shows here, not at exit
+        if SIGNALLED["term"]:              # a SIGTERM that a reader's error report absorbed
+            return _stopped(Terminated())
         return code
     except EventDeskError as exc:
         err(str(exc))
@@ -138,15 +156,25 @@ def _main(argv: list[str] | None) -> int:
         _silence_stdout()
         return EXIT_OK
     except KeyboardInterrupt as exc:       # Ctrl-C, or SIGTERM (Terminated)
-        err(str(exc) or ("terminated" if isinstance(exc, Terminated) else "interrupted"))
-        _silence_stdout()
-        return 143 if isinstance(exc, Terminated) else 130
+        return _stopped(exc)
     except OSError as exc:                 # writing the output failed: /dev/full, closed stdout
         what = shown(exc.filename) if exc.filename else "writing the output failed"
         err(f"{what}: {exc.strerror or exc}")
         if not exc.filename:
             _silence_stdout()
         return EXIT_USAGE
+    except Exception as exc:
+        # a damaged store found by a read after it opened (DuckDB reads blocks as queried)
+        from ..store import damaged, interrupted, is_damage, resolve_db_path
+
+        if interrupted(exc):               # a signal that came while DuckDB ran a query
+            return _stopped(exc)
+
+        if not is_damage(exc):
+            raise
+        damage = damaged(resolve_db_path(getattr(args, "db", None)), exc)
+        err(str(damage))
+        return damage.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import UsageError
 from ..analysis.common import PERIODS, check_actors, distinct, parse_codes, window
 from ..analysis.output import FORMATS, Result, emit
-from .common import actor, add_db, count, day, output_path
+from .common import actor, add_actors, add_db, count, day, output_path
 
 
 @contextmanager
@@ -197,6 +197,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 # -- parser ---------------------------------------------------------------------------------------
 def _common(p: argparse.ArgumentParser, *, out: bool = True, period: bool = True) -> None:
     add_db(p)
+    add_actors(p, dest="actor_files")
     p.add_argument("--since", type=day, help="first date (YYYY-MM-DD)")
     p.add_argument("--until", type=day, help="last date (YYYY-MM-DD)")
     p.add_argument("--raw", action="store_true",

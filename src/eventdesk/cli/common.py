@@ -73,6 +73,18 @@ class Terminated(KeyboardInterrupt):
     committed before it said, exit code 143 (130 for Ctrl-C)."""
 
 
+#: set when SIGTERM came: DuckDB may turn the handler's exception into its own error (see
+#: :func:`eventdesk.store.interrupted`), which the store raises as KeyboardInterrupt
+SIGNALLED: dict[str, bool] = {"term": False}
+
+
+def stop(exc: BaseException) -> KeyboardInterrupt:
+    """The interruption ``exc`` stands for, as :class:`Terminated` after SIGTERM."""
+    if isinstance(exc, Terminated) or not SIGNALLED["term"]:
+        return exc if isinstance(exc, KeyboardInterrupt) else KeyboardInterrupt()
+    return Terminated(*exc.args)
+
+
 def _stored(store: Any) -> tuple[int, int]:
     return tuple(store.con.execute("SELECT (SELECT count(*) FROM documents), "
                                    "(SELECT count(*) FROM event_rows)").fetchall()[0])
@@ -86,7 +98,11 @@ def committed_on_stop(store: Any, rerun: str) -> Iterator[None]:
     before = _stored(store)
     try:
         yield
-    except (KeyboardInterrupt, StoreError) as exc:
+    except (KeyboardInterrupt, StoreError, RuntimeError) as exc:
+        from ..store import interrupted
+
+        if isinstance(exc, RuntimeError) and not interrupted(exc):
+            raise
         try:
             now = _stored(store)
         except Exception:                     # the store cannot even be read: say nothing
@@ -95,13 +111,16 @@ def committed_on_stop(store: Any, rerun: str) -> Iterator[None]:
         kept = (f"{docs:,} documents and {rows:,} events" if docs else f"{rows:,} rows") + \
             " committed before it stopped" if docs or rows else "nothing committed"
         note = f"{kept}; {rerun}" if docs or rows else kept
+        if isinstance(exc, RuntimeError):          # DuckDB's word for a signal
+            exc = stop(exc)
         if isinstance(exc, StoreError):
             msg = str(exc)
             if docs or rows:
                 msg = msg.replace("nothing was written", "the step in progress was rolled back")
             raise StoreError(f"{msg}; {note}") from None
-        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
-        raise type(exc)(f"{what}: {note}") from None
+        kind = type(stop(exc))
+        what = "terminated" if kind is Terminated else "interrupted"
+        raise kind(f"{what}: {note}") from None
 
 
 class Problems:
@@ -180,16 +199,33 @@ def add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="store path (default $EVENTDESK_DB or ./eventdesk.duckdb)")
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of at least 1")
+    return n
+
+
 def add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files (.txt .html .jsonl), directories (recursive) or - for stdin")
     p.add_argument("--date", help="date of documents that carry none (YYYY-MM-DD)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--workers", type=_positive, metavar="N",
+                   help="code in N worker processes (default: one per core; 1 codes in this "
+                        "process); the events are the same either way")
     add_actors(p)
 
 
-def add_actors(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--actors", action="append", metavar="FILE",
+def add_actors(p: argparse.ArgumentParser, dest: str = "actors") -> None:
+    """``--actors FILE`` (repeatable). Commands that code read it as ``args.actors``; the others
+    give ``dest="actor_files"``, which :func:`eventdesk.cli.main` hands to
+    :func:`eventdesk.actors.tables.use_actor_files` before the command runs, so the importers
+    and the analyses read the knowledge base with those files."""
+    p.add_argument("--actors", action="append", metavar="FILE", dest=dest,
                    help="your own actor file (YAML or TSV) on top of the packaged knowledge "
                         "base; may be repeated")
 

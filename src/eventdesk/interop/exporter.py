@@ -18,8 +18,9 @@ from typing import Any
 
 from ..errors import StoreError, UsageError
 from ..store import Store
-from .importer import _ident, _q, extra_names
+from ..store.sql import ident, literal
 from .layouts import EXPORT_FORMATS, GDELT1, GDELT1_57, GDELT2, PLOVER_FIELDS, POLECAT
+from .mapping import extra_names
 
 #: formats that cannot say whether an event happened: by default only asserted events go out
 ASSERTED_ONLY = ("gdelt2", "plover", "polecat")
@@ -36,7 +37,7 @@ def _from_extra(layouts: dict[str, Any], name: str, derived: str) -> str:
     for ds, layout in layouts.items():
         names = extra_names(layout)
         if name in names:
-            whens.append(f"WHEN dataset = '{ds}' AND extra IS NOT NULL THEN "
+            whens.append(f"WHEN dataset = {literal(ds)} AND extra IS NOT NULL THEN "
                          f"split_part(extra, chr(9), {names.index(name) + 1})")
     if not whens:
         return _clean(derived)
@@ -74,7 +75,7 @@ def _gdelt2_select() -> str:
             cols.append(_clean(expr))
         else:
             cols.append(_from_extra(layouts, name, expr))
-    return ", ".join(f"{c} AS {_ident(n)}" for c, n in zip(cols, GDELT2.names))
+    return ", ".join(f"{c} AS {ident(n)}" for c, n in zip(cols, GDELT2.names))
 
 
 def _polecat_select() -> str:
@@ -91,7 +92,7 @@ def _polecat_select() -> str:
         "Source": "source", "Publication Date": "CAST(published AS VARCHAR)",
         "Language": "'en'", "Version": "'eventdesk'"}
     cols = [_from_extra({"polecat": POLECAT}, n, derived.get(n, "NULL")) for n in POLECAT.names]
-    return ", ".join(f"{c} AS {_ident(n)}" for c, n in zip(cols, POLECAT.names))
+    return ", ".join(f"{c} AS {ident(n)}" for c, n in zip(cols, POLECAT.names))
 
 
 def _plover_select() -> str:
@@ -234,7 +235,7 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | 
         raise UsageError(f"unknown export format {fmt!r}: use {'|'.join(EXPORT_FORMATS)}")
     if status is None and fmt in ASSERTED_ONLY:
         status = ["asserted"]
-    where, params = store._where(actor, recipient, since, until, cameo, status, None)
+    where, params = store.event_filter(actor, recipient, since, until, cameo, status, None)
     if fmt == "polecat":        # POLECAT has no row for an event without a PLOVER type
         where += (" AND " if where else " WHERE ") + "e.plover IS NOT NULL"
     body = {"gdelt2": _gdelt2_select, "polecat": _polecat_select, "plover": _plover_select}
@@ -257,7 +258,7 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | 
         sql = f"SELECT {body[fmt]()} FROM events e{where}{order}"
         opts = (f"FORMAT csv, DELIMITER '\t', HEADER {'true' if fmt == 'polecat' else 'false'}, "
                 "QUOTE '', ESCAPE ''")
-    store._ready()
+    store.ready()
     n = store.con.execute(f"SELECT count(*) FROM events e{where}", params).fetchall()[0][0]
     if _special(path):
         _copy(store, sql, path, opts, params, path)
@@ -309,10 +310,10 @@ def _spreadsheet_safe(store: Store, sql: str, params: list[Any]) -> str:
     starts = "^[" + "".join("\\-" if c == "-" else c for c in FORMULA_START) + "]"
     out = []
     for name, kind, *_ in cols:
-        q = _ident(name)
+        q = ident(name)
         if kind == "VARCHAR":
-            out.append(f"CASE WHEN regexp_matches({q}, {_q(starts)}) AND NOT "
-                       f"regexp_matches({q}, {_q(PLAIN_NUMBER)}) THEN chr(39) || {q} "
+            out.append(f"CASE WHEN regexp_matches({q}, {literal(starts)}) AND NOT "
+                       f"regexp_matches({q}, {literal(PLAIN_NUMBER)}) THEN chr(39) || {q} "
                        f"ELSE {q} END AS {q}")
         else:
             out.append(q)
@@ -321,7 +322,7 @@ def _spreadsheet_safe(store: Store, sql: str, params: list[Any]) -> str:
 
 def _copy(store: Store, sql: str, dest: Path, opts: str, params: list[Any], shown: Path) -> None:
     try:
-        store.con.execute(f"COPY ({sql}) TO {_q(str(dest))} ({opts})", params)
+        store.con.execute(f"COPY ({sql}) TO {literal(str(dest))} ({opts})", params)
     except Exception as exc:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         code = re.search(r'"errno":\s*"(\d+)"', msg)       # DuckDB's I/O errors carry errno
