@@ -45,8 +45,10 @@ def emit(result: Result, fmt: str | None, out: str | None) -> None:
         Path(out).write_bytes(png(**result.chart))
         print(f"eventdesk: wrote {out}", file=sys.stderr)
         return
-    if fmt == "csv":
-        text = result.frame.to_csv(index=False)
+    if fmt == "csv":            # spreadsheet-safe, as every CSV eventdesk writes (docs/security.md)
+        from ..formats import spreadsheet_safe
+
+        text = result.frame.map(spreadsheet_safe).to_csv(index=False)
     elif fmt == "json":
         text = json.dumps({"title": result.title, "rows": records(result.frame),
                            "notes": result.notes, **_plain(result.extra)},

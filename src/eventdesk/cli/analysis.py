@@ -18,13 +18,14 @@ import pandas as pd
 from ..errors import UsageError
 from ..analysis.common import PERIODS, check_actors, distinct, parse_codes, window
 from ..analysis.output import FORMATS, Result, emit
-from .common import add_actors, add_db
+from .common import actor, add_actors, add_db, count, day, output_path
 
 
 @contextmanager
 def _relation(args: argparse.Namespace) -> Iterator[tuple[Any, Any, str]]:
     from ..store import open_store
 
+    output_path(getattr(args, "output", None))      # before any work: -o can be written
     statuses: tuple[str, ...] | None = tuple(parse_codes(args.status.lower())) \
         if args.status != "all" else None
     if statuses:
@@ -211,8 +212,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
 def _common(p: argparse.ArgumentParser, *, out: bool = True, period: bool = True) -> None:
     add_db(p)
     add_actors(p, dest="actor_files")
-    p.add_argument("--since", help="first date (YYYY-MM-DD)")
-    p.add_argument("--until", help="last date (YYYY-MM-DD)")
+    p.add_argument("--since", type=day, help="first date (YYYY-MM-DD)")
+    p.add_argument("--until", type=day, help="last date (YYYY-MM-DD)")
     p.add_argument("--raw", action="store_true",
                    help="one row per report instead of per corroborated event")
     p.add_argument("--status", default="asserted",
@@ -243,37 +244,37 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p = _cmd(sub, fmt, "dyad", "one dyad period by period: counts by quad class, Goldstein, "
              "cooperation and conflict mass, balance, EWMA, robust z",
              "eventdesk dyad RUS USA --by month --db demo/eventdesk.duckdb", cmd_dyad)
-    p.add_argument("a", help="actor code (RUS, or RUSGOV for the government only)")
-    p.add_argument("b", help="the other actor code")
+    p.add_argument("a", type=actor, help="actor code (RUS, or RUSGOV for the government only)")
+    p.add_argument("b", type=actor, help="the other actor code")
     p.add_argument("--directed", action="store_true", help="only events from A to B")
     _common(p)
 
     p = _cmd(sub, fmt, "dyads", "rank country pairs by activity or by movement",
              "eventdesk dyads --top 20 --rank movement", cmd_dyads)
-    p.add_argument("--top", type=int, default=20, help="how many (default 20)")
+    p.add_argument("--top", type=count, default=20, help="how many (default 20)")
     p.add_argument("--rank", choices=["activity", "movement"], default="activity")
     _common(p)
 
     p = _cmd(sub, fmt, "triangle", "strategic triangle of three actors: edge scores, "
              "configuration, roles and pivot leverage per period",
              "eventdesk triangle RUS USA CHN --by month", cmd_triangle)
-    p.add_argument("actors", nargs=3, metavar="ACTOR")
+    p.add_argument("actors", nargs=3, type=actor, metavar="ACTOR")
     p.add_argument("--band", type=float, default=1.0, help="neutral band ± (default 1.0)")
-    p.add_argument("--reps", type=int, default=1000, help="bootstrap draws (default 1000)")
+    p.add_argument("--reps", type=count, default=1000, help="bootstrap draws (default 1000)")
     _common(p)
 
     p = _cmd(sub, fmt, "balance", "structural balance of a signed graph of actors: balanced "
              "triads, exact frustration index, two camps",
              "eventdesk balance USA RUS CHN PRK KOR JPN", cmd_balance)
-    p.add_argument("actors", nargs="+", metavar="ACTOR")
+    p.add_argument("actors", nargs="+", type=actor, metavar="ACTOR")
     p.add_argument("--band", type=float, default=1.0, help="neutral band ± (default 1.0)")
     _common(p, period=False)
 
     p = _cmd(sub, fmt, "divergence", "a state's leader against the rest of its government "
              "toward a target: difference of mean Goldstein, interval, Hedges' g, say-do gap",
              "eventdesk divergence USA --toward RUS", cmd_divergence)
-    p.add_argument("country", help="the state (USA)")
-    p.add_argument("--toward", required=True, help="the target (RUS)")
+    p.add_argument("country", type=actor, help="the state (USA)")
+    p.add_argument("--toward", type=actor, required=True, help="the target (RUS)")
     p.add_argument("--office", default="auto",
                    choices=["auto", "head_of_state", "head_of_government"],
                    help="the leader's office (auto: whichever acts more often for the state)")
@@ -282,17 +283,17 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p = _cmd(sub, fmt, "reciprocity", "do two actors answer each other in kind: "
              "cross-correlation, comparative reciprocity, Granger tests",
              "eventdesk reciprocity USA RUS --by week --lags 2", cmd_reciprocity)
-    p.add_argument("a")
-    p.add_argument("b")
-    p.add_argument("--lags", type=int, default=2, help="VAR lags (default 2)")
+    p.add_argument("a", type=actor)
+    p.add_argument("b", type=actor)
+    p.add_argument("--lags", type=count, default=2, help="VAR lags (default 2)")
     _common(p)
 
     p = _cmd(sub, fmt, "signals", "what deserves a second look: novelty, count spikes, "
              "intensity shifts and change points, salience against coverage, relevance",
              "eventdesk signals --watch USA,RUS,CHN --since 2017-05-01", cmd_signals)
-    p.add_argument("--watch", help="watched powers, comma-separated (USA,RUS,CHN)")
-    p.add_argument("--top", type=int, default=20, help="how many (default 20)")
-    p.add_argument("--lookback", type=int, default=365, help="novelty look-back in days")
+    p.add_argument("--watch", type=actor, help="watched powers, comma-separated (USA,RUS,CHN)")
+    p.add_argument("--top", type=count, default=20, help="how many (default 20)")
+    p.add_argument("--lookback", type=count, default=365, help="novelty look-back in days")
     p.add_argument("--min-score", type=float, default=3.0, help="lowest score shown (bits)")
     p.add_argument("--wide", action="store_true",
                    help="the whole table, one line per signal, however wide")
@@ -301,7 +302,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p = _cmd(sub, fmt, "brief", "the analyst's brief on a focus state and its partners, as "
              "HTML (charts embedded) or Markdown, with a citation behind every claim",
              "eventdesk brief --focus RUS --with USA,CHN -o brief.html", cmd_brief)
-    p.add_argument("--focus", required=True, help="the focus state (RUS)")
-    p.add_argument("--with", dest="with_", required=True, help="partners, comma-separated")
+    p.add_argument("--focus", type=actor, required=True, help="the focus state (RUS)")
+    p.add_argument("--with", dest="with_", type=actor, required=True, help="partners, comma-separated")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="brief.html or brief.md")
     _common(p, out=False)

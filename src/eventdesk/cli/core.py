@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import InputError, UsageError
-from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, add_actors, add_db, add_inputs,
-                     closing, documents, err)
+from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, actor, add_actors, add_db,
+                     add_inputs, add_raw_csv, closing, committed_on_stop, count, day,
+                     documents, err)
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -60,7 +61,7 @@ def cmd_code(args: argparse.Namespace) -> int:
         return _code_on_cluster(args, problems, stats)
     if args.output:
         raise UsageError("-o goes with --dask (without it, events go to stdout)")
-    writer = EventWriter(sys.stdout, args.format)
+    writer = EventWriter(sys.stdout, args.format, raw_csv=args.raw_csv)
     n = 0
     with _using(_coder(args)) as coder, Progress(not args.quiet) as bar:
         for _, events in coder.coded(_inputs(args, problems, stats)):
@@ -122,9 +123,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     problems, stats = Problems(), ReadStats()
     with open_store(args.db) as store, _using(_coder(args)) as coder, \
             Progress(not args.quiet) as bar:
-        result = store.ingest(_inputs(args, problems, stats), coder=coder,
-                              batch_size=args.batch_size,
-                              progress=lambda r: bar.update(r.documents_seen, r.events_added))
+        with committed_on_stop(store, "run the same command again to go on (what is "
+                                      "stored is skipped)"):
+            result = store.ingest(_inputs(args, problems, stats), coder=coder,
+                                  batch_size=args.batch_size,
+                                  progress=lambda r: bar.update(r.documents_seen,
+                                                                r.events_added))
         total = store.counts()
     extra = (f"{result.documents_added} new, {result.documents_replaced} changed, "
              f"{result.documents_unchanged} unchanged documents; {result.events_added} events "
@@ -159,7 +163,7 @@ def cmd_events(args: argparse.Namespace) -> int:
         Console(width=max(120, Console().width)).print(table)
         print(f"{len(events)} events", file=sys.stderr)
     else:
-        writer = EventWriter(sys.stdout, args.format)
+        writer = EventWriter(sys.stdout, args.format, raw_csv=args.raw_csv)
         for ev in events:
             writer.write(ev)
     return EXIT_OK
@@ -170,6 +174,7 @@ def _corroborated(args: argparse.Namespace, status: list[str] | None) -> int:
     import csv
     import json
 
+    from ..formats import spreadsheet_safe
     from ..store import Store, open_store
 
     with open_store(args.db, read_only=True) as store:
@@ -202,7 +207,8 @@ def _corroborated(args: argparse.Namespace, status: list[str] | None) -> int:
                        lineterminator="\n")
         w.writerow(Store.GROUP_FIELDS)
         for g in groups:
-            w.writerow([text(g[k]) for k in Store.GROUP_FIELDS])
+            cells = [text(g[k]) for k in Store.GROUP_FIELDS]
+            w.writerow(cells if args.raw_csv else [spreadsheet_safe(c) for c in cells])
     return EXIT_OK
 
 
@@ -398,12 +404,13 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                               "coded/   # then: eventdesk import coded/")
     add_inputs(p)
     p.add_argument("--format", choices=["jsonl", "tsv", "csv"], default="jsonl")
+    add_raw_csv(p)
     p.add_argument("--dask", metavar="ADDRESS",
                    help="code on a Dask cluster: a scheduler address (tcp://host:8786), or "
                         "local:N for a LocalCluster of N processes; needs -o")
     p.add_argument("-o", "--output", metavar="DIR",
                    help="with --dask: the Parquet dataset to write (a folder, or an fsspec URL)")
-    p.add_argument("--partition-size", type=int, default=200, metavar="N",
+    p.add_argument("--partition-size", type=count, default=200, metavar="N",
                    help="with --dask: documents per partition (default 200)")
     p.set_defaults(func=cmd_code)
 
@@ -414,7 +421,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                        epilog="example:\n  eventdesk ingest corpus/ --db my.duckdb")
     add_inputs(p)
     add_db(p)
-    p.add_argument("--batch-size", type=int, default=64, help="documents per transaction")
+    p.add_argument("--batch-size", type=count, default=64, help="documents per transaction")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("events", help="query stored events", formatter_class=fmt,
@@ -426,17 +433,18 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                               "--since 2017-04-01 --format table\n"
                               "  eventdesk events --corroborated --actor RUS --format csv")
     add_db(p)
-    p.add_argument("--actor", help="actor country or code (RUS, RUSGOV, NATO)")
-    p.add_argument("--recipient", help="recipient country or code")
-    p.add_argument("--since", help="first date (YYYY-MM-DD)")
-    p.add_argument("--until", help="last date (YYYY-MM-DD)")
+    p.add_argument("--actor", type=actor, help="actor country or code (RUS, RUSGOV, NATO)")
+    p.add_argument("--recipient", type=actor, help="recipient country or code")
+    p.add_argument("--since", type=day, help="first date (YYYY-MM-DD)")
+    p.add_argument("--until", type=day, help="last date (YYYY-MM-DD)")
     p.add_argument("--cameo", help="CAMEO code prefix, e.g. 19 or 163")
     p.add_argument("--status", default="all",
                    help="comma-separated statuses (asserted,negated,...) or all (default)")
-    p.add_argument("--limit", type=int)
+    p.add_argument("--limit", type=count, help="at most this many")
     p.add_argument("--format", choices=["table", "jsonl", "csv", "tsv"], default="jsonl")
     p.add_argument("--corroborated", action="store_true",
                    help="one row per corroborated event with its counts, not every report")
+    add_raw_csv(p)
     p.set_defaults(func=cmd_events)
 
     p = sub.add_parser("explain", help="show the sentence, spans and rule behind an event",
@@ -500,7 +508,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                                         "petrarch-xml"], help="the gold file's format")
     p.add_argument("--misses", metavar="FILE",
                    help="where to write the items with a miss (default GOLD-stem.misses.tsv)")
-    p.add_argument("--limit", type=int, metavar="N", help="score only the first N items")
+    p.add_argument("--limit", type=count, metavar="N", help="score only the first N items")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     add_actors(p)
     p.set_defaults(func=cmd_eval)

@@ -81,7 +81,15 @@ def memory_limit() -> str:
     value = os.environ.get("EVENTDESK_MEMORY", default).strip()
     if not value.replace(".", "").rstrip("KMGTiBkmgtib").isdigit():
         raise StoreError(f"EVENTDESK_MEMORY={value!r}: give a size such as 1GB or 512MB")
+    if _bytes(value) < MIN_MEMORY:
+        raise StoreError(f"EVENTDESK_MEMORY={value!r} is too small: a store needs at least "
+                         f"{MIN_MEMORY // 2**20}MB")
     return value
+
+
+#: the least memory DuckDB is given (``$EVENTDESK_MEMORY`` below it is refused): opening a
+#: store and a small query need a few MB, a sort or join spilling to disk some more
+MIN_MEMORY = 64 * 2**20
 
 
 #: DuckDB's memory cap for bulk writes (a file's import, the grouping that follows it): they
@@ -157,24 +165,51 @@ class Store:
     def _settle_read_only(self) -> None:
         """A store opened read-only whose last import left reports to group: group them with a
         short write, as a migration does, then read as asked; when the store cannot be
-        written (a read-only file, another reader), read it with the groups incomplete."""
+        written (a read-only file, another reader, a full disk), read it without that
+        grouping (:meth:`_read_ungrouped`): reading never needs to write."""
         self.con.close()
         try:
             self.con = self._connect(False)
         except StoreError as exc:
             self.con = self._connect(True)
-            log.warning("%s: the reports of the last import are not grouped yet, so "
-                        "corroborated events are incomplete until the store is opened for "
-                        "writing (%s)", self.path, exc)
-            self._pending = False
+            self._read_ungrouped(exc)
             return
         try:
             self.read_only = False
             self.settle()
-        finally:
+        except StoreError as exc:
             self.read_only = True
             self.con.close()
             self.con = self._connect(True)
+            self._read_ungrouped(exc)
+            return
+        finally:
+            self.read_only = True
+        self.con.close()
+        self.con = self._connect(True)
+
+    def _read_ungrouped(self, why: object) -> None:
+        """Read a store whose last import's reports cannot be grouped now: each of them is
+        read as a corroborated event of its own, under an id of its own, through temporary
+        views of this connection (nothing is written); a writer groups them later."""
+        from .corroborate import pending_where
+        from .schema import SINGLE_SELECT, group_id_sql
+
+        con = self.con
+        where, _ = pending_where(con)
+        own = group_id_sql("ckey", "NULL", "event_id")       # the report's own id
+        con.execute("CREATE OR REPLACE TEMP VIEW ed_events_v AS SELECT * REPLACE (CASE WHEN "
+                    f"{where} THEN {own} ELSE group_id END AS group_id) FROM main.events_v")
+        con.execute("CREATE OR REPLACE TEMP VIEW events AS SELECT * EXCLUDE (chain_first) "
+                    "FROM temp.ed_events_v")
+        singles = SINGLE_SELECT.format(where="chain_first IS NULL").replace(
+            "FROM events", "FROM temp.ed_events_v")
+        con.execute("CREATE OR REPLACE TEMP VIEW groups AS SELECT * FROM main.group_rows "
+                    f"UNION ALL {singles}")
+        log.warning("%s: the reports of the last import are not grouped yet, so each is read "
+                    "as a corroborated event of its own until the store can be written (%s)",
+                    self.path, why)
+        self._pending = False
 
     def _check_file(self) -> None:
         """Refuse, before DuckDB opens it, a file that is not a DuckDB database (a SQLite file,
@@ -275,6 +310,8 @@ class Store:
                 pass
             if isinstance(exc, EventDeskError) or not isinstance(exc, Exception):
                 raise
+            if interrupted(exc):
+                raise KeyboardInterrupt from None
             raise StoreError(f"{self.path}: {what}, nothing was written "
                              f"({_first_line(exc)})") from exc
 
@@ -372,10 +409,19 @@ class Store:
         return done
 
     def ready(self) -> None:
-        """Before a read of events (or a write that groups with the stored reports): group
-        what imports left to group (:meth:`settle`), so the read sees whole groups."""
+        """Before a read of events: group what imports left to group (:meth:`settle`), so the
+        read sees whole groups; when that cannot be written (a full disk), read without it,
+        as a read-only store does (a writer that needs the grouping calls :meth:`settle`)."""
         if self._pending:
-            self.settle()
+            try:
+                self.settle()
+            except StoreError as exc:
+                if not self.read_only and self.con is not None:
+                    log.warning("%s: the reports of the last import could not be grouped "
+                                "(%s); corroborated events are incomplete", self.path, exc)
+                    self._pending = False
+                    return
+                self._read_ungrouped(exc)
 
     def mark_pending(self, batch_ids: Iterable[int]) -> None:
         """Inside a write: the reports of these batches are left to group later, all together
@@ -432,7 +478,7 @@ class Store:
                ) -> IngestResult:
         """Code and store documents, one transaction per batch; returns what changed."""
         self.check_writable()
-        self.ready()           # a batch is grouped with the stored reports: all grouped
+        self.settle()           # a batch is grouped with the stored reports: all grouped
         if coder is None:
             from ..coding.coder import Coder
 
@@ -822,6 +868,15 @@ def is_damage(exc: BaseException) -> bool:
     return "duckdb" in type(exc).__module__ and (
         "Corrupt database file" in text or "Could not read enough bytes" in text
         or "not a valid DuckDB database file" in text)
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether a DuckDB error stands for a signal: Ctrl-C during a query (its
+    InterruptException), or a Python signal handler that raised while DuckDB ran a query
+    (DuckDB then raises ``RuntimeError('Query interrupted')`` in place of the handler's
+    exception)."""
+    return type(exc).__name__ == "InterruptException" or (
+        isinstance(exc, RuntimeError) and str(exc).strip() == "Query interrupted")
 
 
 def _first_line(exc: object) -> str:
