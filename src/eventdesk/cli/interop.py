@@ -34,7 +34,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         if r.already_imported:
             err(f"{r.path}: already imported, nothing to do")
         else:
-            err(f"{r.path}: {r.format}, {r.rows_added} rows imported, {r.rows_skipped} skipped")
+            part = " (the rows before it, from a file not read to its end)" if r.incomplete \
+                else ""
+            err(f"{r.path}: {r.format}, {r.rows_added} rows imported{part}, {r.rows_skipped} "
+                "skipped")
 
     with open_store(args.db) as store:
         start = time.perf_counter()
@@ -52,7 +55,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         f" ({added / (stored - start):,.0f} rows/s)" if added else "")
     grouping = f", grouped into corroborated events in {_secs(settled - stored)}" \
         if grouped else ""
-    err(f"{len(results)} of {len(args.files)} files read, {added:,} rows imported{pace}"
+    cut = sum(1 for r in results if r.incomplete)
+    read = f"{len(results)} of {len(args.files)} files read" + (
+        f" ({cut} of them only in part)" if cut else "")
+    err(f"{read}, {added:,} rows imported{pace}"
          f"{grouping}, {skipped[0]:,} rows skipped; the store holds {counts['events']:,} "
          f"events ({counts['corroborated']:,} corroborated)")
     if not results:

@@ -76,7 +76,7 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
 
         return import_plover(store, p, str(digest), report)
     lookups(store)
-    with plain(p) as readable, store.bulk_memory():
+    with plain(p, as_gzip=True) as readable, store.bulk_memory():
         layout, columns, header, delim = layout_for(p, fmt)
         try:
             return import_csv(store, p, readable, layout, columns, header, delim, digest,
