@@ -764,3 +764,35 @@ def test_gdelt1_rows_of_57_and_58_columns_mix_in_one_file(tmp_path, monkeypatch)
     assert got == expect
     assert sorted(_lines_of(problems)) == bad
     assert all("wrong number of columns" in str(p) for p in problems)
+
+
+def test_a_plover_line_past_the_limit_is_reported_and_the_others_go_in(tmp_path):
+    lines = (DATA / "plover.sample.jsonl").read_text().splitlines()
+    long = json.dumps({"id": "long-1", "date": "2017-04-12", "event": "CONSULT",
+                       "text": "z" * (3 << 20)})
+    path = tmp_path / "p.plover.jsonl"
+    path.write_text("\n".join([lines[0], long, *lines[1:]]) + "\n")
+    problems = []
+    with open_store(tmp_path / "s.duckdb") as store:
+        r = import_file(store, path, on_problem=problems.append)
+        assert r.rows_added == GOOD["plover.sample.jsonl"][1]
+    assert sorted(_lines_of(problems)) == [2] + [x + 1 for x in GOOD["plover.sample.jsonl"][2]]
+    assert "longer than the limit (1 MB" in str(next(p for p in problems
+                                                     if p.location.endswith(":2")))
+
+
+def test_a_store_write_failing_part_way_says_what_was_committed_before(tmp_path):
+    # the first file commits; the connection's code table is then spoilt, so the second's
+    # write fails: the error says it wrote nothing and that the first's rows are in
+    from eventdesk.errors import StoreError
+    a = _gdelt_rows(tmp_path / "a.export.CSV", [(i, 1, "RUS", "040") for i in range(1, 31)])
+
+    def starve(result):
+        store.con.execute("CREATE OR REPLACE TEMP TABLE ed_cameo (x INTEGER)")
+
+    with open_store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(StoreError) as exc:
+            import_files(store, [str(a), str(DATA / "plover.sample.jsonl")], on_file=starve)
+        assert store.con.execute("SELECT count(*) FROM event_rows").fetchone()[0] == 30
+    assert "plover.sample.jsonl failed, nothing was written" in str(exc.value)
+    assert str(exc.value).endswith("committed before it: 30 rows from 1 file")

@@ -14,9 +14,9 @@ def _secs(s: float) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..errors import InputError, UsageError
+    from ..errors import InputError, StoreError, UsageError
     from ..store import open_store
-    from ..interop.importer import import_files
+    from ..interop.importer import committed, import_files
 
     if not args.files:
         raise UsageError("no file given")
@@ -45,7 +45,14 @@ def cmd_import(args: argparse.Namespace) -> int:
                                on_file=done, force=args.force,
                                keep_columns=args.keep_columns, settle=False)
         stored = time.perf_counter()
-        grouped = store.settle()
+        try:
+            grouped = store.settle()
+        except StoreError as exc:       # the rows are in: only their grouping waits
+            done = [r for r in results if not r.already_imported]
+            if not done:
+                raise
+            raise StoreError(f"{exc}; the import itself was committed ({committed(done)}): "
+                             "its reports are grouped once the store can be written") from exc
         settled = time.perf_counter()
         counts = store.counts()
     added = sum(r.rows_added for r in results)
@@ -89,11 +96,23 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         description="Import event files (plain, .gz or .zip) into the store, one transaction "
                     "per file. The format is detected from the first line unless --format is "
                     "given; a file of another format is refused. Rows that do not fit (column "
-                    "count, date, number, unknown CAMEO code or PLOVER type) are reported with "
-                    "file and line and skipped. A file already imported is skipped.",
+                    "count, date, number, unknown CAMEO code or PLOVER type, a line longer "
+                    "than 1 MB) are reported with file and line (blank lines count as lines, "
+                    "as in an editor) and skipped. A file already imported is skipped. A "
+                    "compressed file is read as a stream and refused past 16 GB decompressed; "
+                    "one cut short keeps the rows before the cut (the file is reported, the "
+                    "closing line counts them, a rerun resumes after them).",
         epilog="examples:\n  eventdesk import 20170412151500.export.CSV.zip --db my.duckdb\n"
                "  eventdesk import events.2017.tab --format icews\n\n"
-               "exit codes: 0 ok, 2 nothing readable, 3 some rows or files skipped")
+               "limits (environment, in bytes):\n"
+               "  EVENTDESK_IMPORT_MAX_LINE   longest line read (default 1048576, 1 MB; at "
+               "most 16 MB)\n"
+               "  EVENTDESK_IMPORT_MAX_BYTES  most a .gz or .zip may decompress to (default "
+               "17179869184, 16 GB)\n"
+               "  EVENTDESK_IMPORT_CHUNK      text committed per transaction (default "
+               "268435456, 256 MB)\n\n"
+               "exit codes: 0 ok, 2 nothing readable, 3 some rows or files skipped, or a file "
+               "read only in part")
     p.add_argument("files", nargs="*", metavar="FILE")
     p.add_argument("--format", choices=IMPORT_FORMATS, help="the files' format (default: detect)")
     p.add_argument("--force", action="store_true", help="import files already imported again")

@@ -1,12 +1,14 @@
 """A delimited file imported in chunks, one transaction and one batch each.
 
-Python cuts a large tab-separated file at line ends into chunks of about :func:`chunk_bytes`
-(a plain file by seeks and kernel copies, a .gz by decompressing it, which counts its lines),
-streamed to temporary files so no chunk is held in memory; the next chunk is cut in a thread
-while DuckDB reads the current one (:func:`_ahead`). Each chunk is read straight into
-``event_rows`` (:mod:`.mapping`); a file is recorded in ``imports`` when its last chunk commits,
-the chunks before in ``import_parts``, so a rerun resumes after the last committed chunk. A plain
-file's lines are counted only when a problem needs its line number (:class:`_Lines`).
+Python reads a large file's text (decompressing a .gz) in blocks of 1 MB and writes it, through
+:class:`~.files.LineFilter` (no blank line, none too long: every row reported at its true line),
+into chunks of about :func:`chunk_bytes` cut at line ends, streamed to temporary files so no
+chunk is held in memory; the next chunk is cut in a thread while DuckDB reads the current one
+(:func:`_ahead`). Each chunk is read straight into ``event_rows`` (:mod:`.mapping`); a file is
+recorded in ``imports`` when its last chunk commits, the chunks before in ``import_parts``, so
+a rerun resumes after the last committed chunk. A file that cannot be read to its end (cut
+short, past :func:`~.files.max_bytes`) keeps its committed chunks and says so
+(``ImportResult.incomplete``).
 """
 from __future__ import annotations
 
