@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import EventDeskError, InputError, StoreError
 from ..store import Store
 from ..store.sql import ident
-from .files import BAD_STREAM, LineFilter, LineMap, max_bytes, max_line, read_head, \
+from .files import BAD_STREAM, LineFilter, LineMap, as_is, max_bytes, max_line, read_head, \
     size_text, too_big
 from .layouts import Layout
 from .mapping import csv_reader, insert_events, insert_mentions, reject_text, \
@@ -68,17 +68,9 @@ def _chunks(shown: Path, readable: Path, header: bool, delim: str, start: int,
     a comma-separated file (whose quoted fields may hold line breaks) is one chunk."""
     size = chunk_bytes() if delim == "\t" else float("inf")
     gz = readable.suffix.lower() == ".gz"
-    if not gz and start == 0 and readable.stat().st_size <= size:
-        check = LineFilter()
-        with open(readable, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                check.feed(block)
-                if check.dropped:
-                    break
-        check.finish()
-        if not check.dropped:
-            yield _Chunk(readable, 0, readable.stat().st_size, check.line, True, LineMap())
-            return
+    if not gz and start == 0 and readable.stat().st_size <= size and as_is(readable):
+        yield _Chunk(readable, 0, readable.stat().st_size, -1, True, LineMap())
+        return
     head = read_head(readable).split(b"\n", 1)[0] + b"\n" if header else b""
     cap = max_bytes() if gz else float("inf")
     with (gzip.open(readable, "rb") if gz else open(readable, "rb")) as f:
