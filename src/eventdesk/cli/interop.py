@@ -15,9 +15,9 @@ def _secs(s: float) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..errors import InputError, UsageError
+    from ..errors import InputError, StoreError, UsageError
     from ..store import open_store
-    from ..interop.importer import import_files
+    from ..interop.importer import committed, import_files
 
     if not args.files:
         raise UsageError("no file given")
@@ -35,7 +35,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         if r.already_imported:
             err(f"{r.path}: already imported, nothing to do")
         else:
-            err(f"{r.path}: {r.format}, {r.rows_added} rows imported, {r.rows_skipped} skipped")
+            part = " (the rows before it, from a file not read to its end)" if r.incomplete \
+                else ""
+            err(f"{r.path}: {r.format}, {r.rows_added} rows imported{part}, {r.rows_skipped} "
+                "skipped")
 
     from ..scale.cluster import import_dataset, is_dataset
 
@@ -54,7 +57,15 @@ def cmd_import(args: argparse.Namespace) -> int:
                                    keep_columns=args.keep_columns, settle=False)
         stored = time.perf_counter()
         with committed_on_stop(store, "the grouping goes on at the next read or import"):
-            grouped = store.settle()
+            try:
+                grouped = store.settle()
+            except StoreError as exc:       # the rows are in: only their grouping waits
+                done_ = [r for r in results if not r.already_imported]
+                if not done_:
+                    raise
+                raise StoreError(f"{exc}; the import itself was committed "
+                                 f"({committed(done_)}): its reports are grouped once the "
+                                 "store can be written") from exc
         settled = time.perf_counter()
         counts = store.counts()
     added = sum(r.rows_added for r in results)
@@ -64,8 +75,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         f" ({added / (stored - start):,.0f} rows/s)" if added else "")
     grouping = f", grouped into corroborated events in {_secs(settled - stored)}" \
         if grouped else ""
+    cut = sum(1 for r in results if r.incomplete)
     if files or not datasets:
-        err(f"{len(results)} of {len(files)} files read, {added:,} rows imported{pace}"
+        read = f"{len(results)} of {len(files)} files read" + (
+            f" ({cut} of them only in part)" if cut else "")
+        err(f"{read}, {added:,} rows imported{pace}"
             f"{grouping}, {skipped[0]:,} rows skipped; the store holds {counts['events']:,} "
             f"events ({counts['corroborated']:,} corroborated)")
     if not results and datasets and not files:
@@ -100,11 +114,23 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         description="Import event files (plain, .gz or .zip) into the store, one transaction "
                     "per file. The format is detected from the first line unless --format is "
                     "given; a file of another format is refused. Rows that do not fit (column "
-                    "count, date, number, unknown CAMEO code or PLOVER type) are reported with "
-                    "file and line and skipped. A file already imported is skipped.",
+                    "count, date, number, unknown CAMEO code or PLOVER type, a line longer "
+                    "than 1 MB) are reported with file and line (blank lines count as lines, "
+                    "as in an editor) and skipped. A file already imported is skipped. A "
+                    "compressed file is read as a stream and refused past 16 GB decompressed; "
+                    "one cut short keeps the rows before the cut (the file is reported, the "
+                    "closing line counts them, a rerun resumes after them).",
         epilog="examples:\n  eventdesk import 20170412151500.export.CSV.zip --db my.duckdb\n"
                "  eventdesk import events.2017.tab --format icews\n\n"
-               "exit codes: 0 ok, 2 nothing readable, 3 some rows or files skipped")
+               "limits (environment, in bytes):\n"
+               "  EVENTDESK_IMPORT_MAX_LINE   longest line read (default 1048576, 1 MB; at "
+               "most 16 MB)\n"
+               "  EVENTDESK_IMPORT_MAX_BYTES  most a .gz or .zip may decompress to (default "
+               "17179869184, 16 GB)\n"
+               "  EVENTDESK_IMPORT_CHUNK      text committed per transaction (default "
+               "268435456, 256 MB)\n\n"
+               "exit codes: 0 ok, 2 nothing readable, 3 some rows or files skipped, or a file "
+               "read only in part")
     p.add_argument("files", nargs="*", metavar="FILE")
     p.add_argument("--format", choices=IMPORT_FORMATS, help="the files' format (default: detect)")
     p.add_argument("--force", action="store_true", help="import files already imported again")

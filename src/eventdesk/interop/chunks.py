@@ -1,12 +1,14 @@
 """A delimited file imported in chunks, one transaction and one batch each.
 
-Python cuts a large tab-separated file at line ends into chunks of about :func:`chunk_bytes`
-(a plain file by seeks and kernel copies, a .gz by decompressing it, which counts its lines),
-streamed to temporary files so no chunk is held in memory; the next chunk is cut in a thread
-while DuckDB reads the current one (:func:`_ahead`). Each chunk is read straight into
-``event_rows`` (:mod:`.mapping`); a file is recorded in ``imports`` when its last chunk commits,
-the chunks before in ``import_parts``, so a rerun resumes after the last committed chunk. A plain
-file's lines are counted only when a problem needs its line number (:class:`_Lines`).
+Python reads a large file's text (decompressing a .gz) in blocks of 1 MB and writes it, through
+:class:`~.files.LineFilter` (no blank line, none too long: every row reported at its true line),
+into chunks of about :func:`chunk_bytes` cut at line ends, streamed to temporary files so no
+chunk is held in memory; the next chunk is cut in a thread while DuckDB reads the current one
+(:func:`_ahead`). Each chunk is read straight into ``event_rows`` (:mod:`.mapping`); a file is
+recorded in ``imports`` when its last chunk commits, the chunks before in ``import_parts``, so
+a rerun resumes after the last committed chunk. A file that cannot be read to its end (cut
+short, past :func:`~.files.max_bytes`) keeps its committed chunks and says so
+(``ImportResult.incomplete``).
 """
 from __future__ import annotations
 
@@ -16,14 +18,15 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import EventDeskError, InputError
+from ..errors import EventDeskError, InputError, StoreError
 from ..store import Store
 from ..store.sql import ident
-from .files import BAD_STREAM, copy_range, scratch
+from .files import BAD_STREAM, LineFilter, LineMap, as_is, max_bytes, max_line, read_head, \
+    scratch, size_text, too_big
 from .layouts import Layout
 from .mapping import csv_reader, insert_events, insert_mentions, reject_text, \
     report_problems, short_message
@@ -39,173 +42,87 @@ def chunk_bytes() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else CHUNK_BYTES
 
 
-def _count_lines(path: Path, start: int, end: int) -> int:
-    """The line ends in bytes ``start`` to ``end`` of an uncompressed file (blocks of 16 MB)."""
-    buf = bytearray(1 << 24)
-    n, left = 0, end - start
-    with open(path, "rb", buffering=0) as f:
-        f.seek(start)
-        while left > 0:
-            got = f.readinto(memoryview(buf)[:min(left, len(buf))])
-            if not got:
-                break
-            n += buf.count(b"\n", 0, got)
-            left -= got
-    return n
-
-
-class _Lines:
-    """The line numbers of a file's byte offsets (uncompressed, each at a line start), known or
-    counted when first asked. A plain file's lines are counted only then, from the nearest
-    offset known: an import without problems never counts them (a tenth of its time on a
-    large file); a compressed file's are noted as its chunks are cut."""
-
-    def __init__(self, path: Path, start: int = 0, start_line: int = -1):
-        self.path = path
-        self.known = {0: 0}
-        if start_line >= 0:
-            self.known[start] = start_line
-        self._lock = threading.Lock()   # asked for by the importer, noted by the cutter
-
-    def note(self, pos: int, line: int) -> None:
-        with self._lock:
-            self.known[pos] = line
-
-    def get(self, pos: int) -> int:
-        """The lines before ``pos`` if known, else -1 (without counting)."""
-        with self._lock:
-            return self.known.get(pos, -1)
-
-    def at(self, pos: int) -> int:
-        """The lines before ``pos`` (counted now if not known)."""
-        with self._lock:
-            if pos not in self.known:
-                base = max(p for p in self.known if p <= pos)
-                self.known[pos] = self.known[base] + _count_lines(self.path, base, pos)
-            return self.known[pos]
-
-
 @dataclass
 class _Chunk:
     path: Path          # the file DuckDB reads: the file itself, or a temporary chunk file
     start: int          # byte offset (uncompressed) of the chunk's first line in the file
-    again: bool         # the chunk file begins with the header line again
     end_offset: int     # byte offset (uncompressed) just after the chunk
+    end_line: int       # the lines of the file up to there
     last: bool
-    lines: _Lines
-
-    @property
-    def offset(self) -> int:
-        """Added to a line of ``path`` to give the line of the original file (counts the lines
-        before the chunk, if not known)."""
-        return self.lines.at(self.start) - (1 if self.again else 0)
-
-    @property
-    def end_line(self) -> int:
-        """The lines of the original file up to the chunk's end if known, else -1."""
-        return self.lines.get(self.end_offset)
+    where: LineMap      # the file line of a line DuckDB numbers in ``path``
+    long: list[tuple[int, int]] = field(default_factory=list)   # too long lines skipped
+    error: InputError | None = None     # the file could not be read past this chunk
 
 
-def _chunks(readable: Path, header: bool, delim: str, start: int, start_line: int,
-            tmp: Path) -> Iterator[_Chunk]:
-    """The file cut at line ends into chunks of about :func:`chunk_bytes`, from the
+def _chunks(shown: Path, readable: Path, header: bool, delim: str, start: int,
+            start_line: int, tmp: Path) -> Iterator[_Chunk]:
+    """The file's text cut at line ends into chunks of about :func:`chunk_bytes`, from the
     uncompressed byte offset ``start`` (a resumed import: ``start_line`` lines precede it, -1
-    when they were not counted); every chunk after the first gets the header line again. Each
-    chunk is streamed to its temporary file in pieces of 1 MB, so Python holds no chunk in
-    memory. A plain file of one chunk (and a comma-separated file, whose quoted fields may
-    hold line breaks) is read as it is."""
-    size = chunk_bytes()
+    when they were not counted), each streamed to its temporary file through a
+    :class:`LineFilter` (no blank line, none too long) in pieces of 1 MB, so Python holds no
+    chunk in memory; every chunk after the first gets the header line again. A .gz (a
+    deflated .zip's member is one) is decompressed by Python, which checks its CRC and
+    :func:`max_bytes`; one cut short or corrupt ends with a chunk of the lines read before
+    (``error`` set). A plain file of one chunk whose lines need no filter is read as it is;
+    a comma-separated file (whose quoted fields may hold line breaks) is one chunk."""
+    size = chunk_bytes() if delim == "\t" else float("inf")
     gz = readable.suffix.lower() == ".gz"
-    lines = _Lines(readable, start, start_line)
-    if delim != "\t" or (not gz and start == 0 and readable.stat().st_size <= size):
-        yield _Chunk(readable, 0, False, readable.stat().st_size, True, lines)
+    if not gz and start == 0 and readable.stat().st_size <= size and as_is(readable):
+        yield _Chunk(readable, 0, readable.stat().st_size, -1, True, LineMap())
         return
-    if not gz:
-        yield from _plain_chunks(readable, header, start, tmp, size, lines)
-        return
-    try:
-        yield from _gz_chunks(readable, header, start, start_line, tmp, size, lines)
-    except BAD_STREAM as exc:          # cut short, a bad CRC: the chunks before it are kept
-        raise InputError(f"cannot read ({exc})", str(readable)) from None
-
-
-def _gz_chunks(readable: Path, header: bool, start: int, start_line: int, tmp: Path,
-               size: int, lines: _Lines) -> Iterator[_Chunk]:
-    """:func:`_chunks` of a .gz file: decompressed by Python, which counts its lines."""
-    opener: Any = gzip.open
-    head = b""
-    if header:
-        with opener(readable, "rb") as f:
-            head = f.readline()
-    piece = 1 << 20
-    with opener(readable, "rb") as f:
-        left, line = start, 0
-        while left:                     # to a resumed import's start (counting its lines
-            block = f.read(min(left, 1 << 24))      # when they were not)
-            if not block:
-                break
-            left -= len(block)
-            line += block.count(b"\n") if start_line < 0 else 0
-        pos, line, n = start, start_line if start_line >= 0 else line, 0
-        lines.note(pos, line)
-        carry = f.read(1)
-        if not carry:
-            yield _Chunk(readable, 0, False, 0, True, lines)
-            return
-        while carry:
-            out = tmp / f"chunk{n}.tsv"
-            again = header and pos > 0
-            written, counted, ends = 0, 0, True
-            with open(out, "wb") as o:
-                if again:
-                    o.write(head)
-                while carry:
-                    o.write(carry)
-                    written += len(carry)
-                    counted += carry.count(b"\n")
-                    ends = carry.endswith(b"\n")
-                    if written >= size:
-                        break
-                    carry = f.read(min(piece, size - written))
-                if not ends:                    # finish the line the chunk cut
-                    rest = f.readline()
-                    if rest:
-                        o.write(rest)
-                        written += len(rest)
-                        counted += rest.count(b"\n")
-                carry = f.read(1)
-            lines.note(pos + written, line + counted)
-            yield _Chunk(out, pos, again, pos + written, not carry, lines)
-            pos, line, n = pos + written, line + counted, n + 1
-
-
-def _plain_chunks(readable: Path, header: bool, start: int, tmp: Path, size: int,
-                  lines: _Lines) -> Iterator[_Chunk]:
-    """:func:`_chunks` of an uncompressed file: each chunk's end is found by a seek and the
-    rest of the line there, and its bytes are copied to the chunk file by the kernel
-    (``os.copy_file_range``, five times faster here than copying through Python, which is the
-    fallback); its lines are not counted (:class:`_Lines` counts them if asked)."""
-    total = readable.stat().st_size
-    with open(readable, "rb", buffering=0) as f:
-        head = f.readline() if header else b""
-        pos, n = start, 0
+    head = read_head(readable).split(b"\n", 1)[0] + b"\n" if header else b""
+    cap = max_bytes() if gz else float("inf")
+    with (gzip.open(readable, "rb") if gz else open(readable, "rb")) as f:
+        line, left = 0, start
+        try:
+            while left:                 # to a resumed import's start (counting its lines
+                block = f.read(min(left, 1 << 24))      # when they were not)
+                if not block:
+                    break
+                left -= len(block)
+                line += block.count(b"\n") if start_line < 0 else 0
+        except BAD_STREAM as exc:
+            raise InputError(f"cannot read ({exc})", str(shown)) from None
+        line = start_line if start_line >= 0 else line
+        pos, done, n, error = start, start, 0, None
+        lines = LineFilter(line)
         while True:
-            end = min(pos + size, total)
-            if end < total:
-                f.seek(end - 1)
-                if f.read(1) != b"\n":            # finish the line the chunk cuts
-                    end += len(f.readline())
-            again = header and pos > 0
             out = tmp / f"chunk{n}.tsv"
+            again = header and pos > 0
+            chunk_first, chunk_line, dropped_before = pos, lines.line, len(lines.dropped)
+            long_before, written, end = len(lines.long), 0, False
             with open(out, "wb") as o:
                 if again:
                     o.write(head)
-                    o.flush()
-                copy_range(f, o, pos, end - pos)
-            yield _Chunk(out, pos, again, end, end >= total, lines)
-            if end >= total:
+                while written < size:
+                    try:
+                        block = f.read1(min(1 << 20, max(size - written, 64)))
+                    except EOFError as exc:     # cut short: the lines before it are good
+                        error = InputError(f"cut short after line {lines.line:,} ({exc}): "
+                                           "the rest of the file is missing", str(shown))
+                        block = b""
+                    except BAD_STREAM as exc:   # damaged (a bad CRC): this chunk is not kept
+                        raise InputError(f"cannot read ({exc})", str(shown)) from None
+                    done += len(block)
+                    if done > cap:
+                        error, block = too_big(shown), b""
+                    if not block:
+                        end = True
+                        if error is None:
+                            text = lines.finish()
+                            o.write(text)
+                            written += len(text)
+                        break
+                    text = lines.feed(block)
+                    o.write(text)
+                    written += len(text)
+            pos = done - lines.pending if not end else done
+            yield _Chunk(out, chunk_first, pos, lines.line, end,
+                         LineMap(chunk_line, lines.dropped[dropped_before:], again),
+                         lines.long[long_before:], error)
+            if end:
                 return
-            pos, n = end, n + 1
+            n += 1
 
 
 class Background:
@@ -323,59 +240,89 @@ def import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
     state = {"part": n_part, "skipped": 0, "rows": 0}
     held: list[InputError] = []         # the first chunk's problems, while its hash is awaited
 
-    with scratch() as tmp, \
-            _ahead(_chunks(readable, header, delim, start, start_line, Path(tmp))) as chunks:
-        for chunk in chunks:
-            def work(chunk: _Chunk = chunk) -> tuple[int, int]:
-                if again and state["part"] == 0:
-                    for table in ("imports", "import_parts"):
-                        con.execute(f"DELETE FROM {ident(table)} WHERE file_hash = ? AND "
-                                    "dataset = ?", key)
-                b = store.new_batch()
-                wait = hashing is not None and key[0] is None
-                n, skipped_here = _insert_chunk(store, shown, chunk, layout, columns, header,
-                                                delim, b, held.append if wait else report,
-                                                keep)
-                if wait:
-                    assert hashing is not None
-                    key[0] = hashing.result()
-                    done, cut = hash_known(con, str(key[0]), layout.name)
-                    if done or cut:
-                        raise HashKnown(str(key[0]), bool(done))
-                if chunk.last:
-                    if layout.name != "gdelt2-mentions":
-                        # every stored row of the file's batches
-                        n = con.execute(
-                            "SELECT count(*) FROM event_rows WHERE batch_id = ? OR batch_id IN "
-                            "(SELECT batch_id FROM import_parts WHERE file_hash = ? AND "
-                            "dataset = ?)", [b, *key]).fetchone()[0]
-                    else:           # provenance rows; those of a resumed run's earlier parts
-                        n += state["rows"]      # are not counted again
-                    record_import(con, str(key[0]), layout.name, shown, n,
-                                  resumed_skips + state["skipped"] + skipped_here, b)
-                else:       # kept when the file is done: they name the batches of its chunks
-                    con.execute("INSERT INTO import_parts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                [key[0], layout.name, state["part"], chunk.end_offset,
-                                 chunk.end_line, b, skipped_here])
-                return int(n), skipped_here
-
-            try:
-                n, skipped_here = store.transaction(work, f"import of {shown} failed")
-            finally:
-                if chunk.path != readable:
-                    chunk.path.unlink(missing_ok=True)
-            for exc in held:
-                report(exc)
-            held.clear()
-            log.info("%s: chunk %d committed (to byte %d)", shown, state["part"],
-                     chunk.end_offset)
-            state["part"] += 1
-            state["skipped"] += skipped_here
-            state["rows"] += n
-            result.rows_added = n if chunk.last else state["rows"]
+    stopped: InputError | None = None   # the file could not be read past what committed
+    try:
+        with scratch() as tmp, \
+                _ahead(_chunks(shown, readable, header, delim, start, start_line,
+                               Path(tmp))) as chunks:
+            for chunk in chunks:
+                stopped = _commit_chunk(store, shown, readable, chunk, layout, columns, header,
+                                        delim, keep, key, again, hashing, state, held, report,
+                                        resumed_skips, result)
+    except InputError as exc:
+        if state["part"] == n_part:     # nothing of the file committed: it is refused
+            raise
+        stopped = exc
+    except StoreError as exc:
+        if state["part"] == n_part:
+            raise
+        raise StoreError(f"{exc}; {state['rows']:,} rows of the file's {state['part'] - n_part} "
+                         "earlier chunks were committed") from exc
     # the rows skipped by this run (a resumed run reported those of its earlier parts before)
     result.rows_skipped = state["skipped"]
+    if stopped is not None:             # the chunks before it stay; a rerun resumes after them
+        result.incomplete = str(stopped)
+        report(stopped)
     return result
+
+
+def _commit_chunk(store: Store, shown: Path, readable: Path, chunk: _Chunk, layout: Layout,
+                  columns: list[tuple[str, str]], header: bool, delim: str, keep: bool,
+                  key: list[Any], again: bool, hashing: Background | None,
+                  state: dict[str, int], held: list[InputError], report: Problem,
+                  resumed_skips: int, result: ImportResult) -> InputError | None:
+    """One chunk of :func:`import_csv` in its transaction; the chunk's error, if the file
+    cannot be read past it (the chunk is then recorded in ``import_parts``, not the file in
+    ``imports``)."""
+    con = store.con
+    complete = chunk.last and chunk.error is None
+
+    def work() -> tuple[int, int]:
+        if again and state["part"] == 0:
+            for table in ("imports", "import_parts"):
+                con.execute(f"DELETE FROM {ident(table)} WHERE file_hash = ? AND "
+                            "dataset = ?", key)
+        b = store.new_batch()
+        wait = hashing is not None and key[0] is None
+        n, skipped_here = _insert_chunk(store, shown, chunk, layout, columns, header,
+                                        delim, b, held.append if wait else report, keep)
+        if wait:
+            assert hashing is not None
+            key[0] = hashing.result()
+            done, cut = hash_known(con, str(key[0]), layout.name)
+            if done or cut:
+                raise HashKnown(str(key[0]), bool(done))
+        if complete:
+            if layout.name != "gdelt2-mentions":
+                # every stored row of the file's batches
+                n = con.execute(
+                    "SELECT count(*) FROM event_rows WHERE batch_id = ? OR batch_id IN "
+                    "(SELECT batch_id FROM import_parts WHERE file_hash = ? AND "
+                    "dataset = ?)", [b, *key]).fetchone()[0]
+            else:           # provenance rows; those of a resumed run's earlier parts
+                n += state["rows"]      # are not counted again
+            record_import(con, str(key[0]), layout.name, shown, n,
+                          resumed_skips + state["skipped"] + skipped_here, b)
+        else:       # kept when the file is done: they name the batches of its chunks
+            con.execute("INSERT INTO import_parts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [key[0], layout.name, state["part"], chunk.end_offset,
+                         chunk.end_line, b, skipped_here])
+        return int(n), skipped_here
+
+    try:
+        n, skipped_here = store.transaction(work, f"import of {shown} failed")
+    finally:
+        if chunk.path != readable:
+            chunk.path.unlink(missing_ok=True)
+    for exc in held:
+        report(exc)
+    held.clear()
+    log.info("%s: chunk %d committed (to byte %d)", shown, state["part"], chunk.end_offset)
+    state["part"] += 1
+    state["skipped"] += skipped_here
+    state["rows"] += n
+    result.rows_added = n if complete else state["rows"]
+    return chunk.error
 
 
 def _insert_chunk(store: Store, shown: Path, chunk: _Chunk, layout: Layout,
@@ -389,17 +336,23 @@ def _insert_chunk(store: Store, shown: Path, chunk: _Chunk, layout: Layout,
     names = [n for n, _ in columns]
     mentions = layout.name == "gdelt2-mentions"
     reported: set[int] = set()
+    cap = max_line()
+    for line, size in chunk.long:           # skipped by Python (LineFilter)
+        report(InputError(f"a line of {size_text(size)}, longer than the limit "
+                          f"({size_text(cap)}, $EVENTDESK_IMPORT_MAX_LINE); row skipped",
+                          f"{shown}:{line}"))
+        reported.add(line)
     try:
         if mentions:
-            reported = report_problems(store, shown, chunk.path, layout, columns, header, delim,
-                                 report, chunk.offset)
+            reported |= report_problems(store, shown, chunk.path, layout, columns, header,
+                                        delim, report, chunk.where)
         con.execute("DROP TABLE IF EXISTS ed_rejects2; DROP TABLE IF EXISTS ed_rejects2_scan")
         src = csv_reader(chunk.path, layout, columns, header=header, delimiter=delim,
                         rejects="ed_rejects2")
 
         def problems() -> None:
-            reported.update(report_problems(store, shown, chunk.path, layout, columns, header, delim,
-                                      report, chunk.offset))
+            reported.update(report_problems(store, shown, chunk.path, layout, columns, header,
+                                            delim, report, chunk.where))
 
         if mentions:
             n = insert_mentions(con, src)
@@ -412,7 +365,7 @@ def _insert_chunk(store: Store, shown: Path, chunk: _Chunk, layout: Layout,
     for line, kind, msg in con.execute("SELECT line, any_value(error_type), "
                                        "any_value(error_message) FROM ed_rejects2 "
                                        "GROUP BY line ORDER BY line").fetchall():
-        line += chunk.offset
+        line = chunk.where(line)
         if line not in reported:
             report(InputError(f"{reject_text(kind, msg)}; row skipped", f"{shown}:{line}"))
             reported.add(line)

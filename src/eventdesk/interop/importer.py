@@ -79,7 +79,7 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
 
         return import_plover(store, p, str(digest), report)
     lookups(store)
-    with plain(p) as readable, store.bulk_memory():
+    with plain(p, as_gzip=True) as readable, store.bulk_memory():
         layout, columns, header, delim = layout_for(p, fmt)
         try:
             return import_csv(store, p, readable, layout, columns, header, delim, digest,
@@ -129,6 +129,25 @@ def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
                     on_file(r)
         group.clear()
 
+    try:
+        _import_all(store, paths, fmt, group, results, one, flush, settle)
+    except StoreError as exc:           # the files before it were committed: say so
+        done = [r for r in results if not r.already_imported]
+        if not done:
+            raise
+        raise StoreError(f"{exc}; committed before it: {committed(done)}") from exc
+    return results
+
+
+def committed(results: list[ImportResult]) -> str:
+    """What the imports of ``results`` committed, in words."""
+    return (f"{sum(r.rows_added for r in results):,} rows from {len(results)} file"
+            f"{'s' if len(results) != 1 else ''}")
+
+
+def _import_all(store: Store, paths: list[str], fmt: str | None,
+                group: list[tuple[Path, str, str]], results: list[ImportResult],
+                one: Callable[[str], None], flush: Callable[[], None], settle: bool) -> None:
     with store.bulk_memory():           # once for all the files (setting it costs 2 ms)
         smalls = small_new_files(store, [Path(p) for p in paths], fmt)
         seen: set[str] = set()          # contents met before in this run
@@ -149,8 +168,7 @@ def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
         flush()
         if settle:
             store.settle()
-    return results
 
 
-__all__ = ["GDELT_MAPPED", "ImportResult", "StoreError", "detect", "extra_names", "file_hash",
+__all__ = ["GDELT_MAPPED", "ImportResult", "StoreError", "committed", "detect", "extra_names", "file_hash",
            "import_file", "import_files", "record_import"]

@@ -36,6 +36,9 @@ class Layout:
     required: tuple[str, ...] = ()          # header names that must be present
     notes: str = ""
     alternatives: tuple[int, ...] = field(default_factory=tuple)
+    #: a row may lack the columns after this one (read padded with NULLs); one that lacks
+    #: this one too has too few columns
+    padded: str = ""
 
     @property
     def names(self) -> list[str]:
@@ -45,7 +48,8 @@ class Layout:
 GDELT2 = Layout("gdelt2", _gdelt(_GEO2, ["DATEADDED", "SOURCEURL"]),
                 notes="GDELT 2.0 event export: 61 tab-separated columns, no header")
 GDELT1 = Layout("gdelt1", _gdelt(_GEO1, ["DATEADDED", "SOURCEURL"]),
-                notes="GDELT 1.0 daily export: 57 columns (58 with SOURCEURL, from April 2013)")
+                notes="GDELT 1.0 daily export: 57 columns (58 with SOURCEURL, from April 2013)",
+                padded="DATEADDED")   # a row of either width, in any file (they mix)
 GDELT1_57 = Layout("gdelt1", _gdelt(_GEO1, ["DATEADDED"]))
 MENTIONS = Layout("gdelt2-mentions", [
     ("GLOBALEVENTID", "VARCHAR"), ("EventTimeDate", "VARCHAR"), ("MentionTimeDate", "VARCHAR"),

@@ -20,6 +20,7 @@ from ..store import Store
 from ..store.corroborate import stale_sql
 from ..store.schema import EVENT_NAMES
 from ..store.sql import ident, literal, literal_list
+from .files import max_line, size_text
 from .layouts import POLECAT, Layout
 from .records import Problem
 
@@ -31,8 +32,8 @@ def csv_reader(path: Path | list[Path], layout: Layout, columns: list[tuple[str,
     quote = literal('"' if delimiter == "," else "")
     opts = (f"delim={literal(delimiter)}, header={literal(bool(header))}, columns={cols}, "
             f"dateformat={literal(layout.dateformat)}, quote={quote}, escape={quote}, "
-            "strict_mode=true, auto_detect=false, null_padding=false, compression='auto', "
-            "max_line_size=1048576")
+            f"strict_mode=true, auto_detect=false, null_padding={literal(bool(layout.padded))}, "
+            f"compression='auto', max_line_size={int(max_line())}")
     if rejects:
         opts += f", store_rejects=true, rejects_table={literal(rejects)}, " \
                 f"rejects_scan={literal(rejects + '_scan')}"
@@ -175,7 +176,9 @@ def standard_rows(source: str, layout: Layout, names: list[str], rn: bool = Fals
     """The standard columns (:data:`STD`) of the rows of ``source``, with their number in it
     (``rn``) or the index of their file among several (``fi``) when asked."""
     m = _mapping(layout, names)
-    cols = ", ".join(f"{m[k]} AS {k}" for k in STD)
+    # whether the row has its columns (a padded layout's rows may lack the last ones)
+    whole = f"{ident(layout.padded)} IS NOT NULL" if layout.padded in names else "true"
+    cols = ", ".join([f"{m[k]} AS {k}" for k in STD] + [f"{whole} AS whole"])
     inner = f"(SELECT row_number() OVER () AS rn, * FROM {source})" if rn else source
     return (f"SELECT {'r.rn, ' if rn else ''}{'r.file_index AS fi, ' if fi else ''}{cols} "
             f"FROM {inner} r {_joins(layout)}")
@@ -217,7 +220,8 @@ def event_select(store: Store, layout: Layout, std: str, batch_id: int | list[in
     if store.rule.by == "plover":
         joins += f" LEFT JOIN ed_cameo c ON c.code = {code}"
         plover = "coalesce(s.ptype, c.plover)"
-    ok = f"coalesce({code} IN ({codes}) AND s.d IS NOT NULL AND s.oid IS NOT NULL, false)"
+    ok = f"coalesce({code} IN ({codes}) AND s.d IS NOT NULL AND s.oid IS NOT NULL AND " \
+         "s.whole, false)"
     key = store.rule.key_of("s.a_country", "s.a_code", "s.r_country", "s.r_code",
                             f"left({code}, 2)", plover, "'asserted'", "'day'")
     values = {
@@ -289,9 +293,9 @@ def _line_of(rn: int, header: bool, rejected: list[int]) -> int:
 
 def report_problems(store: Store, shown: Path, readable: Path, layout: Layout,
               columns: list[tuple[str, str]], header: bool, delim: str,
-              report: Problem, offset: int = 0) -> set[int]:
+              report: Problem, where: Callable[[int], int] | None = None) -> set[int]:
     """First scan: report every row that will be skipped; returns their lines (lines of the
-    file ``shown``: ``offset`` is added to those of ``readable``, a chunk of it)."""
+    file ``shown``: ``where`` maps those of ``readable``, a chunk of it, to the file's)."""
     con = store.con
     names = [n for n, _ in columns]
     src = csv_reader(readable, layout, columns, header=header, delimiter=delim,
@@ -301,11 +305,14 @@ def report_problems(store: Store, shown: Path, readable: Path, layout: Layout,
                    f" () AS rn, * FROM {src}) WHERE nullif(trim(\"GLOBALEVENTID\"), '') IS NULL")
     else:
         std = standard_rows(src, layout, names, rn=True)
-        bad_sql = (f"SELECT rn, oid, CASE WHEN oid IS NULL THEN 'no event id' "
+        short = literal(f"wrong number of columns (expected {names.index(layout.padded) + 1} "
+                        f"or {len(names)}, found fewer)" if layout.padded in names else "")
+        bad_sql = (f"SELECT rn, oid, CASE WHEN NOT whole THEN {short} "
+                   f"WHEN oid IS NULL THEN 'no event id' "
                    f"WHEN d IS NULL THEN 'no date' WHEN ptype IS NOT NULL THEN "
                    f"'unknown PLOVER event type ' || ptype ELSE 'unknown CAMEO code ' || "
                    f"coalesce('''' || code || '''', '(empty)') END FROM ({coded_rows(std)}) "
-                   "WHERE ccode IS NULL OR d IS NULL OR oid IS NULL ORDER BY rn")
+                   "WHERE ccode IS NULL OR d IS NULL OR oid IS NULL OR NOT whole ORDER BY rn")
     con.execute("DROP TABLE IF EXISTS ed_rejects; DROP TABLE IF EXISTS ed_rejects_scan")
     con.execute("SET preserve_insertion_order = true")     # row_number() in file order
     try:
@@ -326,9 +333,10 @@ def report_problems(store: Store, shown: Path, readable: Path, layout: Layout,
         problems.append((line, reject_text(kind, msg)))
     for rn, oid, why in bad:
         problems.append((_line_of(rn, header, lines), f"{why} (id {oid})" if oid else why))
+    where = where or (lambda line: line)
     for line, why in sorted(problems):
-        report(InputError(f"{why}; row skipped", f"{shown}:{line + offset}"))
-    return {line + offset for line, _ in problems}
+        report(InputError(f"{why}; row skipped", f"{shown}:{where(line)}"))
+    return {where(line) for line, _ in problems}
 
 
 def reject_text(kind: str, msg: str) -> str:
@@ -338,6 +346,8 @@ def reject_text(kind: str, msg: str) -> str:
         return f"wrong number of columns ({short_message(msg).replace('Expected Number of Columns: ', 'expected ')})"
     if "UNICODE" in kind:
         return "not valid UTF-8"
+    if kind == "LINE SIZE OVER MAXIMUM":
+        return f"a line longer than the limit ({size_text(max_line())}, $EVENTDESK_IMPORT_MAX_LINE)"
     return f"{kind.lower()}: {short_message(msg)}"
 
 

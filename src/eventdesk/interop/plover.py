@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
 import zipfile
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from typing import IO, Any
 from ..errors import InputError
 from ..store import Store
 from ..store.schema import EVENT_NAMES, keys_sql
-from .files import BAD_STREAM
+from .files import BAD_STREAM, max_bytes, max_line, size_text, too_big
 from .layouts import PLOVER_FIELDS
 from .mapping import lookups
 from .records import ImportResult, record_import
@@ -24,9 +25,12 @@ from .records import ImportResult, record_import
 BATCH = 20000
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
-    """(line number, text) of each line; text None when it is not UTF-8."""
+def _lines(path: Path) -> Iterator[tuple[int, str | None, str]]:
+    """(line number, text, why) of each line: text None when it cannot be read, ``why`` says
+    why (not UTF-8; longer than :func:`~.files.max_line`, skipped without being held). A
+    compressed file is refused past :func:`~.files.max_bytes` decompressed."""
     raw: IO[bytes]
+    compressed = path.suffix.lower() in (".gz", ".zip")
     if path.suffix.lower() == ".gz":
         raw = gzip.open(path, "rb")
     elif path.suffix.lower() == ".zip":
@@ -34,13 +38,31 @@ def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
         raw = z.open(next(m for m in z.infolist() if not m.is_dir()))
     else:
         raw = open(path, "rb")
+    cap, limit, done = max_line(), max_bytes(), 0
     with raw:
+        f = io.BufferedReader(raw)  # type: ignore[arg-type]
         try:
-            for n, line in enumerate(io.BufferedReader(raw), 1):  # type: ignore[arg-type]
+            for n in itertools.count(1):
+                line = f.readline(cap + 1)
+                if not line:
+                    return
+                size = len(line)
+                while size > cap and not line.endswith(b"\n"):   # too long: skipped
+                    line = f.readline(1 << 20)
+                    size += len(line)
+                    if not line:
+                        break
+                done += size
+                if compressed and done > limit:
+                    raise too_big(path)
+                if size > cap:
+                    yield n, None, (f"a line of {size_text(size)}, longer than the limit "
+                                    f"({size_text(cap)}, $EVENTDESK_IMPORT_MAX_LINE)")
+                    continue
                 try:
-                    yield n, line.decode("utf-8").lstrip("\ufeff")
+                    yield n, line.decode("utf-8").lstrip("\ufeff"), ""
                 except UnicodeDecodeError:
-                    yield n, None
+                    yield n, None, "not valid UTF-8"
         except BAD_STREAM as exc:          # a compressed file cut short, a bad CRC
             raise InputError(f"cannot read ({exc})", str(path)) from None
 
@@ -122,9 +144,9 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
         batch_id = store.new_batch()
         rows: list[dict[str, Any]] = []
         added = 0
-        for n, text in _lines(path):
+        for n, text, why in _lines(path):
             if text is None:
-                held.append(InputError("not valid UTF-8; row skipped", f"{path}:{n}"))
+                held.append(InputError(f"{why}; row skipped", f"{path}:{n}"))
                 result.rows_skipped += 1
                 continue
             if not text.strip():

@@ -28,6 +28,8 @@ class ImportResult:
     rows_added: int = 0
     rows_skipped: int = 0
     already_imported: bool = False
+    #: why the file could not be read to its end (cut short, too large): the rows before are in
+    incomplete: str = ""
 
 
 def record_import(con: Any, digest: str, dataset: str, path: Path, added: int, skipped: int,

@@ -16,7 +16,8 @@ from ..errors import EventDeskError, InputError
 from ..store import Store
 from ..store.sql import literal_list
 from .chunks import Background
-from .files import check_format, check_stream, detect, file_hash, layout_for, plain
+from .files import check_format, check_stream, declared_size, detect, file_hash, \
+    hash_and_check, layout_for, plain
 from .layouts import IMPORT_FORMATS, Layout
 from .mapping import BAD_PATTERN, BATCH_COUNTS, csv_reader, event_select, keep_last, lookups, \
     reject_text, replace_stored, report_problems, standard_rows
@@ -61,9 +62,16 @@ def small_new_files(store: Store, paths: list[Path], fmt: str | None
         if kind in unfinished or (kind, str(path)) in known:
             continue
         try:
-            out[i] = (path, kind, file_hash(path))
-        except OSError:
+            if path.suffix.lower() in (".gz", ".zip"):
+                if declared_size(path) > SMALL_FILE:    # (the check, meanwhile, reads it)
+                    continue
+                out[i] = (path, kind, file_hash(path))
+                continue
+            digest, as_it_is = hash_and_check(path)
+        except (OSError, InputError):
             continue
+        if as_it_is:        # else read alone, through the line filter, which reports them
+            out[i] = (path, kind, digest)
     if out:
         seen = set(con.execute(
             "SELECT file_hash, dataset FROM imports WHERE file_hash IN (SELECT unnest($1)) "
