@@ -20,7 +20,7 @@ from ..errors import EventDeskError
 from .common import EXIT_OK, EXIT_USAGE, err
 
 #: the command modules, each with ``register(sub, fmt)``: core, then import/export, then analysis
-COMMAND_MODULES = ("core", "interop", "analysis")
+COMMAND_MODULES = ("core", "interop", "analysis", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -88,6 +89,16 @@ def memory_limit() -> str:
 #: growing store cached, so the process would grow with the data
 #: ($EVENTDESK_IMPORT_MEMORY overrides it; never above the store's own limit)
 BULK_MEMORY = "1GB"
+
+
+def lock_wait() -> float:
+    """Seconds to wait for another process's lock on the store: ``$EVENTDESK_LOCK_WAIT``, else
+    0."""
+    value = os.environ.get("EVENTDESK_LOCK_WAIT", "").strip()
+    try:
+        return max(0.0, float(value)) if value else 0.0
+    except ValueError:
+        raise StoreError(f"EVENTDESK_LOCK_WAIT={value!r}: give a number of seconds") from None
 
 
 def _bytes(size: str) -> float:
@@ -167,6 +178,22 @@ class Store:
             self.con = self._connect(True)
 
     def _connect(self, read_only: bool) -> Any:
+        """A connection; while another process holds the store's lock, tried again for up to
+        ``$EVENTDESK_LOCK_WAIT`` seconds (default 0: fail at once), as a writer next to
+        ``eventdesk serve`` does (the server holds a read connection only during a request)."""
+        deadline = time.monotonic() + lock_wait()
+        pause = 0.05
+        while True:
+            try:
+                return self._connect_once(read_only)
+            except StoreError as exc:
+                if "in use by another process" not in str(exc) or \
+                        time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(2 * pause, 0.5)
+
+    def _connect_once(self, read_only: bool) -> Any:
         import duckdb
 
         try:
