@@ -229,6 +229,8 @@ class Workbench:
         q = request.query_params
         a = params.code(request.path_params["a"], "actor")
         b = params.code(request.path_params["b"], "actor")
+        if a == b:
+            raise UsageError(f"a dyad needs two different actors, got {a} twice")
         by, win = params.period(q), params.window(q)
         directed = params.flag(q.get("directed"))
         with self.store() as st:
@@ -365,6 +367,9 @@ class Workbench:
     # -- assets -----------------------------------------------------------------------------
     def static(self, request: Request) -> Response:
         name = request.path_params["name"]
+        if name == "plotly.css":
+            return Response(plotly_css(), media_type="text/css; charset=utf-8",
+                            headers={"Cache-Control": "public, max-age=3600"})
         path = _assets().get(name)
         if path is None:
             return Response("not found\n", 404, media_type="text/plain")
@@ -436,6 +441,28 @@ def _csv(frame: pd.DataFrame) -> str:
     buf = io.StringIO()
     frame.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL)
     return buf.getvalue()
+
+
+@lru_cache(maxsize=1)
+def plotly_css() -> str:
+    """Plotly's own style rules as a stylesheet. plotly.js adds them with a ``<style>`` element
+    of its own, which the app's Content-Security-Policy forbids; they are read here from the
+    bundled ``plotly.min.js`` (an object literal of selector → declarations, ``X`` standing
+    for the plot's class), so the stylesheet always matches the script served beside it."""
+    import re
+
+    text = _assets()["plotly.min.js"].read_text("utf-8")
+    start = text.find('{"X,X div"')
+    if start < 0:
+        return "/* plotly.min.js: its style rules were not found */\n"
+    end = text.find("}", start)
+    string = r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\''
+    out = []
+    for key, value in re.findall(f"({string}):({string})", text[start:end + 1]):
+        selector = re.sub(r"^,", " ,", key[1:-1]).replace("X", ".js-plotly-plot .plotly") \
+            .replace("Y", ".plotly-notifier")
+        out.append(f"{selector} {{{value[1:-1]}}}")
+    return "\n".join(out) + "\n"
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ function drawChart(el) {
       if (!chart || !window.Plotly) { return; }
       el.textContent = "";
       return window.Plotly.newPlot(el, chart.traces, chart.layout,
-                                   {displaylogo: false, responsive: true}).then(function () {
+                                   {displaylogo: false, displayModeBar: false, responsive: true}).then(function () {
         el.dataset.drawn = "1";
         el.on("plotly_click", function (ev) {
           var link = ev.points && ev.points.length ? ev.points[0].customdata : null;
