@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
-import sys
 from typing import Any
 
 from ..errors import UsageError

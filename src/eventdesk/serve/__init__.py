@@ -13,15 +13,15 @@ outlines in ``data/``. Nothing is loaded from another host.
 - :mod:`.render`: templates, Plotly figures, the SVG map.
 
 **Readers beside a writer.** DuckDB lets one process write a file, or several read it, never
-both at once. The server holds no connection between requests: each request opens the store
-read-only (DuckDB shares one database instance among the connections open in the process, so
-concurrent requests share it) and closes it when done, so the file is free whenever no request
-is in flight. While another process writes (``eventdesk ingest``), a request waits for the lock
-with growing pauses up to ``lock_wait`` seconds (3 by default), then answers 503 with
-``Retry-After``. A writer started while requests are in flight waits for them when it is given
-``$EVENTDESK_LOCK_WAIT`` seconds (``EVENTDESK_LOCK_WAIT=30 eventdesk ingest ...``); without it
-the writer says the store is in use, as it always has. Every page reads the store as it is at
-that request: there is no snapshot to go stale.
+both at once. The server opens the store read-only and gives each request its own cursor on it
+(:class:`.data.Readers`); it keeps the store open while requests come (opening a DuckDB file
+costs far more than a cursor) and closes it once none has come for two seconds, or as soon as
+the requests in flight are done when a writer waits for it. A writer that is given
+``$EVENTDESK_LOCK_WAIT`` seconds (``EVENTDESK_LOCK_WAIT=30 eventdesk ingest ...``) retries the
+lock for that long and meanwhile keeps a flag file beside the store (``<store>.wait``): the
+server lets go, and new requests wait for the writer, up to three seconds, then answer 503
+with ``Retry-After``. Without the variable a writer says the store is in use, as it always
+has. Every page reads the store as it is at that request: there is no snapshot to go stale.
 
 **Security.** The server binds to 127.0.0.1 unless told otherwise; another host needs a token,
 sent as ``Authorization: Bearer`` or as the cookie that ``?token=`` sets, compared in constant

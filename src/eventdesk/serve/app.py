@@ -11,8 +11,7 @@ import logging
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date as Date
 from functools import lru_cache
@@ -30,7 +29,6 @@ from starlette.routing import Route
 
 from ..analysis.output import _plain, records
 from ..errors import EventDeskError, StoreError, UsageError
-from ..store import Store
 from . import data, params, render
 
 log = logging.getLogger(__name__)
@@ -52,17 +50,18 @@ class Settings:
     token: str | None = None
     allow_ingest: bool = False
     lock_wait: float = 3.0            # how long a request waits for a writer to finish
+    linger: float = 2.0               # how long the store stays open after the last request
 
 
 def create_app(db: str | Path, *, token: str | None = None, allow_ingest: bool = False,
-               lock_wait: float = 3.0) -> Starlette:
+               lock_wait: float = 3.0, linger: float = 2.0) -> Starlette:
     """The workbench over the store at ``db`` (opened read-only, once per request)."""
     path = Path(db)
     if not path.exists():
         raise StoreError(f"{path}: no such store (run `eventdesk ingest` first)")
     if allow_ingest and not token:
         raise UsageError("--allow-ingest needs --token: writing is allowed only with it")
-    s = Settings(path, token or None, allow_ingest, lock_wait)
+    s = Settings(path, token or None, allow_ingest, lock_wait, linger)
     w = Workbench(s)
     routes = [
         Route("/", w.page(w.overview)), Route("/api/overview", w.api(w.overview)),
@@ -158,14 +157,12 @@ class Workbench:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._ingest_lock = threading.Lock()
+        self.readers = data.Readers(settings.db, wait=settings.lock_wait,
+                                    linger=settings.linger)
 
-    @contextmanager
-    def store(self) -> Iterator[Store]:
-        st = data.open_read(self.settings.db, self.settings.lock_wait)
-        try:
-            yield st
-        finally:
-            st.close()
+    def store(self) -> Any:
+        """A read-only handle on the store for this request (``with``)."""
+        return self.readers.open()
 
     # wrappers: one view function, a page and an API endpoint
     def page(self, view: Callable[[Request], View]) -> Callable[[Request], Response]:

@@ -10,7 +10,10 @@ order chosen from a fixed list here.
 from __future__ import annotations
 
 import re
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
@@ -31,26 +34,101 @@ STATUSES = ("asserted", "negated", "hypothetical", "future", "desired", "reporte
 
 
 # -- opening the store ------------------------------------------------------------------------
-def open_read(path: Path, wait: float = 3.0) -> Store:
-    """The store opened read-only for one request. A writer in another process (``eventdesk
-    ingest``) holds DuckDB's file lock while it writes: try again with growing pauses for up to
-    ``wait`` seconds, then raise :class:`StoreBusy`."""
-    deadline = time.monotonic() + wait
-    pause = 0.05
-    while True:
-        try:
-            return Store(path, read_only=True)
-        except StoreError as exc:
-            if "in use by another process" not in str(exc):
-                raise
-            if time.monotonic() + pause > deadline:
-                raise StoreBusy(str(exc)) from None
-            time.sleep(pause)
-            pause = min(pause * 2, 0.5)
-
-
 class StoreBusy(StoreError):
     """The store is being written by another process."""
+
+
+class Readers:
+    """Read-only handles on the store for the requests, one per request (each its own DuckDB
+    cursor on one open database).
+
+    Opening a DuckDB file costs far more than a cursor on an open one, so the store stays open
+    while requests come, and is closed once none has come for ``linger`` seconds, or as soon as
+    the requests in flight are done when a writer waits for it (the flag file a waiting
+    :class:`~eventdesk.store.Store` writer keeps beside the store, see
+    :func:`~eventdesk.store.waiting_flag`). While a writer waits or writes, a request waits for
+    up to ``wait`` seconds, then raises :class:`StoreBusy`."""
+
+    def __init__(self, path: Path, *, wait: float = 3.0, linger: float = 2.0):
+        from ..store import waiting_flag
+
+        self.path, self.wait, self.linger = path, wait, linger
+        self.flag = waiting_flag(path)
+        self._lock = threading.Lock()
+        self._store: Store | None = None
+        self._active = 0
+        self._last = 0.0
+        self._closer: threading.Thread | None = None
+
+    @contextmanager
+    def open(self) -> Iterator[Store]:
+        handle = self._acquire()
+        try:
+            yield handle
+        finally:
+            handle.close()
+            with self._lock:
+                self._active -= 1
+                self._last = time.monotonic()
+                if self._active == 0 and self.flag.exists():
+                    self._close()
+
+    def _acquire(self) -> Store:
+        deadline = time.monotonic() + self.wait
+        pause = 0.02
+        while True:
+            with self._lock:
+                if not self.flag.exists():
+                    try:
+                        if self._store is None:
+                            self._store = Store(self.path, read_only=True)
+                            self._start_closer()
+                        handle = self._store.cursor()
+                        self._active += 1
+                        return handle
+                    except StoreError as exc:
+                        if "in use by another process" not in str(exc):
+                            raise
+                        reason = str(exc)
+                else:
+                    reason = f"{self.path}: a writer is waiting for the store"
+                    if self._active == 0:
+                        self._close()
+            if time.monotonic() + pause > deadline:
+                raise StoreBusy(reason)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+    def _close(self) -> None:
+        """With the lock held and no request in flight."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def _start_closer(self) -> None:
+        if self._closer is not None and self._closer.is_alive():
+            return
+
+        def run() -> None:
+            while True:
+                time.sleep(min(0.2, self.linger))
+                with self._lock:
+                    if self._store is None:
+                        self._closer = None
+                        return
+                    idle = time.monotonic() - self._last > self.linger
+                    if self._active == 0 and (idle or self.flag.exists()):
+                        self._close()
+                        self._closer = None
+                        return
+
+        self._last = time.monotonic()
+        self._closer = threading.Thread(target=run, name="eventdesk-store-closer", daemon=True)
+        self._closer.start()
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
 
 
 def relation(store: Store, *, reports: bool = False,

@@ -101,6 +101,11 @@ def lock_wait() -> float:
         raise StoreError(f"EVENTDESK_LOCK_WAIT={value!r}: give a number of seconds") from None
 
 
+def waiting_flag(path: Path) -> Path:
+    """The file a writer waiting for the store's lock keeps beside it (``<store>.wait``)."""
+    return path.with_name(path.name + ".wait")
+
+
 def _bytes(size: str) -> float:
     """'512MB', '1GB', '1.5GiB' as bytes (inf when unreadable)."""
     text = size.strip().upper().replace("IB", "B")
@@ -183,15 +188,25 @@ class Store:
         ``eventdesk serve`` does (the server holds a read connection only during a request)."""
         deadline = time.monotonic() + lock_wait()
         pause = 0.05
-        while True:
-            try:
-                return self._connect_once(read_only)
-            except StoreError as exc:
-                if "in use by another process" not in str(exc) or \
-                        time.monotonic() + pause > deadline:
-                    raise
-                time.sleep(pause)
-                pause = min(2 * pause, 0.5)
+        flag = None
+        try:
+            while True:
+                try:
+                    return self._connect_once(read_only)
+                except StoreError as exc:
+                    if "in use by another process" not in str(exc) or \
+                            time.monotonic() + pause > deadline:
+                        raise
+                    if flag is None and not read_only:
+                        # tell the readers that keep the store open (eventdesk serve) that a
+                        # writer waits: they let go of it when their requests are done
+                        flag = waiting_flag(self.path)
+                        flag.touch()
+                    time.sleep(pause)
+                    pause = min(2 * pause, 0.5)
+        finally:
+            if flag is not None:
+                flag.unlink(missing_ok=True)
 
     def _connect_once(self, read_only: bool) -> Any:
         import duckdb
@@ -271,6 +286,16 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    def cursor(self) -> "Store":
+        """Another handle on this open store, for another thread: the same database through
+        its own DuckDB cursor (one DuckDB connection must not serve two threads at once).
+        Closing it closes the cursor only."""
+        import copy
+
+        other = copy.copy(self)
+        other.con = self.con.cursor()
+        return other
 
     def __enter__(self) -> "Store":
         return self
