@@ -8,10 +8,13 @@ import hmac
 import io
 import json
 import logging
+import re
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date as Date
 from functools import lru_cache
@@ -35,6 +38,8 @@ log = logging.getLogger(__name__)
 
 COOKIE = "eventdesk_token"
 MAX_INGEST = 2_000_000
+CACHE_SIZE = 256
+_EVENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9:_.\-]{0,79}")
 #: the one policy every response carries: scripts, styles, images, data only from this app
 #: (images may be inline PNG, as the brief's charts are); no frames, no plugins, no other host
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -159,16 +164,46 @@ class Workbench:
         self._ingest_lock = threading.Lock()
         self.readers = data.Readers(settings.db, wait=settings.lock_wait,
                                     linger=settings.linger)
+        self._local = threading.local()
+        self._cache: OrderedDict[tuple, tuple[tuple[int, ...], View]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
-    def store(self) -> Any:
-        """A read-only handle on the store for this request (``with``)."""
-        return self.readers.open()
+    @contextmanager
+    def store(self) -> Iterator[Any]:
+        """A read-only handle on the store for this request."""
+        with self.readers.open() as st:
+            self._local.generation = st.generation
+            yield st
+
+    def compute(self, view: Callable[[Request], View | None], request: Request) -> View | None:
+        """The view's result, computed once per set of parameters and state of the store: a
+        result is kept (the last :data:`CACHE_SIZE`) with the :meth:`~.data.Readers.stamp` of
+        the data it was read from, and served again while the store's files are unchanged."""
+        key = (view.__name__, tuple(request.path_params.items()),
+               tuple(sorted((k, v) for k, v in request.query_params.multi_items()
+                            if k not in ("token", "format"))))
+        now = self.readers.stamp()
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == now:
+                self._cache.move_to_end(key)
+                return hit[1]
+        self._local.generation = None
+        v = view(request)
+        generation = self._local.generation
+        if v is not None and generation is not None:
+            with self._cache_lock:
+                self._cache[key] = (generation, v)
+                self._cache.move_to_end(key)
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return v
 
     # wrappers: one view function, a page and an API endpoint
     def page(self, view: Callable[[Request], View]) -> Callable[[Request], Response]:
         def endpoint(request: Request) -> Response:
             try:
-                v = view(request)
+                v = self.compute(view, request)
             except UsageError as exc:
                 return self._html("error.html", {"status": 400, "message": str(exc)}, 400)
             except data.StoreBusy as exc:
@@ -188,7 +223,7 @@ class Workbench:
             try:
                 if fmt not in ("json", "csv"):
                     raise UsageError(f"format={fmt[:20]!r}: choose json or csv")
-                v = view(request)
+                v = self.compute(view, request)
             except data.StoreBusy as exc:
                 return JSONResponse({"error": _busy(exc)}, 503, headers={"Retry-After": "5"})
             except EventDeskError as exc:
@@ -312,8 +347,9 @@ class Workbench:
     # -- one event --------------------------------------------------------------------------
     def event(self, request: Request) -> View | None:
         some_id = request.path_params["id"]
-        if not some_id.isalnum() or len(some_id) > 64:
-            raise UsageError(f"{some_id[:40]!r}: an event id is letters and digits")
+        if not _EVENT_ID.fullmatch(some_id):
+            raise UsageError(f"{some_id[:40]!r}: an event id is letters, digits and : _ . - "
+                             "(at most 80)")
         with self.store() as st:
             info = data.event(st, some_id)
         if info is None:

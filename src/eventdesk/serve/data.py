@@ -59,9 +59,24 @@ class Readers:
         self._active = 0
         self._last = 0.0
         self._closer: threading.Thread | None = None
+        self._generation: tuple[int, ...] | None = None
+
+    def stamp(self) -> tuple[int, ...]:
+        """The store file's and its write-ahead log's modification time and size: what any
+        write changes, so two equal stamps mean the same data."""
+        out: list[int] = []
+        for p in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                st = p.stat()
+                out += [st.st_mtime_ns, st.st_size]
+            except FileNotFoundError:
+                out += [0, 0]
+        return tuple(out)
 
     @contextmanager
     def open(self) -> Iterator[Store]:
+        """A handle for one request; ``handle.generation`` is the :meth:`stamp` of the data it
+        reads (constant while the store is open here: no writer can get in meanwhile)."""
         handle = self._acquire()
         try:
             yield handle
@@ -82,8 +97,10 @@ class Readers:
                     try:
                         if self._store is None:
                             self._store = Store(self.path, read_only=True)
+                            self._generation = self.stamp()
                             self._start_closer()
                         handle = self._store.cursor()
+                        handle.generation = self._generation  # type: ignore[attr-defined]
                         self._active += 1
                         return handle
                     except StoreError as exc:
