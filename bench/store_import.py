@@ -54,7 +54,7 @@ print(sum(r.rows_added for r in rs), t1 - t, time.perf_counter() - t1)
 FLOOR = """
 import sys, time, duckdb
 from eventdesk.interop.layouts import GDELT2
-from eventdesk.interop.importer import GDELT_MAPPED
+from eventdesk.interop.mapping import GDELT_MAPPED
 con = duckdb.connect(sys.argv[1])
 con.execute("SET preserve_insertion_order = false")
 cols = "{" + ", ".join(f"'{n}': '{t}'" for n, t in GDELT2.columns) + "}"

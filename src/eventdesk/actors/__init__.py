@@ -20,13 +20,13 @@ from pathlib import Path
 import logging
 from typing import Any
 
-from .._tsv import data_path, read_tsv, split_multi
+from .._tsv import split_multi
 from ..errors import DataError
 from ..model import Entity
+from .tables import KINDS, PKG, REQUIRED, packaged_rows, read_actor_file  # noqa: F401
 
 log = logging.getLogger(__name__)
 
-PKG = "eventdesk.actors"
 MAX_PHRASE = 7
 #: The sector an organisation's own events carry, by its type in orgs.tsv / armed_groups.tsv
 #: (collective references such as "the West" have none).
@@ -93,10 +93,8 @@ class KnowledgeBase:
     A malformed row is reported in :attr:`problems` (file and line) and skipped; the rest loads.
     """
 
-    KINDS = ("states", "orgs", "sectors", "references", "people")
-    REQUIRED = {"states": ("code", "name"), "orgs": ("code", "name"),
-                "sectors": ("term", "sector"), "references": ("phrase", "refers_to"),
-                "people": ("name", "country", "role")}
+    KINDS = KINDS
+    REQUIRED = REQUIRED
 
     def __init__(self, tokenize: Any, data_dir: Path | None = None,
                  user_files: list[Path] | tuple[Path, ...] = ()):
@@ -113,18 +111,11 @@ class KnowledgeBase:
         self.problems: list[str] = []
         self.sources: dict[str, list[str]] = defaultdict(list)   # key → file:line of its rows
         self._user_people: set[str] = set()
-        for kind, names in (("states", ["states.tsv"]), ("orgs", ["orgs.tsv", "armed_groups.tsv"]),
-                            ("sectors", ["sectors.tsv"]), ("references", ["references.tsv"]),
-                            ("people", ["people.tsv"])):
-            for name in names:
-                path = self._path(name)
-                for lineno, row in read_tsv(path, self._problem):
-                    self._load_row(kind, row, f"{path}:{lineno}", first=False)
+        # the rows as the spaCy-free tables (actors.tables) read them
+        for row in packaged_rows(self._problem, self._dir):
+            self._load_row(row.kind, row.fields, row.where, first=False)
         for f in user_files:
             self.add_file(Path(f))
-
-    def _path(self, name: str) -> Path:
-        return self._dir / name if self._dir else data_path(PKG, name)
 
     def _problem(self, err: Exception) -> None:
         self.problems.append(str(err))
@@ -224,44 +215,10 @@ class KnowledgeBase:
             self._add(n, person, first)
 
     def add_file(self, path: Path) -> None:
-        """Add a user's actor file on top of the knowledge base.
-
-        YAML: a mapping with any of the keys ``states``, ``orgs``, ``sectors``, ``references``,
-        ``people``, each a list of entries with the columns of the packaged table of that name
-        (multi-valued fields as lists or ``|``-separated strings). TSV: a table like the
-        packaged one whose file name starts with the kind (``people-mine.tsv``).
-        """
-        if not path.exists():
-            raise DataError(f"{path}: no such actor file")
-        if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            except (yaml.YAMLError, UnicodeDecodeError) as exc:
-                raise DataError(f"{path}: not readable YAML ({str(exc).splitlines()[0]})") from None
-            if not isinstance(data, dict):
-                raise DataError(f"{path}: expected a mapping with keys {', '.join(self.KINDS)}")
-            for kind, entries in data.items():
-                if kind not in self.KINDS or not isinstance(entries, list):
-                    self._problem(DataError(f"{path}: unknown section {kind!r} (expected a list "
-                                            f"under one of {', '.join(self.KINDS)})"))
-                    continue
-                for n, entry in enumerate(entries, 1):
-                    where = f"{path}:{kind}[{n}]"
-                    if not isinstance(entry, dict):
-                        self._problem(DataError(f"{where}: entry is not a mapping"))
-                        continue
-                    row = {k: "|".join(map(str, v)) if isinstance(v, list) else
-                           ("" if v is None else str(v)) for k, v in entry.items()}
-                    self._load_row(kind, row, where, first=True)
-            return
-        kind = next((k for k in self.KINDS if path.name.startswith(k)), None)
-        if kind is None:
-            raise DataError(f"{path}: a TSV actor file's name must start with one of "
-                            f"{', '.join(self.KINDS)}")
-        for lineno, row in read_tsv(path, self._problem):
-            self._load_row(kind, row, f"{path}:{lineno}", first=True)
+        """Add a user's actor file on top of the knowledge base: YAML or TSV, as
+        :func:`~eventdesk.actors.tables.read_actor_file` reads it."""
+        for row in read_actor_file(path, self._problem):
+            self._load_row(row.kind, row.fields, row.where, first=True)
 
     # -- look-ups ------------------------------------------------------------------------------
     def match(self, words: list[str], i: int) -> tuple[int, list[Term]]:

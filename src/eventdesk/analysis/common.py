@@ -9,7 +9,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from datetime import date as Date
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -74,25 +73,20 @@ def side_sql(prefix: str, code: str) -> str:
     return f"({prefix}_country = '{quoted}' OR {prefix}_code = '{quoted}')"
 
 
-@lru_cache(maxsize=1)
 def state_codes() -> frozenset[str]:
-    from .._tsv import data_path, read_tsv
+    """State codes of the knowledge base with the user's ``--actors`` files (read without
+    spaCy, once: :func:`eventdesk.actors.tables.current_tables`)."""
+    from ..actors.tables import current_tables
 
-    return frozenset(r["code"].upper() for _, r in
-                     read_tsv(data_path("eventdesk.actors", "states.tsv"), lambda e: None))
+    return current_tables().state_codes()
 
 
-@lru_cache(maxsize=1)
 def known_codes() -> frozenset[str]:
-    """State and organisation codes of the packaged knowledge base (read without spaCy)."""
-    from .._tsv import data_path, read_tsv
+    """State and organisation codes of the knowledge base with the user's ``--actors`` files
+    (read without spaCy, once: :func:`eventdesk.actors.tables.current_tables`)."""
+    from ..actors.tables import current_tables
 
-    codes: set[str] = set()
-    for name in ("states.tsv", "orgs.tsv", "armed_groups.tsv"):
-        for _, row in read_tsv(data_path("eventdesk.actors", name), lambda e: None):
-            if row.get("code"):
-                codes.add(row["code"].upper())
-    return frozenset(codes)
+    return current_tables().known_codes()
 
 
 def parse_codes(text: str | list[str] | None) -> list[str]:

@@ -20,7 +20,7 @@ from ..errors import EventDeskError
 from .common import EXIT_OK, EXIT_USAGE, err
 
 #: the command modules, each with ``register(sub, fmt)``: core, then import/export, then analysis
-COMMAND_MODULES = ("core", "interop", "analysis", "serve")
+COMMAND_MODULES = ("core", "interop", "analysis", "feeds", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        if getattr(args, "actor_files", None):
+            from ..actors.tables import use_actor_files
+
+            use_actor_files(args.actor_files)
         return args.func(args)
     except EventDeskError as exc:
         err(str(exc))
@@ -65,6 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err("interrupted")
         return 130
+    except Exception as exc:
+        # a damaged store found by a read after it opened (DuckDB reads blocks as queried)
+        from ..store import damaged, is_damage, resolve_db_path
+
+        if not is_damage(exc):
+            raise
+        damage = damaged(resolve_db_path(getattr(args, "db", None)), exc)
+        err(str(damage))
+        return damage.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover

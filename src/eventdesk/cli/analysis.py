@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import UsageError
 from ..analysis.common import PERIODS, check_actors, distinct, parse_codes, window
 from ..analysis.output import FORMATS, Result, emit
-from .common import add_db
+from .common import add_actors, add_db
 
 
 @contextmanager
@@ -196,6 +196,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 # -- parser ---------------------------------------------------------------------------------------
 def _common(p: argparse.ArgumentParser, *, out: bool = True, period: bool = True) -> None:
     add_db(p)
+    add_actors(p, dest="actor_files")
     p.add_argument("--since", help="first date (YYYY-MM-DD)")
     p.add_argument("--until", help="last date (YYYY-MM-DD)")
     p.add_argument("--raw", action="store_true",

@@ -93,15 +93,32 @@ def add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="store path (default $EVENTDESK_DB or ./eventdesk.duckdb)")
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of at least 1")
+    return n
+
+
 def add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files (.txt .html .jsonl), directories (recursive) or - for stdin")
     p.add_argument("--date", help="date of documents that carry none (YYYY-MM-DD)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--workers", type=_positive, metavar="N",
+                   help="code in N worker processes (default: one per core; 1 codes in this "
+                        "process); the events are the same either way")
     add_actors(p)
 
 
-def add_actors(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--actors", action="append", metavar="FILE",
+def add_actors(p: argparse.ArgumentParser, dest: str = "actors") -> None:
+    """``--actors FILE`` (repeatable). Commands that code read it as ``args.actors``; the others
+    give ``dest="actor_files"``, which :func:`eventdesk.cli.main` hands to
+    :func:`eventdesk.actors.tables.use_actor_files` before the command runs, so the importers
+    and the analyses read the knowledge base with those files."""
+    p.add_argument("--actors", action="append", metavar="FILE", dest=dest,
                    help="your own actor file (YAML or TSV) on top of the packaged knowledge "
                         "base; may be repeated")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..errors import InputError, UsageError
@@ -12,10 +14,13 @@ from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, add_actors, add_
 
 
 # -- commands ------------------------------------------------------------------------------------
-def _coder(args: argparse.Namespace) -> Any:
+def _coder(args: argparse.Namespace, workers: int | None = None) -> Any:
+    """The coder a command's arguments ask for: one in this process, or ``--workers N``
+    worker processes (a :class:`~eventdesk.scale.pool.ParallelCoder`: close it after use)."""
     from ..actors import knowledge_base
     from ..coding.coder import Coder
     from ..errors import DataError
+    from ..scale.pool import ParallelCoder, default_workers
 
     try:
         kb = knowledge_base(tuple(args.actors or ()))
@@ -23,7 +28,20 @@ def _coder(args: argparse.Namespace) -> Any:
         raise UsageError(str(exc)) from None
     for p in kb.problems:
         err(f"warning: {p}")
-    return Coder(kb=kb)
+    workers = workers or getattr(args, "workers", None) or default_workers()
+    if workers == 1:
+        return Coder(kb=kb)
+    return ParallelCoder(workers, args.actors or (), kb=kb)
+
+
+@contextmanager
+def _using(coder: Any) -> Iterator[Any]:
+    """Use a coder, then stop its workers if it has any."""
+    try:
+        yield coder
+    finally:
+        if hasattr(coder, "close"):
+            coder.close()
 
 
 def cmd_code(args: argparse.Namespace) -> int:
@@ -31,11 +49,14 @@ def cmd_code(args: argparse.Namespace) -> int:
     from ..readers import ReadStats
 
     problems, stats = Problems(), ReadStats()
-    coder = _coder(args)
+    if args.dask:
+        return _code_on_cluster(args, problems, stats)
+    if args.output:
+        raise UsageError("-o goes with --dask (without it, events go to stdout)")
     writer = EventWriter(sys.stdout, args.format)
     n = 0
-    with Progress(not args.quiet) as bar:
-        for _, events in coder.coded(documents(args, problems, stats)):
+    with _using(_coder(args)) as coder, Progress(not args.quiet) as bar:
+        for _, events in coder.coded(_inputs(args, problems, stats)):
             for ev in events:
                 writer.write(ev)
                 n += 1
@@ -44,13 +65,57 @@ def cmd_code(args: argparse.Namespace) -> int:
     return closing(problems, stats, f"{n} events")
 
 
+def _inputs(args: argparse.Namespace, problems: Problems, stats: Any) -> Iterator[Any]:
+    """The documents of the inputs: Parquet datasets of documents (a ``.parquet`` file, or a
+    folder holding only Parquet files) through the scale room's reader, the rest through the
+    readers."""
+    from pathlib import Path
+
+    from ..scale.cluster import documents_from_parquet
+
+    def parquet(s: str) -> bool:
+        p = Path(s)
+        if p.suffix == ".parquet" and p.is_file():
+            return True
+        files = [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else []
+        return bool(files) and all(f.suffix == ".parquet" for f in files)
+
+    tables = [s for s in args.inputs if s != "-" and parquet(s)]
+    for t in tables:
+        try:
+            for doc in documents_from_parquet(t):
+                stats.documents += 1
+                yield doc
+        except InputError as exc:
+            problems(exc)
+    args.inputs = [s for s in args.inputs if s not in tables]
+    if args.inputs or not tables:
+        yield from documents(args, problems, stats)
+
+
+def _code_on_cluster(args: argparse.Namespace, problems: Problems, stats: Any) -> int:
+    from ..scale.cluster import code_on_cluster
+
+    if not args.output:
+        raise UsageError("--dask needs -o DIR, the Parquet dataset to write")
+    with Progress(not args.quiet) as bar:
+        run = code_on_cluster(_inputs(args, problems, stats), args.dask, args.output,
+                              actor_files=args.actors or (), partition_size=args.partition_size,
+                              progress=lambda r: bar.update(r.documents, r.events))
+    rate = run.documents / run.seconds if run.seconds else 0.0
+    return closing(problems, stats, f"{run.events} events in {run.partitions} partitions "
+                                    f"written to {args.output} in {run.seconds:.1f} s "
+                                    f"({rate:.1f} documents/s)")
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ..readers import ReadStats
     from ..store import open_store
 
     problems, stats = Problems(), ReadStats()
-    with open_store(args.db) as store, Progress(not args.quiet) as bar:
-        result = store.ingest(documents(args, problems, stats), coder=_coder(args),
+    with open_store(args.db) as store, _using(_coder(args)) as coder, \
+            Progress(not args.quiet) as bar:
+        result = store.ingest(_inputs(args, problems, stats), coder=coder,
                               batch_size=args.batch_size,
                               progress=lambda r: bar.update(r.documents_seen, r.events_added))
         total = store.counts()
@@ -263,7 +328,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     fmt, items = read_gold(args.gold, args.format, problems)
     if args.limit:
         items = items[: args.limit]
-    scores = evaluate(items, _coder(args), fmt)
+    scores = evaluate(items, _coder(args, workers=1), fmt)
     if args.json:
         print(json.dumps(scores.to_dict(), indent=2))
     else:
@@ -298,10 +363,18 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
 
     p = sub.add_parser("code", help="code documents into events on stdout", formatter_class=fmt,
                        description="Code documents into events, written to stdout.",
-                       epilog="example:\n  eventdesk code article.txt batch.jsonl - --format tsv"
-                              " > events.tsv")
+                       epilog="examples:\n  eventdesk code article.txt batch.jsonl - --format tsv"
+                              " > events.tsv\n  eventdesk code corpus/ --dask local:2 -o "
+                              "coded/   # then: eventdesk import coded/")
     add_inputs(p)
     p.add_argument("--format", choices=["jsonl", "tsv", "csv"], default="jsonl")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="code on a Dask cluster: a scheduler address (tcp://host:8786), or "
+                        "local:N for a LocalCluster of N processes; needs -o")
+    p.add_argument("-o", "--output", metavar="DIR",
+                   help="with --dask: the Parquet dataset to write (a folder, or an fsspec URL)")
+    p.add_argument("--partition-size", type=int, default=200, metavar="N",
+                   help="with --dask: documents per partition (default 200)")
     p.set_defaults(func=cmd_code)
 
     p = sub.add_parser("ingest", help="code documents and store their events",

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from ..interop.layouts import EXPORT_FORMATS, IMPORT_FORMATS
-from .common import add_db, err
+from .common import add_actors, add_db, err
 
 
 def _secs(s: float) -> str:
@@ -36,9 +36,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         else:
             err(f"{r.path}: {r.format}, {r.rows_added} rows imported, {r.rows_skipped} skipped")
 
+    from ..scale.cluster import import_dataset, is_dataset
+
+    datasets = [f for f in args.files if is_dataset(f)]
+    files = [f for f in args.files if f not in datasets]
     with open_store(args.db) as store:
+        for d in datasets:          # folders written by `eventdesk code --dask ... -o DIR`
+            r = import_dataset(store, d)
+            err(f"{d}: eventdesk dataset, {r.documents_added} new, {r.documents_replaced} "
+                f"changed, {r.documents_unchanged} unchanged documents; {r.events_added} "
+                f"events added, {r.events_removed} removed")
         start = time.perf_counter()
-        results = import_files(store, args.files, args.format, on_problem=problem,
+        results = import_files(store, files, args.format, on_problem=problem,
                                on_file=done, force=args.force,
                                keep_columns=args.keep_columns, settle=False)
         stored = time.perf_counter()
@@ -52,9 +61,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         f" ({added / (stored - start):,.0f} rows/s)" if added else "")
     grouping = f", grouped into corroborated events in {_secs(settled - stored)}" \
         if grouped else ""
-    err(f"{len(results)} of {len(args.files)} files read, {added:,} rows imported{pace}"
-         f"{grouping}, {skipped[0]:,} rows skipped; the store holds {counts['events']:,} "
-         f"events ({counts['corroborated']:,} corroborated)")
+    if files or not datasets:
+        err(f"{len(results)} of {len(files)} files read, {added:,} rows imported{pace}"
+            f"{grouping}, {skipped[0]:,} rows skipped; the store holds {counts['events']:,} "
+            f"events ({counts['corroborated']:,} corroborated)")
+    if not results and datasets and not files:
+        return 0
     if not results:
         return 2
     return 3 if skipped[0] or unreadable[0] else 0
@@ -96,6 +108,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                         "geography, ICEWS's story id...), so an export to the same format gives "
                         "them back; for GDELT about a fifth more import time")
     add_db(p)
+    add_actors(p, dest="actor_files")     # the state names ICEWS and POLECAT rows give
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(

@@ -15,8 +15,9 @@ from typing import Any
 
 from ..errors import StoreError, UsageError
 from ..store import Store
-from .importer import _ident, _q, extra_names
+from ..store.sql import ident, literal
 from .layouts import EXPORT_FORMATS, GDELT1, GDELT1_57, GDELT2, PLOVER_FIELDS, POLECAT
+from .mapping import extra_names
 
 #: formats that cannot say whether an event happened: by default only asserted events go out
 ASSERTED_ONLY = ("gdelt2", "plover", "polecat")
@@ -33,7 +34,7 @@ def _from_extra(layouts: dict[str, Any], name: str, derived: str) -> str:
     for ds, layout in layouts.items():
         names = extra_names(layout)
         if name in names:
-            whens.append(f"WHEN dataset = '{ds}' AND extra IS NOT NULL THEN "
+            whens.append(f"WHEN dataset = {literal(ds)} AND extra IS NOT NULL THEN "
                          f"split_part(extra, chr(9), {names.index(name) + 1})")
     if not whens:
         return _clean(derived)
@@ -71,7 +72,7 @@ def _gdelt2_select() -> str:
             cols.append(_clean(expr))
         else:
             cols.append(_from_extra(layouts, name, expr))
-    return ", ".join(f"{c} AS {_ident(n)}" for c, n in zip(cols, GDELT2.names))
+    return ", ".join(f"{c} AS {ident(n)}" for c, n in zip(cols, GDELT2.names))
 
 
 def _polecat_select() -> str:
@@ -88,7 +89,7 @@ def _polecat_select() -> str:
         "Source": "source", "Publication Date": "CAST(published AS VARCHAR)",
         "Language": "'en'", "Version": "'eventdesk'"}
     cols = [_from_extra({"polecat": POLECAT}, n, derived.get(n, "NULL")) for n in POLECAT.names]
-    return ", ".join(f"{c} AS {_ident(n)}" for c, n in zip(cols, POLECAT.names))
+    return ", ".join(f"{c} AS {ident(n)}" for c, n in zip(cols, POLECAT.names))
 
 
 def _plover_select() -> str:
@@ -123,7 +124,7 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | 
         raise UsageError(f"unknown export format {fmt!r}: use {'|'.join(EXPORT_FORMATS)}")
     if status is None and fmt in ASSERTED_ONLY:
         status = ["asserted"]
-    where, params = store._where(actor, recipient, since, until, cameo, status, None)
+    where, params = store.event_filter(actor, recipient, since, until, cameo, status, None)
     if fmt == "polecat":        # POLECAT has no row for an event without a PLOVER type
         where += (" AND " if where else " WHERE ") + "e.plover IS NOT NULL"
     body = {"gdelt2": _gdelt2_select, "polecat": _polecat_select, "plover": _plover_select}
@@ -147,13 +148,13 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | 
         sql = f"SELECT {body[fmt]()} FROM events e{where}{order}"
         opts = (f"FORMAT csv, DELIMITER '\t', HEADER {'true' if fmt == 'polecat' else 'false'}, "
                 "QUOTE '', ESCAPE ''")
-    store._ready()
+    store.ready()
     n = store.con.execute(f"SELECT count(*) FROM events e{where}", params).fetchall()[0][0]
     tmp = path.with_name(path.name + ".part")
     if tmp.exists():
         shutil.rmtree(tmp) if tmp.is_dir() else tmp.unlink()
     try:
-        store.con.execute(f"COPY ({sql}) TO {_q(str(tmp))} ({opts})", params)
+        store.con.execute(f"COPY ({sql}) TO {literal(str(tmp))} ({opts})", params)
     except Exception as exc:
         raise StoreError(f"{path}: export failed ({str(exc).strip().splitlines()[0]})") from None
     if fmt == "parquet" and path.exists():

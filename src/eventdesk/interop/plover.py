@@ -15,8 +15,11 @@ from typing import IO, Any
 
 from ..errors import InputError
 from ..store import Store
-from ..store.schema import EVENT_NAMES
+from ..store.schema import EVENT_NAMES, keys_sql
+from .files import BAD_STREAM
 from .layouts import PLOVER_FIELDS
+from .mapping import lookups
+from .records import ImportResult, record_import
 
 BATCH = 20000
 
@@ -31,8 +34,6 @@ def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
         raw = z.open(next(m for m in z.infolist() if not m.is_dir()))
     else:
         raw = open(path, "rb")
-    from .importer import _BAD_STREAM
-
     with raw:
         try:
             for n, line in enumerate(io.BufferedReader(raw), 1):  # type: ignore[arg-type]
@@ -40,7 +41,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
                     yield n, line.decode("utf-8").lstrip("\ufeff")
                 except UnicodeDecodeError:
                     yield n, None
-        except _BAD_STREAM as exc:          # a compressed file cut short, a bad CRC
+        except BAD_STREAM as exc:          # a compressed file cut short, a bad CRC
             raise InputError(f"cannot read ({exc})", str(path)) from None
 
 
@@ -63,11 +64,8 @@ def _row(rec: dict[str, Any]) -> dict[str, Any]:
 def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
     import pandas as pd
 
-    from ..store.schema import keys_sql
-    from .importer import ImportResult, _lookups, record_import
-
-    store._ready()          # its batches are grouped with the stored reports: all grouped
-    _lookups(store)
+    store.ready()          # its batches are grouped with the stored reports: all grouped
+    lookups(store)
     con = store.con
     result = ImportResult(str(path), "plover")
 
@@ -151,7 +149,7 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
         record_import(con, digest, "plover", path, added, result.rows_skipped, batch_id)
         return added
 
-    result.rows_added = store._transaction(work, f"import of {path} failed")
+    result.rows_added = store.transaction(work, f"import of {path} failed")
     for exc in held:
         report(exc)
     return result

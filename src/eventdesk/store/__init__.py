@@ -28,6 +28,7 @@ from .corroborate import (SLICE_ROWS, STALE_COLUMNS, Rule, apply_batch, chain_ba
                           group_batch, pending_slices, pending_where, regroup_all, stale_sql)
 from .schema import (BUCKET, EVENT_NAMES, STORE_VERSION, create, ensure, meta, migrate,
                      set_meta, store_version)
+from .sql import ident, literal, literal_list
 
 if TYPE_CHECKING:
     from ..coding.coder import Coder
@@ -106,6 +107,12 @@ def waiting_flag(path: Path) -> Path:
     return path.with_name(path.name + ".wait")
 
 
+#: DuckDB's settings for every connection the store opens: no extension is ever installed or
+#: loaded on its own (DuckDB would otherwise fetch ``sqlite_scanner`` from the network to open a
+#: SQLite file given as ``--db``, and a query could pull in ``httpfs``); the store needs none
+CONNECT_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
 def _bytes(size: str) -> float:
     """'512MB', '1GB', '1.5GiB' as bytes (inf when unreadable)."""
     text = size.strip().upper().replace("IB", "B")
@@ -131,7 +138,8 @@ class Store:
         self.path = resolve_db_path(path)
         self.read_only = read_only
         self._bulk = False           # inside bulk_memory()
-        self.lookups_for: Any = None  # the connection the importer's lookup tables are in
+        # the connection the importer's lookup tables are in, and the actor tables they hold
+        self.lookups_for: Any = None
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such store (run `eventdesk ingest` first)")
         if not read_only and self.path.parent and not self.path.parent.exists():
@@ -152,8 +160,10 @@ class Store:
             self._pending = version is not None and self._count_pending() > 0
             if self._pending and read_only:
                 self._settle_read_only()
-        except BaseException:
+        except BaseException as exc:
             self.con.close()
+            if is_damage(exc):
+                raise damaged(self.path, exc) from None
             raise
 
     def _count_pending(self) -> int:
@@ -181,6 +191,25 @@ class Store:
             self.read_only = True
             self.con.close()
             self.con = self._connect(True)
+
+    def _check_file(self) -> None:
+        """Refuse, before DuckDB opens it, a file that is not a DuckDB database (a SQLite file,
+        a text file): DuckDB would take a SQLite file for an attached database of another
+        kind. A DuckDB file names itself in its first block (``DUCK`` at byte 8)."""
+        try:
+            with open(self.path, "rb") as f:
+                head = f.read(16)
+        except FileNotFoundError:
+            return
+        except IsADirectoryError:
+            raise StoreError(f"{self.path}: not an eventdesk store (a folder)") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({exc.strerror})") from None
+        if not head or head[8:12] == b"DUCK":
+            return
+        kind = ("a SQLite database" if head.startswith(b"SQLite format 3") else
+                "not a DuckDB database file")
+        raise StoreError(f"{self.path}: not an eventdesk store ({kind})")
 
     def _connect(self, read_only: bool) -> Any:
         """A connection; while another process holds the store's lock, tried again for up to
@@ -211,13 +240,14 @@ class Store:
     def _connect_once(self, read_only: bool) -> Any:
         import duckdb
 
+        self._check_file()
         try:
-            con = duckdb.connect(str(self.path), read_only=read_only)
+            con = duckdb.connect(str(self.path), read_only=read_only, config=CONNECT_CONFIG)
             con.execute("SET enable_progress_bar = false")
             # bounded memory: DuckDB spills to <store>.tmp beyond the limit; rows need not
             # keep their order inside a write (readers sort, writers that need the order of
             # a file's rows ask for it)
-            con.execute(f"SET memory_limit = '{memory_limit()}'")
+            con.execute("SET memory_limit = ?", [memory_limit()])
             con.execute("SET preserve_insertion_order = false")
             return con
         except duckdb.IOException as exc:
@@ -228,10 +258,12 @@ class Store:
                           "writers)")
                 raise StoreError(f"{self.path}: the store is in use by another process "
                                  f"{holder}; try again when it has finished") from None
+            if is_damage(exc):
+                raise damaged(self.path, exc) from None
             raise StoreError(f"{self.path}: cannot open the store "
                              f"({_first_line(msg)})") from None
         except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: not an eventdesk store ({_first_line(exc)})") from None
+            raise damaged(self.path, exc) from None
 
     # -- schema --------------------------------------------------------------------------------
     def _version(self) -> int | None:
@@ -249,7 +281,7 @@ class Store:
     def _upgrade(self, version: int | None) -> None:
         """Create a new store, or migrate an older one, in one transaction."""
         if version == STORE_VERSION:
-            self._transaction(lambda: ensure(self.con), "cannot open the store for writing")
+            self.transaction(lambda: ensure(self.con), "cannot open the store for writing")
             return
         step = "initialise" if version is None else f"migrate (from store version {version})"
 
@@ -260,14 +292,18 @@ class Store:
                 migrate(self.con, version)
                 regroup_all(self.con, Rule.from_json(meta(self.con, "corroboration")))
 
-        self._transaction(work, f"cannot {step} the store")
+        self.transaction(work, f"cannot {step} the store")
         if version is not None:
             log.warning("%s: migrated from store version %s to %s", self.path, version,
                         STORE_VERSION)
 
-    def _transaction(self, work: Callable[[], Any], what: str = "write failed") -> Any:
-        """Run ``work`` in one transaction; any failure rolls it back and leaves the store as
-        it was (a full disk or a read-only file included)."""
+    def transaction(self, work: Callable[[], Any], what: str = "write failed") -> Any:
+        """Run ``work()`` in one transaction and return what it returns; any failure rolls it
+        back and leaves the store as it was (a full disk or a read-only file included). An
+        :class:`~eventdesk.errors.EventDeskError` raised by ``work`` goes through as it is;
+        any other error becomes a :class:`~eventdesk.errors.StoreError` saying ``what`` failed
+        and that nothing was written. Every write to the store goes through it (the importers'
+        chunks included)."""
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
@@ -283,6 +319,9 @@ class Store:
                 raise
             raise StoreError(f"{self.path}: {what}, nothing was written "
                              f"({_first_line(exc)})") from exc
+
+    #: the name :meth:`transaction` had before it was public
+    _transaction = transaction
 
     def close(self) -> None:
         self.con.close()
@@ -313,27 +352,28 @@ class Store:
                 _bytes(cap) >= _bytes(usual):
             yield
             return
-        self.con.execute(f"SET memory_limit = '{cap}'")
+        self.con.execute("SET memory_limit = ?", [cap])
         self._bulk = True
         try:
             yield
         finally:
             self._bulk = False
-            self.con.execute(f"SET memory_limit = '{usual}'")
+            self.con.execute("SET memory_limit = ?", [usual])
 
-    def _writable(self) -> None:
+    def check_writable(self) -> None:
+        """A :class:`~eventdesk.errors.StoreError` when the store was opened read-only."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
 
     def set_rule(self, rule: Rule) -> None:
         """Change the corroboration rule and regroup every event with it."""
-        self._writable()
+        self.check_writable()
 
         def work() -> None:
             set_meta(self.con, "corroboration", rule.to_json())
             regroup_all(self.con, rule)
 
-        self._transaction(work)
+        self.transaction(work)
         self.rule = rule
 
     def settle(self) -> int:
@@ -355,7 +395,6 @@ class Store:
         env = os.environ.get("EVENTDESK_GROUP_SLICE", "").strip()
         size = int(env) if env.isdigit() and int(env) > 0 else SLICE_ROWS
         slices = pending_slices(con, where, size) or [None]
-        ids = ", ".join(map(str, batches)) or "NULL"
         done = 0
         for i, span in enumerate(slices):
             def work(i: int = i, span: Any = span) -> int:
@@ -363,30 +402,40 @@ class Store:
                 if span is None:
                     part, later = "false", None
                 else:
-                    part = (f"({where}) AND event_date BETWEEN DATE '{span[0]}' AND "
-                            f"DATE '{span[1]}'")
-                    later = None if last else f"({where}) AND event_date > DATE '{span[1]}'"
+                    part = (f"({where}) AND event_date BETWEEN {literal(span[0])} AND "
+                            f"{literal(span[1])}")
+                    later = None if last else f"({where}) AND event_date > {literal(span[1])}"
                 chain_batch(con, self.rule, part, "group_stale" if i == 0 else None, later)
                 apply_batch(con)
                 if i == 0:
                     con.execute("DELETE FROM group_stale")
                 if last:
-                    con.execute(f"DELETE FROM group_pending WHERE batch_id IN ({ids})")
+                    con.execute("DELETE FROM group_pending WHERE list_contains(?, batch_id)",
+                                [batches])
                 else:
-                    con.execute(f"UPDATE group_pending SET through = DATE '{span[1]}' "
-                                f"WHERE batch_id IN ({ids})")
+                    con.execute("UPDATE group_pending SET through = ? WHERE "
+                                "list_contains(?, batch_id)", [span[1], batches])
                 return span[2] if span else 0
 
-            done += self._transaction(work, "grouping the imported reports failed")
+            done += self.transaction(work, "grouping the imported reports failed")
             log.info("grouped the imported reports of slice %d of %d (%d reports)", i + 1,
                      len(slices), done)
         self._pending = self._count_pending() > 0
         return done
 
-    def _ready(self) -> None:
-        """Before a read of events: group what imports left to group."""
+    def ready(self) -> None:
+        """Before a read of events (or a write that groups with the stored reports): group
+        what imports left to group (:meth:`settle`), so the read sees whole groups."""
         if self._pending:
             self.settle()
+
+    def mark_pending(self, batch_ids: Iterable[int]) -> None:
+        """Inside a write: the reports of these batches are left to group later, all together
+        (``group_pending``; :meth:`settle`, which the next read runs first). An importer marks
+        each batch it writes."""
+        self.con.execute("INSERT INTO group_pending SELECT unnest($1), NULL",
+                         [[int(b) for b in batch_ids]])
+        self._pending = True
 
     def new_batch(self) -> int:
         return self.new_batches(1)[0]
@@ -403,30 +452,30 @@ class Store:
         not, and group them. ``stale`` is a temp table (:data:`~.corroborate.STALE_COLUMNS`)
         of the chains of reports the writer deleted."""
         con = self.con
-        b = int(batch_id)
+        b = {"b": int(batch_id)}
         con.execute(f"CREATE OR REPLACE TEMP TABLE ed_stale ({STALE_COLUMNS})")
         if stale:
-            con.execute(f"INSERT INTO ed_stale SELECT * FROM {stale}")
-        batch_ids = f"SELECT event_id FROM event_rows WHERE batch_id = {b}"
-        older = f"batch_id <> {b} AND event_id IN ({batch_ids})"
-        if con.execute(f"SELECT count(*) FROM event_rows WHERE {older}").fetchone()[0]:
-            con.execute(f"INSERT INTO ed_stale {stale_sql(older)}")
-            con.execute(f"DELETE FROM event_rows WHERE {older}")
+            con.execute(f"INSERT INTO ed_stale SELECT * FROM {ident(stale)}")
+        older = ("batch_id <> $b AND event_id IN (SELECT event_id FROM event_rows WHERE "
+                 "batch_id = $b)")
+        if con.execute(f"SELECT count(*) FROM event_rows WHERE {older}", b).fetchone()[0]:
+            con.execute(f"INSERT INTO ed_stale {stale_sql(older)}", b)
+            con.execute(f"DELETE FROM event_rows WHERE {older}", b)
         n, distinct, keyless = con.execute(
             "SELECT count(*), count(DISTINCT event_id), count(*) FILTER (WHERE ckey IS NULL) "
-            f"FROM event_rows WHERE batch_id = {b}").fetchall()[0]
+            "FROM event_rows WHERE batch_id = $b", b).fetchall()[0]
         if n != distinct:
-            con.execute(f"""DELETE FROM event_rows WHERE batch_id = {b} AND rowid NOT IN
-                           (SELECT max(rowid) FROM event_rows WHERE batch_id = {b}
-                            GROUP BY event_id)""")
+            con.execute("""DELETE FROM event_rows WHERE batch_id = $b AND rowid NOT IN
+                           (SELECT max(rowid) FROM event_rows WHERE batch_id = $b
+                            GROUP BY event_id)""", b)
         if keyless:
             key = self.rule.key_of("actor_country", "actor_code", "recipient_country",
                                    "recipient_code", "coalesce(root, left(cameo, 2))", "plover",
                                    "coalesce(status, 'asserted')",
                                    "coalesce(date_precision, 'day')")
-            con.execute(f"UPDATE event_rows SET ckey = {key} WHERE batch_id = {b} "
-                        "AND ckey IS NULL")
-        group_batch(con, self.rule, b, "ed_stale")
+            con.execute(f"UPDATE event_rows SET ckey = {key} WHERE batch_id = $b "
+                        "AND ckey IS NULL", b)
+        group_batch(con, self.rule, b["b"], "ed_stale")
         con.execute("DROP TABLE ed_stale")
 
     # -- ingest --------------------------------------------------------------------------------
@@ -434,8 +483,8 @@ class Store:
                batch_size: int = 64, progress: Callable[[IngestResult], None] | None = None
                ) -> IngestResult:
         """Code and store documents, one transaction per batch; returns what changed."""
-        self._writable()
-        self._ready()           # a batch is grouped with the stored reports: all grouped
+        self.check_writable()
+        self.ready()           # a batch is grouped with the stored reports: all grouped
         if coder is None:
             from ..coding.coder import Coder
 
@@ -469,7 +518,7 @@ class Store:
             return
         coded = list(coder.coded(todo))
         replaced = [d.id for d in todo if d.id in known]
-        added, removed = self._transaction(lambda: self._write_coded(coded, replaced),
+        added, removed = self.transaction(lambda: self._write_coded(coded, replaced),
                                            "write failed, batch rolled back")
         log.info("%s: batch of %d documents committed (%d events added)", self.path,
                  len(todo), added)
@@ -525,9 +574,14 @@ class Store:
         return len(ev_rows), removed
 
     # -- queries -------------------------------------------------------------------------------
-    def _where(self, actor: str | None, recipient: str | None, since: str | Date | None,
-               until: str | Date | None, cameo: str | None, status: str | Iterable[str] | None,
-               doc_id: str | None) -> tuple[str, list[Any]]:
+    def event_filter(self, actor: str | None = None, recipient: str | None = None,
+                     since: str | Date | None = None, until: str | Date | None = None,
+                     cameo: str | None = None, status: str | Iterable[str] | None = None,
+                     doc_id: str | None = None) -> tuple[str, list[Any]]:
+        """The WHERE clause (``" WHERE ..."``, or ``""`` with no filter) over the events view
+        aliased ``e`` for the filters of :meth:`events`, and its parameters: every value is a
+        bound parameter (``?``), so the clause fits any query over ``events e`` whose other
+        parameters come after these."""
         clauses, params = [], []
         for role, value in (("actor", actor), ("recipient", recipient)):
             if value:
@@ -550,13 +604,14 @@ class Store:
         ``actor``/``recipient`` match an entity's country or code ("RUS", "RUSGOV", "NATO");
         ``cameo`` a code prefix ("19" matches every fight); ``status`` one or several statuses.
         """
-        self._ready()
-        where, params = self._where(actor, recipient, since, until, cameo, status, doc_id)
+        self.ready()
+        where, params = self.event_filter(actor, recipient, since, until, cameo, status, doc_id)
         order = " ORDER BY e.event_date NULLS LAST, e.doc_id, e.sentence_index, e.event_id"
         source = "events e"
         if limit:
             # pick the rows first, build records for those only (not for every match)
-            source = (f"(SELECT * FROM events e{where}{order} LIMIT {int(limit)}) e")
+            source = f"(SELECT * FROM events e{where}{order} LIMIT ?) e"
+            params = [*params, int(limit)]
             where = ""
         sql = f"SELECT {RECORD_SQL} FROM {source}{where}{order}"
         if as_frame:
@@ -582,7 +637,7 @@ class Store:
         id: dicts with :attr:`GROUP_FIELDS` (``event_id``/``sentence``: a representative
         report), or a DataFrame. ``actor``/``recipient`` match the state or a code prefix,
         ``since``/``until`` the group's first date, ``cameo`` a prefix of its commonest code."""
-        self._ready()
+        self.ready()
         clauses, params = [], []
         for role, value in (("actor", actor), ("recipient", recipient)):
             if value:
@@ -593,14 +648,15 @@ class Store:
                + (" WHERE " + " AND ".join(clauses) if clauses else "")
                + " ORDER BY date NULLS LAST, group_id")
         if limit:
-            sql += f" LIMIT {int(limit)}"
+            sql += " LIMIT ?"
+            params.append(int(limit))
         cur = self.con.execute(sql, params)
         if as_frame:
             return cur.df()
         return [dict(zip(self.GROUP_FIELDS, r)) for r in cur.fetchall()]
 
     def event(self, event_id: str) -> Event | None:
-        self._ready()
+        self.ready()
         row = self.con.execute(f"SELECT {RECORD_SQL} FROM events e WHERE event_id = ? "
                                "OR starts_with(event_id, ?)", [event_id, event_id]).fetchall()
         if len(row) > 1:
@@ -636,11 +692,11 @@ class Store:
         ``first_seen``, ``last_seen`` (publication dates), ``datasets`` (comma-separated
         origins: eventdesk, gdelt2, icews, ...).
         """
-        self._ready()
+        self.ready()
         status_sql = ""
         if statuses is not None:
-            quoted = ", ".join("'" + s.replace("'", "''") + "'" for s in statuses)
-            status_sql = f" WHERE status IN ({quoted})"
+            # a relation other queries embed, so the statuses are quoted, not bound
+            status_sql = f" WHERE status IN {literal_list(statuses)}"
         cols = ("event_id, group_id, date, date_precision, actor_country, actor_code, "
                 "actor_sector, actor_office, actor_name, recipient_country, recipient_code, "
                 "recipient_sector, cameo, root, goldstein, quad, plover, mode, status, "
@@ -661,7 +717,7 @@ class Store:
         """The corroborated event with this group id, or the one an event id (or a unique
         prefix of either) belongs to, with its ``reports``: every event behind it with its
         outlet, document, sentence and publication date, first seen first."""
-        self._ready()
+        self.ready()
         con = self.con
         # groups of several reports by their stored id, then events by id; a report alone in
         # its chain by the id the view gives it only when neither matched (that id is
@@ -705,7 +761,7 @@ class Store:
         return group
 
     def counts(self) -> dict[str, int]:
-        self._ready()
+        self.ready()
         q = {"documents": "SELECT count(*) FROM documents",
              "events": "SELECT count(*) FROM events",
              "asserted": "SELECT count(*) FROM events WHERE status = 'asserted'",
@@ -754,6 +810,19 @@ def _event_row(ev: Event, doc: Document, batch_id: int) -> list[Any]:
            None]
     assert len(row) == len(EVENT_NAMES)
     return row
+
+
+def damaged(path: Path, exc: BaseException) -> StoreError:
+    """The error for a store file DuckDB cannot read (a corrupt block, a file cut short)."""
+    return StoreError(f"{path}: the store file is damaged ({_first_line(exc)})")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an error DuckDB raised while reading says the store file is damaged."""
+    text = str(exc)
+    return "duckdb" in type(exc).__module__ and (
+        "Corrupt database file" in text or "Could not read enough bytes" in text
+        or "not a valid DuckDB database file" in text)
 
 
 def _first_line(exc: object) -> str:

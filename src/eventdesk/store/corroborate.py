@@ -50,6 +50,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..errors import UsageError
+from .schema import BUCKET, EVENT_COLUMNS, derived, group_id_sql
+from .sql import literal, literal_list
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,6 @@ def _chains_sql(rule: Rule, rows: str) -> str:
     break, before and after each report (a report is in a chain of several when either side
     holds), the second carries each chain's first date forward (dates ascend, so the latest
     chain start so far is the report's own)."""
-    from .schema import BUCKET
 
     w = int(rule.window_days)
     return f"""
@@ -157,7 +158,6 @@ def members_sql(where: str) -> str:
     date, dataset, and what counts outlets and documents (a coded report's outlet and
     document, an imported row's NumSources and NumArticles), each derived only for the rows
     that use it. The representative's other columns are read once the group has chosen it."""
-    from .schema import derived
 
     return f"""
     SELECT r.rowid AS rid, r.ckey, r.chain_first AS cf, {derived('event_id')} AS event_id,
@@ -174,7 +174,6 @@ def members_sql(where: str) -> str:
 
 def _group_select() -> str:
     """:data:`GROUP_SELECT`, with the group id's SQL of the schema."""
-    from .schema import derived, group_id_sql
 
     p = {n: derived(n) for n in REP_COLUMNS}
     return f"""
@@ -241,26 +240,11 @@ def write_groups(con: Any, where: str) -> None:
     con.execute("DROP TABLE ed_m")
 
 
-#: a report alone in its chain as a corroborated event (the ``groups`` view's second part)
-SINGLE_SELECT = """
-    SELECT group_id, ckey, event_id, event_date, date_precision, actor_country, actor_code,
-           actor_sector, actor_office, actor_name, recipient_country, recipient_code,
-           recipient_sector, cameo, root, goldstein, quad, plover, mode, status,
-           CAST(n_mentions AS BIGINT),
-           CASE WHEN dataset = 'eventdesk' THEN CAST(source IS NOT NULL AS BIGINT)
-                ELSE n_sources END,
-           CASE WHEN dataset = 'eventdesk' THEN 1 ELSE n_articles END,
-           doc_id, sentence, coalesce(published, event_date), coalesce(published, event_date),
-           event_date, dataset
-    FROM events WHERE {where}"""
-
-
 def regroup_all(con: Any, rule: Rule) -> None:
     """Recompute every report's key and chain, and ``group_rows`` (a new rule, a migration).
     ``event_rows`` is rebuilt rather than updated, so memory stays within DuckDB's limit (an
     UPDATE of every row is held in memory until the commit). Runs inside the caller's
     transaction."""
-    from .schema import EVENT_COLUMNS
 
     con.execute(f"""CREATE OR REPLACE TEMP TABLE ed_keys AS
         SELECT r.rowid AS rid, {rule.row_key_sql()} AS ckey, r.event_date,
@@ -300,7 +284,7 @@ def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None,
     lo, hi = con.execute("SELECT min(event_date), max(event_date) FROM ed_new").fetchone()
     if lo is not None and con.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM event_rows WHERE event_date BETWEEN "
-            f"DATE '{lo}' - INTERVAL 2 YEAR AND DATE '{hi}' + INTERVAL 2 YEAR AND NOT "
+            f"{literal(lo)} - INTERVAL 2 YEAR AND {literal(hi)} + INTERVAL 2 YEAR AND NOT "
             f"coalesce(({where_or}), false) LIMIT 1)").fetchone()[0]:
         _fill_near(con, rule, where_or)
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_old ({STALE_COLUMNS})")
@@ -326,7 +310,6 @@ def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None,
 
 def _fill_near(con: Any, rule: Rule, skip: str) -> None:
     """Fill ``ed_near`` with the stored reports (not ``skip``) within reach of ``ed_new``."""
-    from .schema import BUCKET
 
     w = int(rule.window_days)
     # the stored reports a new report can chain with: same key, a date within the key's window
@@ -358,7 +341,6 @@ def apply_batch(con: Any) -> None:
     """After :func:`chain_batch`: store the new first date of every report whose chain changed
     (only those: most new reports are alone in their chain and store none), and rewrite the
     rows of ``group_rows`` of the chains touched."""
-    from .schema import group_id_sql
 
     con.execute("""UPDATE event_rows SET chain_first = g.new FROM ed_chains g
                    WHERE event_rows.rowid = g.rid AND g.old IS DISTINCT FROM g.new""")
@@ -372,8 +354,8 @@ def apply_batch(con: Any) -> None:
     lo, hi = con.execute("SELECT min(chain_first), max(chain_first) FROM ed_gone").fetchone()
     if lo is not None:
         gone = group_id_sql("ckey", "chain_first", "''")
-        con.execute(f"""DELETE FROM group_rows WHERE (date IS NULL OR date BETWEEN DATE '{lo}'
-                        AND DATE '{hi}' + INTERVAL 1 YEAR) AND
+        con.execute(f"""DELETE FROM group_rows WHERE (date IS NULL OR date BETWEEN {literal(lo)}
+                        AND {literal(hi)} + INTERVAL 1 YEAR) AND
                         group_id IN (SELECT {gone} FROM ed_gone)""")
     con.execute("DROP TABLE ed_gone")
     # the members of the chains of several reports, by row id (a cheap lookup in the table,
@@ -384,7 +366,7 @@ def apply_batch(con: Any) -> None:
 
 def group_batch(con: Any, rule: Rule, batch_id: int, stale: str | None = None) -> None:
     """Group the stored reports of batch ``batch_id`` (which carry their key)."""
-    chain_batch(con, rule, f"batch_id = {int(batch_id)}", stale)
+    chain_batch(con, rule, f"batch_id = {literal(int(batch_id))}", stale)
     apply_batch(con)
 
 
@@ -403,9 +385,9 @@ def pending_where(con: Any) -> tuple[str, list[int]]:
     and the batches they belong to (``group_pending``: an import's batches, each with the
     last date a settling already grouped, NULL for none)."""
     rows = con.execute("SELECT batch_id, through FROM group_pending ORDER BY batch_id").fetchall()
-    fresh = [str(int(b)) for b, t in rows if t is None]
-    parts = [f"batch_id IN ({', '.join(fresh)})"] if fresh else []
-    parts += [f"(batch_id = {int(b)} AND event_date > DATE '{t}')" for b, t in rows
+    fresh = [int(b) for b, t in rows if t is None]
+    parts = [f"batch_id IN {literal_list(fresh)}"] if fresh else []
+    parts += [f"(batch_id = {literal(int(b))} AND event_date > {literal(t)})" for b, t in rows
               if t is not None]
     return " OR ".join(parts) or "false", [int(b) for b, _ in rows]
 

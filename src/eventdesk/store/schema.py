@@ -144,9 +144,21 @@ def derive_sql(rows: str) -> str:
             f"r.chain_first FROM {rows} r LEFT JOIN cameo_codes c ON c.code = r.cameo)")
 
 
-def _views() -> str:
-    from .corroborate import SINGLE_SELECT
+#: a report alone in its chain as a corroborated event (the ``groups`` view's second part)
+SINGLE_SELECT = """
+    SELECT group_id, ckey, event_id, event_date, date_precision, actor_country, actor_code,
+           actor_sector, actor_office, actor_name, recipient_country, recipient_code,
+           recipient_sector, cameo, root, goldstein, quad, plover, mode, status,
+           CAST(n_mentions AS BIGINT),
+           CASE WHEN dataset = 'eventdesk' THEN CAST(source IS NOT NULL AS BIGINT)
+                ELSE n_sources END,
+           CASE WHEN dataset = 'eventdesk' THEN 1 ELSE n_articles END,
+           doc_id, sentence, coalesce(published, event_date), coalesce(published, event_date),
+           event_date, dataset
+    FROM events WHERE {where}"""
 
+
+def _views() -> str:
     singles = SINGLE_SELECT.format(where="chain_first IS NULL").replace("FROM events",
                                                                         "FROM events_v")
     return f"""
