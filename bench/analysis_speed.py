@@ -13,7 +13,9 @@ import time
 
 import duckdb
 
-from eventdesk.analysis import dyads, signals, triangle
+from eventdesk.analysis.dyads import dyad_series, top_dyads
+from eventdesk.analysis.signals import signals as run_signals
+from eventdesk.analysis.triangle import balance as run_balance, triangle as run_triangle
 from eventdesk.analysis.synthetic import codes, generate
 
 C = codes(40)
@@ -43,13 +45,13 @@ def main() -> None:
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     print(f"{'generated' if have != args.n else 'reused'} {args.n:,} events in {time.perf_counter() - t0:.1f} s; "
           f"DuckDB threads {threads}")
-    df = timed("dyad series first two states by month", 1, lambda: dyads.dyad_series(con, "ev", C[0], C[1]))
+    df = timed("dyad series first two states by month", 1, lambda: dyad_series(con, "ev", C[0], C[1]))
     print(f"  {len(df)} months, {int(df['n'].sum()):,} events")
     tr = timed("triangle first three states by month", 2,
-               lambda: triangle.triangle(con, "ev", [C[0], C[1], C[2]]))
+               lambda: run_triangle(con, "ev", [C[0], C[1], C[2]]))
     print(f"  {len(tr.frame)} months, 1000 bootstrap draws")
     found = timed("signals over all dyads (month)", 30,
-                  lambda: signals.signals(con, "ev", watch=[C[0], C[1], C[2]]))
+                  lambda: run_signals(con, "ev", watch=[C[0], C[1], C[2]]))
     print(f"  {len(found)} signals shown; top: {found[0].kind} {found[0].a}–{found[0].b} "
           f"{found[0].score:.1f} bits" if found else "  no signals")
 

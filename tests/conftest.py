@@ -26,3 +26,15 @@ def run_cli(*args, input=None, env=None, cwd=None):
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory, coder):
+    """examples/corpus coded into a store once per test session, as `make demo` does (read
+    it; copy it before writing)."""
+    import eventdesk
+
+    path = tmp_path_factory.mktemp("demo") / "eventdesk.duckdb"
+    with eventdesk.open_store(path) as store:
+        store.ingest(eventdesk.read_documents([str(CORPUS)]), coder=coder)
+    return path

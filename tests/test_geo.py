@@ -56,3 +56,19 @@ def test_unresolvable_place_leaves_only_that_location_empty(coder):
     locs = [(e.location.name if e.location else None) for e in events]
     assert locs[-1] == "Beijing"
     assert events[0].location is None or events[0].location.lat is None
+
+
+def test_the_gazetteer_is_cached_once_and_read_back(tmp_path):
+    from eventdesk.geo import Gazetteer
+
+    path = tmp_path / "cache" / "gazetteer.sqlite"
+    built = Gazetteer(cache=path)
+    assert path.exists()
+    again = Gazetteer(cache=path)            # opens the file, builds nothing
+    (tmp_path / "file").write_text("")
+    in_memory = Gazetteer(cache=tmp_path / "file" / "g.sqlite")   # no folder can be made there
+    for g in (built, again, in_memory):
+        assert g.find("Moscow", ["USA"]).country == "USA"
+        assert g.find("Kiev").country == "UKR"
+        assert g.region("texas") == "Texas" and g.region("Moscow") is None
+    assert not (tmp_path / "file" / "g.sqlite").exists()

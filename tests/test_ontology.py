@@ -23,11 +23,21 @@ def test_scores_and_classes_follow_the_published_tables():
         assert c.quad == quad_of(c.root) and c.penta == penta_of(c.root)
 
 
-def test_plover_map_covers_roots_03_to_20():
+def test_plover_map_covers_roots_02_to_20():
     assert cameo("163").plover == "COERCE"       # as the PLOVER project's map has it
     assert cameo("042").plover == "CONSULT"
     assert cameo("190").plover == "ASSAULT"
-    assert all(c.plover for c in cameo_table().values() if c.root not in ("01", "02"))
+    assert all(c.plover for c in cameo_table().values() if c.root != "01")
+    assert all(not c.plover for c in cameo_table().values() if c.root == "01")
+
+
+def test_appeals_are_requests_with_the_mode_of_the_matching_demand():
+    # the PLOVER manual: REQUEST is all requests, demands and orders
+    for appeal, demand in (("0253", "1053"), ("026", "106"), ("0234", "1034"), ("024", "104")):
+        a, d = cameo(appeal), cameo(demand)
+        assert (a.plover, a.mode, a.context) == (d.plover, d.mode, d.context)
+        assert a.plover == "REQUEST"
+    assert cameo("020").plover == "REQUEST" and not cameo("020").mode
 
 
 def test_unknown_code_is_refused():

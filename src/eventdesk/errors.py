@@ -18,7 +18,15 @@ class InputError(EventDeskError):
 
     def __init__(self, message: str, location: str | None = None):
         self.location = location
-        super().__init__(f"{location}: {message}" if location else message)
+        super().__init__(f"{printable(location)}: {message}" if location else message)
+
+
+def printable(name: object) -> str:
+    """A file name as one line of a message: a newline, tab or other control character is
+    escaped as ``repr`` does (``a\\nb``), and a byte that was not UTF-8 in the name (held as
+    a surrogate by Python) as ``\\udcXX``, so that no name can split or forge a line."""
+    text = str(name)
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 class UsageError(EventDeskError):

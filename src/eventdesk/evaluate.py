@@ -474,7 +474,16 @@ def score_item(item: GoldItem, events: list[Event], parsed: Any, s: Scores) -> N
                          "events": [f"{e.cameo}:{e.status.value}:"
                                     f"{'+'.join(a.code for a in e.actor) or '-'}>"
                                     f"{'+'.join(r.code for r in e.recipient) or '-'}"
-                                    for e in events]})
+                                    for e in events],
+                         "decided_by": [decided_text(e) for e in events]})
+
+
+def decided_text(ev: Any) -> str:
+    """An event's ``decided_by`` as ``actor=subject;recipient=direct_object;...`` (as in the
+    TSV and CSV event formats)."""
+    from .formats import decided
+
+    return decided(ev) or "-"
 
 
 def evaluate(items: Iterable[GoldItem], coder: Any, fmt: str) -> Scores:
@@ -528,10 +537,13 @@ def report_lines(s: Scores) -> list[str]:
 
 
 def write_misses(s: Scores, path: str | Path) -> int:
-    """Write the items with any miss as TSV (where, text, problems, events); returns how many."""
+    """Write the items with any miss as TSV (where, text, problems, events, decided_by: for
+    each event, in the order of ``events`` and separated by `` | ``, the strategy that decided
+    each of its fields); returns how many."""
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write("where\ttext\tproblems\tevents\n")
+        fh.write("where\ttext\tproblems\tevents\tdecided_by\n")
         for m in s.misses:
             fh.write("\t".join([m["where"], m["text"].replace("\t", " "),
-                                "; ".join(m["problems"]), " ".join(m["events"])]) + "\n")
+                                "; ".join(m["problems"]), " ".join(m["events"]),
+                                " | ".join(m.get("decided_by", []))]) + "\n")
     return len(s.misses)

@@ -11,7 +11,7 @@ from datetime import date as Date
 from enum import Enum
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Status(str, Enum):
@@ -110,7 +110,11 @@ class Span:
 
 @dataclass(frozen=True)
 class Event:
-    """One coded action in one sentence (schema version 1; see docs/schema.md)."""
+    """One coded action in one sentence (schema version 2; see docs/schema.md).
+
+    ``decided_by`` names, per field (``actor``, ``recipient``, ``status``, ``date``,
+    ``place``), the coder's strategy that set it (``eventdesk.coding.registry.describe`` gives
+    its description); it is empty for events that were imported rather than coded."""
 
     id: str
     doc_id: str
@@ -133,6 +137,7 @@ class Event:
     source_of_claim: tuple[Entity, ...] = ()
     location: Location | None = None
     spans: dict[str, list[list[int]]] = field(default_factory=dict)
+    decided_by: dict[str, str] = field(default_factory=dict)
 
     @property
     def root(self) -> str:
@@ -161,6 +166,7 @@ class Event:
             "location": self.location.to_dict() if self.location else None,
             "spans": self.spans,
             "pattern": self.pattern,
+            "decided_by": dict(self.decided_by),
         }
 
     def to_json(self) -> str:
@@ -191,6 +197,7 @@ class Event:
             source_of_claim=tuple(Entity.from_dict(e) for e in d.get("source_of_claim") or ()),
             location=Location(**loc) if loc else None,
             spans=d.get("spans") or {},
+            decided_by={str(k): str(v) for k, v in (d.get("decided_by") or {}).items()},
         )
 
     @classmethod

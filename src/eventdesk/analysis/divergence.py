@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
-from .common import STATE_SECTORS, Window, bootstrap_diff, hedges_g, side_sql
+from .common import STATE_SECTORS, Params, Window, bootstrap_diff, hedges_g, side_sql
 
 OFFICES = ("head_of_state", "head_of_government")
 
@@ -31,13 +31,16 @@ class Divergence:
     rows: pd.DataFrame          # kind, n_leader, n_government, means, difference, interval, g
     evidence: pd.DataFrame      # the leader's and the government's events, strongest first
 
+    def to_frame(self) -> pd.DataFrame:
+        return self.rows
+
 
 def leader_office(con: Any, rel: str, country: str) -> str:
     """``head_of_state``, unless the state's head of government acts more often."""
-    c = country.replace("'", "''")
     rows = dict(con.execute(
-        f"SELECT actor_office, count(*) FROM {rel} WHERE actor_country = '{c}' "
-        f"AND actor_office IN ('head_of_state', 'head_of_government') GROUP BY 1").fetchall())
+        f"SELECT actor_office, count(*) FROM {rel} WHERE actor_country = $c "
+        f"AND actor_office IN ('head_of_state', 'head_of_government') GROUP BY 1",
+        {"c": country}).fetchall())
     return ("head_of_government" if rows.get("head_of_government", 0)
             > rows.get("head_of_state", 0) else "head_of_state")
 
@@ -53,16 +56,17 @@ def divergence(con: Any, rel: str, country: str, target: str, *, office: str = "
         office = leader_office(con, rel, country)
     elif office not in OFFICES:
         raise UsageError(f"--office {office!r}: choose auto, {' or '.join(OFFICES)}")
-    c = country.replace("'", "''")
-    sectors = ", ".join(f"'{s}'" for s in STATE_SECTORS)
+    p = Params()
+    c, off, sectors = p(country), p(office), p(list(STATE_SECTORS))
     sql = f"""
-        SELECT CASE WHEN actor_office = '{office}' THEN 'leader' ELSE 'government' END AS side,
+        SELECT CASE WHEN actor_office = {off} THEN 'leader' ELSE 'government' END AS side,
                quad, goldstein, date, event_id, doc_id, sentence, actor_code, actor_name
         FROM {rel}
-        WHERE {win.sql()} AND actor_country = '{c}' AND {side_sql('recipient', target)}
-          AND (actor_office = '{office}' OR actor_sector IN ({sectors}) OR actor_code = '{c}')
+        WHERE {win.sql(p)} AND actor_country = {c} AND {side_sql('recipient', target, p)}
+          AND (actor_office = {off} OR list_contains({sectors}, actor_sector)
+               OR actor_code = {c})
         ORDER BY abs(goldstein) DESC, date, event_id"""
-    ev = con.execute(sql).df()
+    ev = con.execute(sql, p).df()
     lead, gov = ev[ev.side == "leader"], ev[ev.side == "government"]
     who = f"{country}'s {office.replace('_', ' ')}"
     for part, name in ((lead, who), (gov, f"the rest of {country}'s government")):

@@ -7,17 +7,17 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
-from .common import Window, check_period, ewma, side_sql, trailing_robust_z
+from .common import Params, Window, check_period, ewma, side_sql, trailing_robust_z
 
 QUADS = {1: "verbal_coop", 2: "material_coop", 3: "verbal_conflict", 4: "material_conflict"}
 
 
-def pair_sql(a: str, b: str, directed: bool) -> str:
-    """Events from a to b, and from b to a unless ``directed``."""
-    ab = f"({side_sql('actor', a)} AND {side_sql('recipient', b)})"
+def pair_sql(a: str, b: str, directed: bool, p: Params) -> str:
+    """Events from a to b, and from b to a unless ``directed`` (codes bound in ``p``)."""
+    ab = f"({side_sql('actor', a, p)} AND {side_sql('recipient', b, p)})"
     if directed:
         return ab
-    return f"({ab} OR ({side_sql('actor', b)} AND {side_sql('recipient', a)}))"
+    return f"({ab} OR ({side_sql('actor', b, p)} AND {side_sql('recipient', a, p)}))"
 
 
 def dyad_series(con: Any, rel: str, a: str, b: str, *, by: str = "month",
@@ -36,11 +36,12 @@ def dyad_series(con: Any, rel: str, a: str, b: str, *, by: str = "month",
     quads = ", ".join(f"count(*) {hit[:-1]} AND quad = {q}) AS {name}"
                       for q, name in QUADS.items())
     # one scan: the dyad's figures and the volume of both parties' events per period together
-    either = " OR ".join(side_sql(role, x) for role in ("actor", "recipient") for x in (a, b))
+    p = Params()
+    either = " OR ".join(side_sql(role, x, p) for role in ("actor", "recipient") for x in (a, b))
     sql = f"""
         WITH sel_ AS (SELECT date_trunc('{by}', date) AS period, goldstein, quad,
-                             {pair_sql(a, b, directed)} AS hit FROM {rel}
-                      WHERE {win.sql()} AND ({either})),
+                             {pair_sql(a, b, directed, p)} AS hit FROM {rel}
+                      WHERE {win.sql(p)} AND ({either})),
         agg_ AS (SELECT period, count(*) {hit} AS n, {quads},
                         sum(goldstein) {hit} AS net_goldstein,
                         avg(goldstein) {hit} AS mean_goldstein,
@@ -60,7 +61,7 @@ def dyad_series(con: Any, rel: str, a: str, b: str, *, by: str = "month",
                100.0 * coalesce(net_goldstein, 0) / nullif(n_all, 0) AS net_per_100
         FROM span_ LEFT JOIN agg_ USING (period)
         ORDER BY period"""
-    df = con.execute(sql).df()
+    df = con.execute(sql, p).df()
     if df.empty or df["n"].sum() == 0:
         arrow = "→" if directed else "–"
         raise UsageError(f"no events {a}{arrow}{b} in {win.describe()}")
@@ -78,11 +79,12 @@ def top_dyads(con: Any, rel: str, *, top: int = 20, rank: str = "activity", by: 
     check_period(by)
     if rank not in ("activity", "movement"):
         raise UsageError(f"--rank {rank!r}: choose activity or movement")
+    p = Params()
     sql = f"""
         WITH sel_ AS (SELECT least(actor_country, recipient_country) AS a,
                            greatest(actor_country, recipient_country) AS b,
                            date_trunc('{by}', date) AS period, goldstein FROM {rel}
-                    WHERE {win.sql()} AND actor_country IS NOT NULL
+                    WHERE {win.sql(p)} AND actor_country IS NOT NULL
                       AND recipient_country IS NOT NULL AND actor_country <> recipient_country),
         last_ AS (SELECT max(period) AS p FROM sel_)
         SELECT a, b, count(*) AS n, sum(goldstein) AS net_goldstein,
@@ -92,7 +94,7 @@ def top_dyads(con: Any, rel: str, *, top: int = 20, rank: str = "activity", by: 
                avg(goldstein) FILTER (WHERE period < p) AS mean_before,
                stddev_samp(goldstein) AS sd
         FROM sel_, last_ GROUP BY a, b"""
-    df = con.execute(sql).df()
+    df = con.execute(sql, p).df()
     if df.empty:
         raise UsageError(f"no events between two countries in {win.describe()}")
     se = df["sd"].fillna(0).clip(lower=1.0) / np.sqrt(df["n_last"].clip(lower=1))

@@ -45,8 +45,10 @@ def emit(result: Result, fmt: str | None, out: str | None) -> None:
         Path(out).write_bytes(png(**result.chart))
         print(f"eventdesk: wrote {out}", file=sys.stderr)
         return
-    if fmt == "csv":
-        text = result.frame.to_csv(index=False)
+    if fmt == "csv":            # spreadsheet-safe, as every CSV eventdesk writes (docs/security.md)
+        from ..formats import spreadsheet_safe
+
+        text = result.frame.map(spreadsheet_safe).to_csv(index=False)
     elif fmt == "json":
         text = json.dumps({"title": result.title, "rows": records(result.frame),
                            "notes": result.notes, **_plain(result.extra)},
@@ -61,7 +63,9 @@ def emit(result: Result, fmt: str | None, out: str | None) -> None:
 
 
 def table(result: Result) -> str:
-    with pd.option_context("display.width", 200, "display.max_columns", 40,
+    import shutil
+
+    with pd.option_context("display.width", shutil.get_terminal_size().columns, "display.max_columns", 40,
                            "display.max_colwidth", 100, "display.max_rows", 500):
         body = result.frame.to_string(index=False, float_format=lambda v: f"{v:.2f}")
     return "\n".join([result.title, "", body, "", *result.notes]).rstrip() + "\n"

@@ -26,6 +26,10 @@ class Reciprocity:
     coefficient_p: float
     granger: pd.DataFrame           # causing, caused, lags, F, p
 
+    def to_frame(self) -> pd.DataFrame:
+        """The Granger tests, one row per direction."""
+        return self.granger
+
 
 def min_periods(lags: int) -> int:
     return 4 * lags + 4

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
-from .common import Window, check_period, ewma, side_sql
+from .common import Params, Window, check_period, ewma, side_sql
 
 FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}
 CONFIGS = {3: "ménage à trois", 2: "romantic triangle", 1: "stable marriage", 0: "unit veto"}
@@ -26,18 +26,19 @@ DEFAULT_SD = 3.0       # Goldstein spread assumed for a direction seen only once
 def _directed_stats(con: Any, rel: str, players: list[str], by: str | None,
                     win: Window) -> pd.DataFrame:
     """n, mean and variance of Goldstein per (period,) source and target player, in SQL."""
+    p = Params()
     case = lambda prefix: "CASE " + " ".join(  # noqa: E731
-        f"WHEN {side_sql(prefix, p)} THEN {i}" for i, p in enumerate(players)) + " END"
+        f"WHEN {side_sql(prefix, pl, p)} THEN {i}" for i, pl in enumerate(players)) + " END"
     period = f"date_trunc('{by}', date)" if by else "NULL"
     sql = f"""
         WITH sel_ AS (SELECT {period} AS period, {case('actor')} AS src,
                            {case('recipient')} AS dst, goldstein FROM {rel}
-                    WHERE {win.sql()})
+                    WHERE {win.sql(p)})
         SELECT CAST(period AS DATE) AS period, src, dst, count(*) AS n,
                avg(goldstein) AS mean, var_samp(goldstein) AS var
         FROM sel_ WHERE src IS NOT NULL AND dst IS NOT NULL AND src <> dst
         GROUP BY ALL ORDER BY ALL"""
-    return con.execute(sql).df()
+    return con.execute(sql, p).df()
 
 
 def _pooled_var(stats: pd.DataFrame) -> dict[tuple[int, int], float]:
@@ -76,9 +77,15 @@ def _labels(signs: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Triangle:
+    """The triangle of three players: ``frame`` one row per period, ``changes`` the periods
+    where the configuration or the pivot changed, in words."""
+
     players: list[str]
     frame: pd.DataFrame                        # one row per period
     changes: list[str] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.frame
 
 
 def triangle(con: Any, rel: str, players: list[str], *, by: str = "month",
@@ -195,6 +202,15 @@ def _cfg_text(cfg: str, key: str) -> str:
 # -- balance --------------------------------------------------------------------------------------
 @dataclass
 class Balance:
+    """The signed graph of a set of players and what it says.
+
+    ``edges``: one row per pair with events (``a``, ``b``, ``score``, ``lo``, ``hi``, ``sign``
+    +1/−1/0, ``n``); ``splits``: the two-camp splits that cost least, each with its
+    ``frustration`` (signed edges it contradicts: a warm edge across the camps or a hostile one
+    inside a camp) and those ``frustrated`` edges; ``verdict`` ``balanced``, ``unbalanced`` or
+    ``indeterminate``, and ``reason`` in words. ``camps`` is the best split (the first of
+    ``splits``)."""
+
     players: list[str]
     edges: pd.DataFrame                 # a, b, score, lo, hi, sign, n
     triads: int
@@ -202,18 +218,34 @@ class Balance:
     frustration: int
     camps: tuple[list[str], list[str]]
     frustrated: list[tuple[str, str]]
+    splits: pd.DataFrame = field(default_factory=pd.DataFrame)
+    verdict: str = "indeterminate"
+    reason: str = ""
 
     @property
     def balanced_share(self) -> float:
         return self.balanced_triads / self.triads if self.triads else float("nan")
 
+    def to_frame(self) -> pd.DataFrame:
+        return self.edges
+
+
+#: at most this many players, every split is tried (2^(n-1) of them) so ties are found;
+#: beyond, the integer program gives one best split
+EXHAUSTIVE = 16
+
 
 def balance(con: Any, rel: str, players: list[str], *, win: Window = Window(),
             band: float = 1.0) -> Balance:
     """The signed graph of edge scores over the window: the share of balanced triads, the exact
-    frustration index (fewest edges whose removal leaves a balanced graph, solved as an integer
-    program) and the two camps it implies. An edge inside the neutral band, or whose 95%
-    interval includes zero, or with no events, is left out of the graph."""
+    frustration index (fewest edges whose removal leaves a balanced graph) and the two camps it
+    implies. An edge inside the neutral band, or whose 95% interval includes zero, or with no
+    events, is unsigned: left out of the graph.
+
+    The verdict is ``indeterminate`` when the data cannot tell the camps: no triad has three
+    signed edges, or a player has no signed edge (it could sit in either camp), or several
+    splits cost the same least frustration; else ``balanced`` (frustration 0) or
+    ``unbalanced``. The reason names the unsigned edges."""
     if len(set(players)) < 3:
         raise UsageError(f"balance needs at least three different actors, got {len(set(players))}")
     stats = _directed_stats(con, rel, players, None, win)
@@ -239,11 +271,74 @@ def balance(con: Any, rel: str, players: list[str], *, win: Window = Window(),
         if None not in s:
             tri += 1
             bal += int(np.prod(s) > 0)
-    frustration, side = frustration_index(players, signed)
+    if len(players) <= EXHAUSTIVE:
+        splits = _best_splits(players, signed)
+    else:
+        cost, side = frustration_index(players, signed)
+        splits = [(cost, side)]
+    frustration, side = splits[0]
+    least = [sp for sp in splits if sp[0] == frustration]
     camps = ([p for p in players if side[p] == 0], [p for p in players if side[p] == 1])
-    frustrated = [k for k, s in signed.items()
-                  if (s > 0) == (side[k[0]] != side[k[1]])]
-    return Balance(players, edges, tri, bal, frustration, camps, frustrated)
+    frustrated = _frustrated(signed, side)
+    verdict, reason = _verdict(players, edges, signed, tri, least, band)
+    table = pd.DataFrame(
+        [{"camp_1": ", ".join(p for p in players if sd[p] == 0),
+          "camp_2": ", ".join(p for p in players if sd[p] == 1), "frustration": cost,
+          "frustrated": ", ".join(f"{x}–{y}" for x, y in _frustrated(signed, sd))}
+         for cost, sd in splits], columns=["camp_1", "camp_2", "frustration", "frustrated"])
+    return Balance(players, edges, tri, bal, frustration, camps, frustrated, table, verdict,
+                   reason)
+
+
+def _frustrated(signed: dict[tuple[str, str], int], side: dict[str, int]
+                ) -> list[tuple[str, str]]:
+    return [k for k, s in signed.items() if (s > 0) == (side[k[0]] != side[k[1]])]
+
+
+def _best_splits(players: list[str], signed: dict[tuple[str, str], int], extra: int = 1
+                 ) -> list[tuple[int, dict[str, int]]]:
+    """Every split into two camps (the first player in camp 0) that costs at most ``extra``
+    more than the least, cheapest first; camp 1 may be empty."""
+    n = len(players)
+    out = []
+    for mask in range(2 ** (n - 1)):
+        side = {p: (mask >> (k - 1)) & 1 if k else 0 for k, p in enumerate(players)}
+        out.append((len(_frustrated(signed, side)), mask, side))
+    least = min(c for c, _, _ in out)
+    return [(c, sd) for c, _, sd in sorted(out, key=lambda t: (t[0], t[1]))
+            if c <= least + extra][:10]
+
+
+def _verdict(players: list[str], edges: pd.DataFrame, signed: dict[tuple[str, str], int],
+             triads: int, least: list[tuple[int, dict[str, int]]], band: float
+             ) -> tuple[str, str]:
+    unsigned = [f"{r.a}–{r.b} {r.score:+.1f}" + (f" inside the ±{band:g} band"
+                if abs(r.score) <= band else " (its 95% interval includes 0)")
+                for r in edges.itertuples() if r.sign == 0]
+    have = {(r.a, r.b) for r in edges.itertuples()}
+    missing = [f"{x}–{y}" for x, y in combinations(players, 2) if (x, y) not in have]
+    notes = []
+    if unsigned:
+        notes.append("unsigned: " + "; ".join(unsigned))
+    if missing:
+        notes.append("no events: " + ", ".join(missing))
+    tail = (" (" + "; ".join(notes) + ")") if notes else ""
+    lonely = [p for p in players if not any(p in k for k in signed)]
+    if triads == 0:
+        return "indeterminate", ("no triad has three signed edges, so balance cannot be "
+                                 f"judged{tail}")
+    if lonely:
+        return "indeterminate", (f"{', '.join(lonely)} {'has' if len(lonely) == 1 else 'have'} "
+                                 "no signed edge and could sit in either camp" + tail)
+    if len(least) > 1:
+        return "indeterminate", (f"{len(least)} splits into camps each cost the least "
+                                 f"frustration ({least[0][0]}), so the data cannot tell the "
+                                 f"camps apart{tail}")
+    cost = least[0][0]
+    if cost == 0:
+        return "balanced", f"every signed edge agrees with the two camps{tail}"
+    return "unbalanced", (f"{cost} signed edge{'s contradict' if cost != 1 else ' contradicts'} "
+                          f"the best split into camps{tail}")
 
 
 def frustration_index(players: list[str], signed: dict[tuple[str, str], int]

@@ -18,13 +18,14 @@ import pandas as pd
 from ..errors import UsageError
 from ..analysis.common import PERIODS, check_actors, distinct, parse_codes, window
 from ..analysis.output import FORMATS, Result, emit
-from .common import add_actors, add_db
+from .common import actor, add_actors, add_db, count, day, output_path
 
 
 @contextmanager
 def _relation(args: argparse.Namespace) -> Iterator[tuple[Any, Any, str]]:
     from ..store import open_store
 
+    output_path(getattr(args, "output", None))      # before any work: -o can be written
     statuses: tuple[str, ...] | None = tuple(parse_codes(args.status.lower())) \
         if args.status != "all" else None
     if statuses:
@@ -105,15 +106,18 @@ def cmd_balance(args: argparse.Namespace) -> int:
         players = distinct(check_actors(con, rel, args.actors), 3, "balance")
         b = balance(con, rel, players, win=_win(args), band=args.band)
     share = f"{b.balanced_share:.2f}" if b.triads else "n/a (no triad has three signed edges)"
-    notes = [f"balanced triads: {b.balanced_triads} of {b.triads} ({share})",
-             f"frustration index: {b.frustration}"
-             + (f" (frustrated: {', '.join(f'{x}–{y}' for x, y in b.frustrated)})"
-                if b.frustrated else ""),
-             f"camps: {{{', '.join(b.camps[0])}}} and {{{', '.join(b.camps[1])}}}"]
+    notes = [f"verdict: {b.verdict}: {b.reason}",
+             f"balanced triads: {b.balanced_triads} of {b.triads} ({share})",
+             f"frustration index: {b.frustration}"]
+    notes += ["cheapest splits into two camps (frustration: signed edges each contradicts):"]
+    notes += [f"  {{{r.camp_1}}} and {{{r.camp_2 or 'nobody'}}}: {r.frustration}"
+              + (f" ({r.frustrated})" if r.frustrated else "") for r in b.splits.head(3).itertuples()]
     chart = {"x": [f"{a}–{c}" for a, c in zip(b.edges.a, b.edges.b)], "kind": "barh",
              "title": "edge scores", "series": {"score": [float(v) for v in b.edges.score]}}
     emit(Result(f"balance of {', '.join(players)}", b.edges, notes, chart=chart,
-                extra={"frustration": b.frustration, "camps": list(b.camps),
+                extra={"verdict": b.verdict, "reason": b.reason,
+                       "splits": b.splits.to_dict(orient="records"),
+                       "frustration": b.frustration, "camps": list(b.camps),
                        "balanced_triads": b.balanced_triads, "triads": b.triads}),
          args.format, args.output)
     return 0
@@ -159,7 +163,10 @@ def cmd_reciprocity(args: argparse.Namespace) -> int:
 
 
 def cmd_signals(args: argparse.Namespace) -> int:
-    from ..analysis.signals import as_frame, signals
+    import shutil
+
+    from ..analysis.output import pick_format
+    from ..analysis.signals import as_frame, render, signals
 
     win = _win(args)
     with _relation(args) as (_, con, rel):
@@ -167,6 +174,17 @@ def cmd_signals(args: argparse.Namespace) -> int:
         found = signals(con, rel, watch=watch, since=win.since, until=win.until, by=args.by,
                         lookback=args.lookback, top=args.top, min_score=args.min_score)
     df = as_frame(found)
+    if pick_format(args.format, args.output) == "table" and not args.wide:
+        # one block per signal, wrapped to the terminal (evidence on lines of its own)
+        text = f"{len(df)} signals\n\n" + render(found, shutil.get_terminal_size().columns)
+        if args.output:
+            from pathlib import Path
+
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"eventdesk: wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
     chart = {"x": [f"{r.kind} {r.dyad} {r.date}" for r in df.itertuples()], "kind": "barh",
              "title": "signals", "series": {"score (bits)": [float(v) for v in df.score]}}
     emit(Result(f"{len(df)} signals", df, chart=chart), args.format, args.output)
@@ -174,21 +192,18 @@ def cmd_signals(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from ..analysis.brief import brief
-
     out = args.output
     if not out or not out.lower().endswith((".html", ".md")):
         raise UsageError("-o must name the brief's file, ending in .html or .md")
+    from ..analysis.brief import build
+
     with _relation(args) as (store, con, rel):
         focus, *others = check_actors(con, rel, [args.focus, *parse_codes(args.with_)])
         if not others:
             raise UsageError("--with needs at least one actor (e.g. --with USA,CHN)")
-        text = brief(con, rel, focus, others, win=_win(args), by=args.by,
-                     document=store.document, fmt="html" if out.lower().endswith(".html")
-                     else "md")
-    from pathlib import Path
-
-    Path(out).write_text(text, encoding="utf-8")
+        b = build(con, rel, focus, others, win=_win(args), by=args.by, document=store.document,
+                  store=str(store.path), raw=args.raw, status=args.status)
+    b.save(out)
     print(f"eventdesk: wrote {out}", file=sys.stderr)
     return 0
 
@@ -197,8 +212,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
 def _common(p: argparse.ArgumentParser, *, out: bool = True, period: bool = True) -> None:
     add_db(p)
     add_actors(p, dest="actor_files")
-    p.add_argument("--since", help="first date (YYYY-MM-DD)")
-    p.add_argument("--until", help="last date (YYYY-MM-DD)")
+    p.add_argument("--since", type=day, help="first date (YYYY-MM-DD)")
+    p.add_argument("--until", type=day, help="last date (YYYY-MM-DD)")
     p.add_argument("--raw", action="store_true",
                    help="one row per report instead of per corroborated event")
     p.add_argument("--status", default="asserted",
@@ -214,8 +229,12 @@ def _common(p: argparse.ArgumentParser, *, out: bool = True, period: bool = True
 
 def _cmd(sub: Any, fmt: type[argparse.HelpFormatter], name: str, help: str, example: str,
          func: Any) -> argparse.ArgumentParser:
+    from ..analysis.glossary import help_text
+
+    cols = help_text(name)
     p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".",
-                       formatter_class=fmt, epilog="example:\n  " + example)
+                       formatter_class=fmt,
+                       epilog="example:\n  " + example + ("\n\n" + cols if cols else ""))
     p.set_defaults(func=func)
     return p
 
@@ -225,37 +244,37 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p = _cmd(sub, fmt, "dyad", "one dyad period by period: counts by quad class, Goldstein, "
              "cooperation and conflict mass, balance, EWMA, robust z",
              "eventdesk dyad RUS USA --by month --db demo/eventdesk.duckdb", cmd_dyad)
-    p.add_argument("a", help="actor code (RUS, or RUSGOV for the government only)")
-    p.add_argument("b", help="the other actor code")
+    p.add_argument("a", type=actor, help="actor code (RUS, or RUSGOV for the government only)")
+    p.add_argument("b", type=actor, help="the other actor code")
     p.add_argument("--directed", action="store_true", help="only events from A to B")
     _common(p)
 
     p = _cmd(sub, fmt, "dyads", "rank country pairs by activity or by movement",
              "eventdesk dyads --top 20 --rank movement", cmd_dyads)
-    p.add_argument("--top", type=int, default=20, help="how many (default 20)")
+    p.add_argument("--top", type=count, default=20, help="how many (default 20)")
     p.add_argument("--rank", choices=["activity", "movement"], default="activity")
     _common(p)
 
     p = _cmd(sub, fmt, "triangle", "strategic triangle of three actors: edge scores, "
              "configuration, roles and pivot leverage per period",
              "eventdesk triangle RUS USA CHN --by month", cmd_triangle)
-    p.add_argument("actors", nargs=3, metavar="ACTOR")
+    p.add_argument("actors", nargs=3, type=actor, metavar="ACTOR")
     p.add_argument("--band", type=float, default=1.0, help="neutral band ± (default 1.0)")
-    p.add_argument("--reps", type=int, default=1000, help="bootstrap draws (default 1000)")
+    p.add_argument("--reps", type=count, default=1000, help="bootstrap draws (default 1000)")
     _common(p)
 
     p = _cmd(sub, fmt, "balance", "structural balance of a signed graph of actors: balanced "
              "triads, exact frustration index, two camps",
              "eventdesk balance USA RUS CHN PRK KOR JPN", cmd_balance)
-    p.add_argument("actors", nargs="+", metavar="ACTOR")
+    p.add_argument("actors", nargs="+", type=actor, metavar="ACTOR")
     p.add_argument("--band", type=float, default=1.0, help="neutral band ± (default 1.0)")
     _common(p, period=False)
 
     p = _cmd(sub, fmt, "divergence", "a state's leader against the rest of its government "
              "toward a target: difference of mean Goldstein, interval, Hedges' g, say-do gap",
              "eventdesk divergence USA --toward RUS", cmd_divergence)
-    p.add_argument("country", help="the state (USA)")
-    p.add_argument("--toward", required=True, help="the target (RUS)")
+    p.add_argument("country", type=actor, help="the state (USA)")
+    p.add_argument("--toward", type=actor, required=True, help="the target (RUS)")
     p.add_argument("--office", default="auto",
                    choices=["auto", "head_of_state", "head_of_government"],
                    help="the leader's office (auto: whichever acts more often for the state)")
@@ -264,24 +283,26 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p = _cmd(sub, fmt, "reciprocity", "do two actors answer each other in kind: "
              "cross-correlation, comparative reciprocity, Granger tests",
              "eventdesk reciprocity USA RUS --by week --lags 2", cmd_reciprocity)
-    p.add_argument("a")
-    p.add_argument("b")
-    p.add_argument("--lags", type=int, default=2, help="VAR lags (default 2)")
+    p.add_argument("a", type=actor)
+    p.add_argument("b", type=actor)
+    p.add_argument("--lags", type=count, default=2, help="VAR lags (default 2)")
     _common(p)
 
     p = _cmd(sub, fmt, "signals", "what deserves a second look: novelty, count spikes, "
              "intensity shifts and change points, salience against coverage, relevance",
              "eventdesk signals --watch USA,RUS,CHN --since 2017-05-01", cmd_signals)
-    p.add_argument("--watch", help="watched powers, comma-separated (USA,RUS,CHN)")
-    p.add_argument("--top", type=int, default=20, help="how many (default 20)")
-    p.add_argument("--lookback", type=int, default=365, help="novelty look-back in days")
+    p.add_argument("--watch", type=actor, help="watched powers, comma-separated (USA,RUS,CHN)")
+    p.add_argument("--top", type=count, default=20, help="how many (default 20)")
+    p.add_argument("--lookback", type=count, default=365, help="novelty look-back in days")
     p.add_argument("--min-score", type=float, default=3.0, help="lowest score shown (bits)")
+    p.add_argument("--wide", action="store_true",
+                   help="the whole table, one line per signal, however wide")
     _common(p)
 
     p = _cmd(sub, fmt, "brief", "the analyst's brief on a focus state and its partners, as "
              "HTML (charts embedded) or Markdown, with a citation behind every claim",
              "eventdesk brief --focus RUS --with USA,CHN -o brief.html", cmd_brief)
-    p.add_argument("--focus", required=True, help="the focus state (RUS)")
-    p.add_argument("--with", dest="with_", required=True, help="partners, comma-separated")
+    p.add_argument("--focus", type=actor, required=True, help="the focus state (RUS)")
+    p.add_argument("--with", dest="with_", type=actor, required=True, help="partners, comma-separated")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="brief.html or brief.md")
     _common(p, out=False)

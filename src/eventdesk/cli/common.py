@@ -3,18 +3,124 @@ the common arguments."""
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, StoreError, UsageError, printable
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 
 
 def err(msg: str) -> None:
     print(f"eventdesk: {msg}", file=sys.stderr)
+
+
+#: a file name as one line of a message (escaped when it holds a newline or control character)
+shown = printable
+
+
+def output_path(out: str | None, *, folder: bool = False) -> str | None:
+    """Check, before any work, that ``-o out`` can be written: a usage error (exit 2) naming
+    what is wrong otherwise. A device or FIFO is fine (written to directly); a symlink is
+    followed; a folder is refused for a file output and a file for a folder output; the
+    folder it goes in must exist and take a new file (tried, as permissions do not stop
+    root). ``None`` (stdout) passes."""
+    if out is None:
+        return None
+    name = shown(out)
+    if not out.strip():
+        raise UsageError("-o needs a file name")
+    try:
+        mode = os.stat(out).st_mode           # follows a symlink
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot be written ({exc.strerror})") from None
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        if folder:
+            raise UsageError(f"{name}: a device or FIFO; this output is a folder")
+        return out
+    if mode is not None and stat.S_ISDIR(mode) and not folder:
+        raise UsageError(f"{name}: is a folder; give a file name")
+    if mode is not None and not stat.S_ISDIR(mode) and folder:
+        raise UsageError(f"{name}: is a file; this output is a folder")
+    if mode is not None and not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+        raise UsageError(f"{name}: not a regular file, folder, device or FIFO")
+    real = os.path.realpath(out)
+    parent = os.path.dirname(real) or "."
+    if not os.path.isdir(parent):
+        raise UsageError(f"{name}: folder {shown(parent)} does not exist")
+    try:                                      # the one sure test of a folder taking files
+        fd, probe = tempfile.mkstemp(prefix=".eventdesk-probe-", dir=parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot write in folder {shown(parent)} "
+                         f"({exc.strerror})") from None
+    if mode is not None and stat.S_ISREG(mode) and not os.access(real, os.W_OK):
+        raise UsageError(f"{name}: the file is read-only")
+    return out
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: the transaction in progress rolled back, what was
+    committed before it said, exit code 143 (130 for Ctrl-C)."""
+
+
+#: set when SIGTERM came: DuckDB may turn the handler's exception into its own error (see
+#: :func:`eventdesk.store.interrupted`), which the store raises as KeyboardInterrupt
+SIGNALLED: dict[str, bool] = {"term": False}
+
+
+def stop(exc: BaseException) -> KeyboardInterrupt:
+    """The interruption ``exc`` stands for, as :class:`Terminated` after SIGTERM."""
+    if isinstance(exc, Terminated) or not SIGNALLED["term"]:
+        return exc if isinstance(exc, KeyboardInterrupt) else KeyboardInterrupt()
+    return Terminated(*exc.args)
+
+
+def _stored(store: Any) -> tuple[int, int]:
+    return tuple(store.con.execute("SELECT (SELECT count(*) FROM documents), "
+                                   "(SELECT count(*) FROM event_rows)").fetchall()[0])
+
+
+@contextmanager
+def committed_on_stop(store: Any, rerun: str) -> Iterator[None]:
+    """Around a write of many transactions (``ingest``, ``import``): when it is interrupted
+    (Ctrl-C, SIGTERM) or fails (a full disk), say what the transactions before were
+    committed, rather than leave "nothing was written" to stand for the whole run."""
+    before = _stored(store)
+    try:
+        yield
+    except (KeyboardInterrupt, StoreError, RuntimeError) as exc:
+        from ..store import interrupted
+
+        if isinstance(exc, RuntimeError) and not interrupted(exc):
+            raise
+        try:
+            now = _stored(store)
+        except Exception:                     # the store cannot even be read: say nothing
+            raise exc from None
+        docs, rows = now[0] - before[0], now[1] - before[1]
+        kept = (f"{docs:,} documents and {rows:,} events" if docs else f"{rows:,} rows") + \
+            " committed before it stopped" if docs or rows else "nothing committed"
+        note = f"{kept}; {rerun}" if docs or rows else kept
+        if isinstance(exc, RuntimeError):          # DuckDB's word for a signal
+            exc = stop(exc)
+        if isinstance(exc, StoreError):
+            msg = str(exc)
+            if docs or rows:
+                msg = msg.replace("nothing was written", "the step in progress was rolled back")
+            raise StoreError(f"{msg}; {note}") from None
+        kind = type(stop(exc))
+        what = "terminated" if kind is Terminated else "interrupted"
+        raise kind(f"{what}: {note}") from None
 
 
 class Problems:
@@ -122,3 +228,52 @@ def add_actors(p: argparse.ArgumentParser, dest: str = "actors") -> None:
     p.add_argument("--actors", action="append", metavar="FILE", dest=dest,
                    help="your own actor file (YAML or TSV) on top of the packaged knowledge "
                         "base; may be repeated")
+
+
+def add_raw_csv(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--raw-csv", action="store_true",
+                   help="CSV/TSV cells exactly as stored: no leading ' on text starting with "
+                        "= + - @ (by default such cells are neutralised so that a spreadsheet "
+                        "shows them as text instead of running them as formulas)")
+
+
+# -- argument types: a bad value is a usage error (exit 2) from argparse, before any work -------
+def count(text: str) -> int:
+    """A whole number of at least 1 (``--limit``, ``--top``, ``--batch-size``...)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n}: give a number of at least 1")
+    if n > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"{n}: give a number of at most {MAX_COUNT:,}")
+    return n
+
+
+#: the largest count an option takes (DuckDB's LIMIT is a 64-bit integer)
+MAX_COUNT = 10**12
+
+
+def day(text: str) -> str:
+    """A date given as YYYY-MM-DD, and nothing after it."""
+    from datetime import date
+
+    try:
+        date.fromisoformat(text)
+        if len(text) != 10:
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") \
+            from None
+    return text
+
+
+def actor(text: str) -> str:
+    """An actor or country code, or a comma-separated list of them: printable, without the
+    ``|`` that separates the codes an event stores, not blank."""
+    if not text.strip() or not text.isprintable() or "|" in text or "\t" in text:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an actor code (codes such as RUS, USA, RUSGOV: no "
+            "tab, newline or |)")
+    return text

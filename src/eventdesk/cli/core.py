@@ -9,23 +9,31 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import InputError, UsageError
-from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, add_actors, add_db, add_inputs,
-                     closing, documents, err)
+from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, actor, add_actors, add_db,
+                     add_inputs, add_raw_csv, closing, committed_on_stop, count, day,
+                     documents, err)
 
 
 # -- commands ------------------------------------------------------------------------------------
+def _knowledge_base(args: argparse.Namespace) -> Any:
+    """The packaged knowledge base with the ``--actors`` files on top; a missing or unreadable
+    actor file is a usage error (exit 2), as a missing input is."""
+    from ..actors import knowledge_base
+    from ..errors import DataError
+
+    try:
+        return knowledge_base(tuple(args.actors or ()))
+    except DataError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _coder(args: argparse.Namespace, workers: int | None = None) -> Any:
     """The coder a command's arguments ask for: one in this process, or ``--workers N``
     worker processes (a :class:`~eventdesk.scale.pool.ParallelCoder`: close it after use)."""
-    from ..actors import knowledge_base
     from ..coding.coder import Coder
-    from ..errors import DataError
     from ..scale.pool import ParallelCoder, default_workers
 
-    try:
-        kb = knowledge_base(tuple(args.actors or ()))
-    except DataError as exc:
-        raise UsageError(str(exc)) from None
+    kb = _knowledge_base(args)
     for p in kb.problems:
         err(f"warning: {p}")
     workers = workers or getattr(args, "workers", None) or default_workers()
@@ -53,7 +61,7 @@ def cmd_code(args: argparse.Namespace) -> int:
         return _code_on_cluster(args, problems, stats)
     if args.output:
         raise UsageError("-o goes with --dask (without it, events go to stdout)")
-    writer = EventWriter(sys.stdout, args.format)
+    writer = EventWriter(sys.stdout, args.format, raw_csv=args.raw_csv)
     n = 0
     with _using(_coder(args)) as coder, Progress(not args.quiet) as bar:
         for _, events in coder.coded(_inputs(args, problems, stats)):
@@ -115,9 +123,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     problems, stats = Problems(), ReadStats()
     with open_store(args.db) as store, _using(_coder(args)) as coder, \
             Progress(not args.quiet) as bar:
-        result = store.ingest(_inputs(args, problems, stats), coder=coder,
-                              batch_size=args.batch_size,
-                              progress=lambda r: bar.update(r.documents_seen, r.events_added))
+        with committed_on_stop(store, "run the same command again to go on (what is "
+                                      "stored is skipped)"):
+            result = store.ingest(_inputs(args, problems, stats), coder=coder,
+                                  batch_size=args.batch_size,
+                                  progress=lambda r: bar.update(r.documents_seen,
+                                                                r.events_added))
         total = store.counts()
     extra = (f"{result.documents_added} new, {result.documents_replaced} changed, "
              f"{result.documents_unchanged} unchanged documents; {result.events_added} events "
@@ -152,7 +163,7 @@ def cmd_events(args: argparse.Namespace) -> int:
         Console(width=max(120, Console().width)).print(table)
         print(f"{len(events)} events", file=sys.stderr)
     else:
-        writer = EventWriter(sys.stdout, args.format)
+        writer = EventWriter(sys.stdout, args.format, raw_csv=args.raw_csv)
         for ev in events:
             writer.write(ev)
     return EXIT_OK
@@ -163,6 +174,7 @@ def _corroborated(args: argparse.Namespace, status: list[str] | None) -> int:
     import csv
     import json
 
+    from ..formats import spreadsheet_safe
     from ..store import Store, open_store
 
     with open_store(args.db, read_only=True) as store:
@@ -195,7 +207,8 @@ def _corroborated(args: argparse.Namespace, status: list[str] | None) -> int:
                        lineterminator="\n")
         w.writerow(Store.GROUP_FIELDS)
         for g in groups:
-            w.writerow([text(g[k]) for k in Store.GROUP_FIELDS])
+            cells = [text(g[k]) for k in Store.GROUP_FIELDS]
+            w.writerow(cells if args.raw_csv else [spreadsheet_safe(c) for c in cells])
     return EXIT_OK
 
 
@@ -212,6 +225,18 @@ def _mark(text: str, spans: dict[str, list[list[int]]]) -> str:
         pos = e
     out.append(text[pos:])
     return "".join(out)
+
+
+def _decided_lines(ev: Any) -> list[str]:
+    """``decided  recipient: statement_topic — subject of the statement's complement ...``"""
+    if not ev.decided_by:
+        return []
+    from ..coding.pipeline import describe
+
+    out = []
+    for k, (field, name) in enumerate(ev.decided_by.items()):
+        out.append(f"{'decided' if k == 0 else '':<10}{field}: {name} — {describe(field, name)}")
+    return out
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -240,6 +265,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         f"status    {ev.status.value}" + (f" (claim of {ents(ev.source_of_claim)})"
                                          if ev.source_of_claim else ""),
         f"location  {ev.location.name if ev.location else '-'}",
+        *_decided_lines(ev),
         f"sentence  {_mark(ev.text, ev.spans)}",
         f"rule      {ev.pattern}" + (f": {pattern.verb}{'_' + pattern.particle if pattern.particle else ''}"
                                      f" ({pattern.source})" if pattern else " (not in the current lexicon)"),
@@ -276,22 +302,22 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_actors_lookup(args: argparse.Namespace) -> int:
-    from ..actors import knowledge_base, lookup
+    from ..actors import lookup
     from ..dates import parse_date
 
     try:
         day = parse_date(args.date)[0]
     except InputError as exc:
         raise UsageError(str(exc)) from None
-    kb = knowledge_base(tuple(args.actors or ()))
+    kb = _knowledge_base(args)
     print("\n".join(lookup(kb, args.mention, day)))
     return EXIT_OK
 
 
 def cmd_actors_check(args: argparse.Namespace) -> int:
-    from ..actors import check, knowledge_base
+    from ..actors import check
 
-    kb = knowledge_base(tuple(args.actors or ()))
+    kb = _knowledge_base(args)
     problems = check(kb)
     for p in problems:
         print(p)
@@ -304,17 +330,23 @@ def cmd_actors_check(args: argparse.Namespace) -> int:
 def cmd_lexicon_check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ..coding.knowledge import FUNCTION_LISTS, WORD_LISTS, check_word_lists
     from ..coding.lexicon import check_lexicon
 
     path = Path(args.file) if args.file else None
     if path is not None and not path.exists():
         raise UsageError(f"{path}: no such lexicon file")
     problems, stats = check_lexicon(path)
+    lists = ""
+    if path is None:            # the packaged lexicon comes with the coder's word lists
+        problems += check_word_lists()
+        lists = (f"; {len(WORD_LISTS) + len(FUNCTION_LISTS)} word lists and the per-root "
+                 "table checked")
     for p in problems:
         print(p)
     err(f"{stats['patterns']} patterns over {stats['verbs']} verbs; {stats['codes']} of "
-         f"{stats['codes_in_table']} CAMEO codes and {stats['roots']} of 20 roots reachable; "
-         f"{len(problems)} problems")
+        f"{stats['codes_in_table']} CAMEO codes and {stats['roots']} of 20 roots reachable"
+        f"{lists}; {len(problems)} problems")
     return EXIT_SKIPPED if problems else EXIT_OK
 
 
@@ -351,7 +383,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
     print(f"corroborated: {s['corroborated']} events ({s['corroborated_asserted']} asserted)")
     print("origin:   " + ", ".join(f"{k} {v}" for k, v in s["datasets"]))
     print("status:   " + ", ".join(f"{k} {v}" for k, v in s["statuses"]))
-    print("roots:    " + ", ".join(f"{r} ({n})" for r, _, n in s["roots"]))
+    from ..ontology import cameo_table
+
+    names = cameo_table()
+    print("roots:    " + ", ".join(
+        f"{r} {names[r].name if r in names else '(no root)'} ({n})" for r, _, n in s["roots"]))
     print("busiest dyads (asserted corroborated events, net Goldstein):")
     for a, r, n, g in s["dyads"]:
         print(f"  {a:>4} → {r:<4} {n:4d}  {g:+7.1f}")
@@ -368,12 +404,13 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                               "coded/   # then: eventdesk import coded/")
     add_inputs(p)
     p.add_argument("--format", choices=["jsonl", "tsv", "csv"], default="jsonl")
+    add_raw_csv(p)
     p.add_argument("--dask", metavar="ADDRESS",
                    help="code on a Dask cluster: a scheduler address (tcp://host:8786), or "
                         "local:N for a LocalCluster of N processes; needs -o")
     p.add_argument("-o", "--output", metavar="DIR",
                    help="with --dask: the Parquet dataset to write (a folder, or an fsspec URL)")
-    p.add_argument("--partition-size", type=int, default=200, metavar="N",
+    p.add_argument("--partition-size", type=count, default=200, metavar="N",
                    help="with --dask: documents per partition (default 200)")
     p.set_defaults(func=cmd_code)
 
@@ -384,7 +421,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                        epilog="example:\n  eventdesk ingest corpus/ --db my.duckdb")
     add_inputs(p)
     add_db(p)
-    p.add_argument("--batch-size", type=int, default=64, help="documents per transaction")
+    p.add_argument("--batch-size", type=count, default=64, help="documents per transaction")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("events", help="query stored events", formatter_class=fmt,
@@ -396,17 +433,18 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                               "--since 2017-04-01 --format table\n"
                               "  eventdesk events --corroborated --actor RUS --format csv")
     add_db(p)
-    p.add_argument("--actor", help="actor country or code (RUS, RUSGOV, NATO)")
-    p.add_argument("--recipient", help="recipient country or code")
-    p.add_argument("--since", help="first date (YYYY-MM-DD)")
-    p.add_argument("--until", help="last date (YYYY-MM-DD)")
+    p.add_argument("--actor", type=actor, help="actor country or code (RUS, RUSGOV, NATO)")
+    p.add_argument("--recipient", type=actor, help="recipient country or code")
+    p.add_argument("--since", type=day, help="first date (YYYY-MM-DD)")
+    p.add_argument("--until", type=day, help="last date (YYYY-MM-DD)")
     p.add_argument("--cameo", help="CAMEO code prefix, e.g. 19 or 163")
     p.add_argument("--status", default="all",
                    help="comma-separated statuses (asserted,negated,...) or all (default)")
-    p.add_argument("--limit", type=int)
+    p.add_argument("--limit", type=count, help="at most this many")
     p.add_argument("--format", choices=["table", "jsonl", "csv", "tsv"], default="jsonl")
     p.add_argument("--corroborated", action="store_true",
                    help="one row per corroborated event with its counts, not every report")
+    add_raw_csv(p)
     p.set_defaults(func=cmd_events)
 
     p = sub.add_parser("explain", help="show the sentence, spans and rule behind an event",
@@ -438,7 +476,8 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     q.set_defaults(func=cmd_actors_check)
 
     p = sub.add_parser("lexicon", help="check the event lexicon", formatter_class=fmt,
-                       description="The event lexicon (coding/data/verbs.tsv).",
+                       description="The event lexicon (coding/data/verbs.tsv) and the coder's word "
+                                   "lists (coding/data/*.tsv, ontology/data/cameo_roots.tsv).",
                        epilog="example:\n  eventdesk lexicon check")
     lsub = p.add_subparsers(dest="lexicon_command", metavar="ACTION")
     q = lsub.add_parser("check", help="lint the lexicon", formatter_class=fmt,
@@ -469,7 +508,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                                         "petrarch-xml"], help="the gold file's format")
     p.add_argument("--misses", metavar="FILE",
                    help="where to write the items with a miss (default GOLD-stem.misses.tsv)")
-    p.add_argument("--limit", type=int, metavar="N", help="score only the first N items")
+    p.add_argument("--limit", type=count, metavar="N", help="score only the first N items")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     add_actors(p)
     p.set_defaults(func=cmd_eval)

@@ -6,7 +6,8 @@ import time
 from typing import Any
 
 from ..interop.layouts import EXPORT_FORMATS, IMPORT_FORMATS
-from .common import add_actors, add_db, err
+from .common import (actor, add_actors, add_db, add_raw_csv, committed_on_stop, day, err,
+                     output_path, shown)
 
 
 def _secs(s: float) -> str:
@@ -47,11 +48,13 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"changed, {r.documents_unchanged} unchanged documents; {r.events_added} "
                 f"events added, {r.events_removed} removed")
         start = time.perf_counter()
-        results = import_files(store, files, args.format, on_problem=problem,
-                               on_file=done, force=args.force,
-                               keep_columns=args.keep_columns, settle=False)
+        with committed_on_stop(store, "run the same import again to resume after it"):
+            results = import_files(store, files, args.format, on_problem=problem,
+                                   on_file=done, force=args.force,
+                                   keep_columns=args.keep_columns, settle=False)
         stored = time.perf_counter()
-        grouped = store.settle()
+        with committed_on_stop(store, "the grouping goes on at the next read or import"):
+            grouped = store.settle()
         settled = time.perf_counter()
         counts = store.counts()
     added = sum(r.rows_added for r in results)
@@ -80,10 +83,12 @@ def cmd_export(args: argparse.Namespace) -> int:
                                                else args.status.split(","))
     if args.status == "all":
         status = ["asserted", "negated", "hypothetical", "future", "desired", "reported"]
+    output_path(args.output, folder=args.format == "parquet")
     with open_store(args.db, read_only=True) as store:
         n = export(store, args.format, args.output, actor=args.actor, recipient=args.recipient,
-                   since=args.since, until=args.until, cameo=args.cameo, status=status)
-    err(f"{n} events written to {args.output} ({args.format})")
+                   since=args.since, until=args.until, cameo=args.cameo, status=status,
+                   overwrite=args.overwrite, raw_csv=args.raw_csv)
+    err(f"{n} events written to {shown(args.output)} ({args.format})")
     return 0
 
 
@@ -122,12 +127,18 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
         epilog="example:\n  eventdesk export --format gdelt2 --actor RUS --since 2017-01-01 "
                "-o rus.tsv\n  eventdesk export --format parquet -o events/")
     p.add_argument("--format", choices=EXPORT_FORMATS, required=True)
-    p.add_argument("-o", "--output", required=True, help="output file (a folder for parquet)")
-    p.add_argument("--actor", help="actor country or code prefix (RUS, RUSGOV)")
-    p.add_argument("--recipient", help="recipient country or code prefix")
-    p.add_argument("--since", help="first date (YYYY-MM-DD)")
-    p.add_argument("--until", help="last date (YYYY-MM-DD)")
+    p.add_argument("-o", "--output", required=True,
+                   help="output file, replaced when complete, or a device or FIFO, written "
+                        "directly; for parquet a new or empty folder")
+    p.add_argument("--overwrite", action="store_true",
+                   help="parquet: replace the files of an earlier export in the folder (only "
+                        "those: a folder holding other files is refused)")
+    p.add_argument("--actor", type=actor, help="actor country or code prefix (RUS, RUSGOV)")
+    p.add_argument("--recipient", type=actor, help="recipient country or code prefix")
+    p.add_argument("--since", type=day, help="first date (YYYY-MM-DD)")
+    p.add_argument("--until", type=day, help="last date (YYYY-MM-DD)")
     p.add_argument("--cameo", help="CAMEO code prefix, e.g. 19")
     p.add_argument("--status", help="comma-separated statuses, or all")
+    add_raw_csv(p)
     add_db(p)
     p.set_defaults(func=cmd_export)

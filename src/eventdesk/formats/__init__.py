@@ -1,8 +1,16 @@
-"""Writing events as JSON lines, TSV/CSV (flattened, with a header row)."""
+"""Writing events as JSON lines, TSV/CSV (flattened, with a header row).
+
+CSV and TSV cells are spreadsheet-safe unless asked otherwise: a text cell that a spreadsheet
+would run as a formula -- it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return -- gets a leading ``'`` (the convention of spreadsheet-safe writers: the spreadsheet
+shows the text, the ``'`` is not displayed). A plain number such as a Goldstein score of
+``-8.0`` is left as it is: a spreadsheet reads it as the number, it cannot run anything.
+"""
 from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -14,11 +22,30 @@ FLAT_FIELDS = (
     + [f"actor_{f}" for f in ENTITY_FIELDS] + [f"recipient_{f}" for f in ENTITY_FIELDS]
     + ["cameo", "cameo_name", "goldstein", "quad", "penta", "plover", "mode", "context",
        "status", "source_of_claim", "location_name", "location_country", "spans", "pattern",
-       "text"])
+       "decided_by", "text"])
+
+
+#: the first characters that make a spreadsheet read a cell as a formula
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: a plain number (left as it is): sign, digits, decimals, exponent
+PLAIN_NUMBER = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
+_NUMBER = re.compile(PLAIN_NUMBER)
+
+
+def spreadsheet_safe(value: object) -> object:
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
 
 
 def _join(ents: Iterable[Entity], field: str) -> str:
     return ";".join(str(getattr(e, field) or "") for e in ents)
+
+
+def decided(ev: Event) -> str:
+    """An event's ``decided_by`` in one cell: ``actor=subject;recipient=direct_object;...``."""
+    return ";".join(f"{k}={v}" for k, v in ev.decided_by.items())
 
 
 def flat(ev: Event) -> dict[str, object]:
@@ -38,6 +65,7 @@ def flat(ev: Event) -> dict[str, object]:
         "location_name": ev.location.name if ev.location else "",
         "location_country": (ev.location.country or "") if ev.location else "",
         "spans": json.dumps(ev.spans, separators=(",", ":")), "pattern": ev.pattern,
+        "decided_by": decided(ev),
         "text": " ".join(ev.text.split()),
     })
     return row
@@ -46,8 +74,9 @@ def flat(ev: Event) -> dict[str, object]:
 class EventWriter:
     """Writes events to a text stream as ``jsonl``, ``tsv`` or ``csv``."""
 
-    def __init__(self, out: TextIO, fmt: str = "jsonl"):
+    def __init__(self, out: TextIO, fmt: str = "jsonl", *, raw_csv: bool = False):
         self.out, self.fmt = out, fmt
+        self.safe = not raw_csv
         self._csv = None
         if fmt in ("tsv", "csv"):
             self._csv = csv.DictWriter(out, fieldnames=FLAT_FIELDS,
@@ -57,6 +86,8 @@ class EventWriter:
 
     def write(self, ev: Event) -> None:
         if self._csv is not None:
-            self._csv.writerow(flat(ev))
+            row = flat(ev)
+            self._csv.writerow({k: spreadsheet_safe(v) for k, v in row.items()} if self.safe
+                               else row)
         else:
             self.out.write(ev.to_json() + "\n")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import gzip
 import os
 import queue
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from typing import Any
 from ..errors import EventDeskError, InputError
 from ..store import Store
 from ..store.sql import ident
-from .files import BAD_STREAM, copy_range
+from .files import BAD_STREAM, copy_range, scratch
 from .layouts import Layout
 from .mapping import csv_reader, insert_events, insert_mentions, reject_text, \
     report_problems, short_message
@@ -324,7 +323,7 @@ def import_csv(store: Store, shown: Path, readable: Path, layout: Layout,
     state = {"part": n_part, "skipped": 0, "rows": 0}
     held: list[InputError] = []         # the first chunk's problems, while its hash is awaited
 
-    with tempfile.TemporaryDirectory(prefix="eventdesk-") as tmp, \
+    with scratch() as tmp, \
             _ahead(_chunks(readable, header, delim, start, start_line, Path(tmp))) as chunks:
         for chunk in chunks:
             def work(chunk: _Chunk = chunk) -> tuple[int, int]:

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -26,6 +27,33 @@ from .layouts import GDELT1, GDELT1_57, GDELT2, ICEWS, IMPORT_FORMATS, MENTIONS,
 
 #: what Python's readers raise for a compressed file that is cut short or corrupt
 BAD_STREAM = (EOFError, zipfile.BadZipFile, gzip.BadGzipFile, zlib.error)
+
+
+def scratch() -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for an import's chunks or a zip's member, named after this process
+    (``eventdesk-<pid>-...``), removed when the import ends, SIGTERM and Ctrl-C included; one
+    left by a killed import (SIGKILL) is removed by the next import (:func:`clean_scratch`)."""
+    return tempfile.TemporaryDirectory(prefix=f"eventdesk-{os.getpid()}-")
+
+
+def clean_scratch() -> int:
+    """Remove the temporary folders of imports whose process is gone (killed); returns how
+    many. Only folders named as :func:`scratch` names them, owned by this user."""
+    removed = 0
+    for d in Path(tempfile.gettempdir()).glob("eventdesk-*-*"):
+        m = re.fullmatch(r"eventdesk-(\d+)-[a-z0-9_]+", d.name)
+        try:
+            if not m or d.is_symlink() or not d.is_dir() or d.stat().st_uid != os.getuid() \
+                    or int(m.group(1)) == os.getpid():
+                continue
+            os.kill(int(m.group(1)), 0)         # the process is alive: its folder is in use
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+            removed += 1
+        except OSError:                         # alive under another user, or unreadable
+            continue
+    return removed
 
 
 def read_head(path: Path, n: int = 65536) -> bytes:
@@ -59,7 +87,7 @@ def plain(path: Path, as_gzip: bool = False) -> Iterator[Path]:
     if path.suffix.lower() != ".zip":
         yield path
         return
-    with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory(prefix="eventdesk-") as tmp:
+    with zipfile.ZipFile(path) as z, scratch() as tmp:
         member = next(m for m in z.infolist() if not m.is_dir())
         out = Path(tmp) / Path(member.filename).name
         if as_gzip and member.compress_type == zipfile.ZIP_DEFLATED and \
@@ -148,7 +176,7 @@ def detect(path: Path) -> str:
     if first.lstrip().startswith("{"):
         try:
             record = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):     # not JSON, or nested past Python's limit
             record = {}
         if isinstance(record, dict) and "event" in record:
             return "plover"

@@ -38,7 +38,7 @@ from pathlib import Path
 from ..errors import InputError, StoreError, UsageError
 from ..store import Store
 from .chunks import Background, HashKnown, chunk_bytes, import_csv
-from .files import check_format, detect, file_hash, layout_for, plain
+from .files import check_format, clean_scratch, detect, file_hash, layout_for, plain
 from .layouts import IMPORT_FORMATS
 from .mapping import GDELT_MAPPED, extra_names, lookups
 from .records import ImportResult, Problem, maybe_known, record_import
@@ -54,9 +54,12 @@ def import_file(store: Store, path: str | os.PathLike[str], fmt: str | None = No
     ``store.settle()``, which any read of events runs first: a file's reports are grouped
     once, together, instead of chunk by chunk, and several files once for all."""
     store.check_writable()
+    clean_scratch()
     p = Path(path)
     if not p.is_file():
-        raise InputError("no such file", str(p))
+        from ..readers import not_regular
+
+        raise InputError(not_regular(p) or "not a regular file", str(p))
     fmt = fmt or detect(p)
     if fmt not in IMPORT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}: use {'|'.join(IMPORT_FORMATS)}")
@@ -97,6 +100,7 @@ def import_files(store: Store, paths: list[str], fmt: str | None = None, *,
     is reported through ``on_problem`` and the others go on. The reports of all the files are
     grouped at the end, once (``store.settle()``; with ``settle=False`` the caller does it,
     or the next read of events does)."""
+    clean_scratch()
     results: list[ImportResult] = []
     group: list[tuple[Path, str, str]] = []
 

@@ -64,7 +64,7 @@ def _row(rec: dict[str, Any]) -> dict[str, Any]:
 def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
     import pandas as pd
 
-    store.ready()          # its batches are grouped with the stored reports: all grouped
+    store.settle()         # its batches are grouped with the stored reports: all grouped
     lookups(store)
     con = store.con
     result = ImportResult(str(path), "plover")
@@ -108,7 +108,7 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
                 "chain_first": "NULL", "batch_id": str(batch_id), "extra": "NULL"}
             n = con.execute(
                 f"INSERT INTO event_rows ({', '.join(EVENT_NAMES)}) SELECT "
-                f"{', '.join(values[k] for k in EVENT_NAMES)} FROM ed_plover_batch b "
+                f"{', '.join(values.get(k, 'NULL') for k in EVENT_NAMES)} FROM ed_plover_batch b "
                 "JOIN ed_cameo c ON c.code = coalesce(b.cameo, (SELECT p.code FROM ed_plover p "
                 "WHERE p.plover = upper(b.event))) WHERE TRY_CAST(b.date AS DATE) IS NOT NULL "
                 "AND b.id IS NOT NULL").fetchone()[0]
@@ -130,12 +130,16 @@ def import_plover(store: Store, path: Path, digest: str, report: Any) -> Any:
             if not text.strip():
                 continue
             try:
-                rec = json.loads(text)
+                try:
+                    rec = json.loads(text)
+                except RecursionError:
+                    raise ValueError("JSON nested too deeply") from None
                 if not isinstance(rec, dict):
                     raise ValueError("not a JSON object")
                 row = _row(rec)
-            except ValueError as exc:
-                held.append(InputError(f"{str(exc).splitlines()[0][:120]}; row skipped",
+            except ValueError as exc:             # an integer of 4,300 digits is one too
+                msg = str(exc).splitlines()[0].split("; use sys.set_int_max_str_digits")[0]
+                held.append(InputError(f"{msg[:120]}; row skipped",
                                        f"{path}:{n}"))
                 result.rows_skipped += 1
                 continue

@@ -92,3 +92,45 @@ def plover_types() -> dict[str, tuple[str, float]]:
     """The 16 PLOVER event types: type → (quad category, score)."""
     path = data_path("eventdesk.ontology", "plover_types.tsv")
     return {row["event"]: (row["quad"], float(row["score"])) for _, row in read_tsv(path)}
+
+
+@dataclass(frozen=True)
+class RootBehaviour:
+    """How the coder treats the actions of one CAMEO root (``cameo_roots.tsv``)."""
+
+    root: str
+    statement: bool = False
+    material: bool = False
+    violent: bool = False
+    violent_noun: bool = False
+    place_as_target: bool = False
+    place_if_abroad: bool = False
+    own_means: bool = False
+    for_beneficiary: bool = False
+    recipient_preps: frozenset[str] = frozenset()
+
+
+ROOT_FLAGS = ("statement", "material", "violent", "violent_noun", "place_as_target",
+              "place_if_abroad", "own_means", "for_beneficiary")
+
+
+@lru_cache(maxsize=1)
+def cameo_roots() -> dict[str, RootBehaviour]:
+    """Every CAMEO root's behaviour in the coder, from ``ontology/data/cameo_roots.tsv``."""
+    path = data_path("eventdesk.ontology", "cameo_roots.tsv")
+    out: dict[str, RootBehaviour] = {}
+    for lineno, row in read_tsv(path):
+        flags = {}
+        for f in ROOT_FLAGS:
+            if row[f] not in ("", "yes"):
+                raise DataError(f"{path}:{lineno}: {f} must be yes or empty, not {row[f]!r}")
+            flags[f] = row[f] == "yes"
+        preps = frozenset(p.strip().lower() for p in row["recipient_preps"].split("|")
+                          if p.strip())
+        out[row["root"]] = RootBehaviour(root=row["root"], recipient_preps=preps, **flags)
+    return out
+
+
+def root_behaviour(code: str) -> RootBehaviour:
+    """The behaviour of the root of a CAMEO code (a root the table lacks has none)."""
+    return cameo_roots().get(code[:2]) or RootBehaviour(root=code[:2])

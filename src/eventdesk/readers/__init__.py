@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -97,19 +98,54 @@ def _title_and_body(text: str) -> tuple[str | None, str, Date | None, Precision]
     return title, body, doc_date, precision
 
 
+def name_text(path: Path | str) -> str:
+    """A path as text that can be stored and hashed: as it is when it is valid UTF-8 (every
+    usual name), else with each byte that is not as ``\\xNN``."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
 def _file_id(path: Path) -> str:
-    return "f-" + stable_hash(str(path.resolve()))
+    return "f-" + stable_hash(name_text(path.resolve()))
 
 
-def _check_size(n: int, location: str) -> None:
+def not_regular(path: Path) -> str | None:
+    """Why ``path`` is not read as a file (None when it is a regular file): a FIFO, device or
+    socket is never opened, as reading one may block forever or never end."""
+    try:
+        mode = path.stat().st_mode                 # follows a symlink
+    except FileNotFoundError:
+        return "cannot read (a symlink to no file)" if path.is_symlink() else "no such file"
+    except OSError as exc:
+        return f"cannot read ({exc.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    for test, what in ((stat.S_ISDIR, "a folder (give the files in it)"),
+                       (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return f"{what}, not a regular file; not read"
+    return "not a regular file; not read"
+
+
+def _size(n: float) -> str:
+    return f"{n / 1e6:.1f} MB" if n < 1e9 else f"{n / 1e9:.1f} GB"
+
+
+def _check_size(n: int, location: str, more: bool = False) -> None:
     if n > MAX_DOCUMENT_BYTES:
-        raise InputError(f"{n / 1e6:.1f} MB, larger than the {MAX_DOCUMENT_BYTES / 1e6:.0f} MB "
-                         "limit for one document", location)
+        raise InputError(f"{'more than ' if more else ''}{_size(n)}, larger than the "
+                         f"{MAX_DOCUMENT_BYTES / 1e6:.0f} MB limit for one document", location)
 
 
 def _read_limited(fh: BinaryIO, location: str) -> bytes:
     data = fh.read(MAX_DOCUMENT_BYTES + 1)
-    _check_size(len(data), location)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        try:                                       # the whole size when the file has one
+            whole = os.fstat(fh.fileno()).st_size
+        except (OSError, AttributeError, io.UnsupportedOperation):
+            whole = 0
+        _check_size(max(whole, len(data)), location, more=whole < len(data))
     return data
 
 
@@ -154,6 +190,10 @@ def _jsonl_record(line: str, location: str, path: str | None,
         rec = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"not JSON ({exc.msg} at column {exc.colno})", location) from None
+    except RecursionError:
+        raise InputError("not read: JSON nested too deeply", location) from None
+    except ValueError as exc:          # e.g. an integer of more than 4,300 digits
+        raise InputError(f"not read: {str(exc).split(';')[0]}", location) from None
     if not isinstance(rec, dict):
         raise InputError("a JSONL record must be an object", location)
     text = rec.get("text")
@@ -200,6 +240,9 @@ def _read_file(path: Path, default_date: Date | None, default_precision: Precisi
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES:
         raise InputError(f"unsupported file type {suffix or '(none)'!r} "
                          f"(expected one of {', '.join(SUPPORTED)})", location)
+    why = not_regular(path)
+    if why:
+        raise InputError(why, location)
     try:
         fh = open(path, "rb")
     except OSError as exc:
@@ -207,17 +250,20 @@ def _read_file(path: Path, default_date: Date | None, default_precision: Precisi
     with fh:
         if suffix in JSONL_SUFFIXES:
             head = fh.read(8192)
-            if b"\x00" in head:
+            # binary (or UTF-16) when NUL bytes are more than a stray one: a NUL inside one
+            # record makes that record bad (decode), not the whole batch
+            if head.count(b"\x00") > max(1, len(head) // 100):
                 raise InputError("binary file (NUL bytes), not text", location)
             if not head.strip():
                 raise InputError("empty file", location)
             fh.seek(0)
-            yield from jsonl_documents(_lines_limited(fh), location, on_error, str(path))
+            yield from jsonl_documents(_lines_limited(fh), location, on_error,
+                                       name_text(path))
             return
         data = _read_limited(fh, location)
     text = decode(data, location, on_error)
     maker = html_document if suffix in HTML_SUFFIXES else text_document
-    yield maker(text, doc_id=_file_id(path), path=str(path), default_date=default_date,
+    yield maker(text, doc_id=_file_id(path), path=name_text(path), default_date=default_date,
                 default_precision=default_precision, location=location)
 
 
@@ -242,6 +288,8 @@ def _lines_limited(fh: BinaryIO) -> Iterator[bytes | int]:
 def _read_stdin(stream: BinaryIO, default_date: Date | None, default_precision: Precision,
                 on_error: ErrorHandler) -> Iterator[Document]:
     location = "<stdin>"
+    if stream is None or not hasattr(stream, "read"):
+        raise InputError("standard input is closed", location)
     buffered = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
     head = buffered.peek(4096)[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):

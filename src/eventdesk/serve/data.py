@@ -253,7 +253,7 @@ def locations(store: Store, flt: Filter, limit: int = 2000) -> pd.DataFrame:
 def overview(store: Store) -> dict[str, Any]:
     """The store's counts and period, the busiest and fastest-moving dyads, and a monthly
     timeline of cooperation and conflict (corroborated asserted events)."""
-    from ..analysis.dyads import top_dyads
+    from ..analysis import api
 
     counts = store.counts()
     first, last = store.con.execute("SELECT min(event_date), max(event_date) FROM events"
@@ -262,7 +262,7 @@ def overview(store: Store) -> dict[str, Any]:
     out: dict[str, Any] = {"counts": counts, "first": first, "last": last}
     for rank in ("activity", "movement"):
         try:
-            out[rank] = top_dyads(store.con, rel, top=10, rank=rank)
+            out[rank] = api.dyads(store, top=10, rank=rank)
         except UsageError:
             out[rank] = pd.DataFrame(columns=["a", "b", "n", "mean_goldstein", "movement"])
     out["timeline"] = store.con.execute(
@@ -288,11 +288,9 @@ def dyad(store: Store, a: str, b: str, *, by: str, directed: bool, win: Window,
     """The dyad's series (:func:`eventdesk.analysis.dyads.dyad_series`) with its baseline
     band: the median of the ``baseline`` periods before each one, ± twice their scaled MAD
     (the yardstick of the series' robust z)."""
-    from ..analysis.dyads import dyad_series
+    from ..analysis import api
 
-    df = dyad_series(store.con, relation(store), a, b, by=by, directed=directed, win=win,
-                     baseline=baseline)
-    df["period"] = pd.to_datetime(df["period"]).dt.date
+    df = api.dyad(store, a, b, by=by, directed=directed, since=win.since, until=win.until)
     df["period_end"] = [period_end(p, by) for p in df["period"]]
     mean = df["mean_goldstein"].to_numpy(dtype=float)
     lo, hi = np.full(len(mean), np.nan), np.full(len(mean), np.nan)
@@ -309,12 +307,15 @@ def dyad(store: Store, a: str, b: str, *, by: str, directed: bool, win: Window,
 
 def triangle(store: Store, players: list[str], *, by: str, win: Window, band: float,
              reps: int = 500) -> Any:
-    from ..analysis.triangle import triangle as _triangle
+    from ..analysis import api
 
-    return _triangle(store.con, relation(store), players, by=by, win=win, band=band, reps=reps)
+    return api.triangle(store, players, by=by, since=win.since, until=win.until, band=band,
+                        reps=reps)
 
 
 def signals(store: Store, watch: list[str], *, by: str, win: Window, top: int = 20) -> list[Any]:
+    """The ranked signals as :class:`~eventdesk.analysis.signals.Signal` objects (the notebook
+    API's frame flattens their evidence, whose event ids the page links to)."""
     from ..analysis.signals import signals as _signals
 
     return _signals(store.con, relation(store), watch=watch, since=win.since, until=win.until,
@@ -323,10 +324,9 @@ def signals(store: Store, watch: list[str], *, by: str, win: Window, top: int = 
 
 def brief_html(store: Store, focus: str, partners: list[str], *, by: str, win: Window) -> str:
     """The brief's HTML body (its headings, paragraphs, charts as PNG and sources)."""
-    from ..analysis.brief import brief
+    from ..analysis import api
 
-    page = brief(store.con, relation(store), focus, partners, win=win, by=by,
-                 document=store.document, fmt="html")
+    page = api.brief(store, focus, partners, by=by, since=win.since, until=win.until).html()
     body = re.search(r"<body>(.*)</body>", page, re.S)
     return body.group(1) if body else page
 

@@ -82,7 +82,15 @@ def memory_limit() -> str:
     value = os.environ.get("EVENTDESK_MEMORY", default).strip()
     if not value.replace(".", "").rstrip("KMGTiBkmgtib").isdigit():
         raise StoreError(f"EVENTDESK_MEMORY={value!r}: give a size such as 1GB or 512MB")
+    if _bytes(value) < MIN_MEMORY:
+        raise StoreError(f"EVENTDESK_MEMORY={value!r} is too small: a store needs at least "
+                         f"{MIN_MEMORY // 2**20}MB")
     return value
+
+
+#: the least memory DuckDB is given (``$EVENTDESK_MEMORY`` below it is refused): opening a
+#: store and a small query need a few MB, a sort or join spilling to disk some more
+MIN_MEMORY = 64 * 2**20
 
 
 #: DuckDB's memory cap for bulk writes (a file's import, the grouping that follows it): they
@@ -173,24 +181,51 @@ class Store:
     def _settle_read_only(self) -> None:
         """A store opened read-only whose last import left reports to group: group them with a
         short write, as a migration does, then read as asked; when the store cannot be
-        written (a read-only file, another reader), read it with the groups incomplete."""
+        written (a read-only file, another reader, a full disk), read it without that
+        grouping (:meth:`_read_ungrouped`): reading never needs to write."""
         self.con.close()
         try:
             self.con = self._connect(False)
         except StoreError as exc:
             self.con = self._connect(True)
-            log.warning("%s: the reports of the last import are not grouped yet, so "
-                        "corroborated events are incomplete until the store is opened for "
-                        "writing (%s)", self.path, exc)
-            self._pending = False
+            self._read_ungrouped(exc)
             return
         try:
             self.read_only = False
             self.settle()
-        finally:
+        except StoreError as exc:
             self.read_only = True
             self.con.close()
             self.con = self._connect(True)
+            self._read_ungrouped(exc)
+            return
+        finally:
+            self.read_only = True
+        self.con.close()
+        self.con = self._connect(True)
+
+    def _read_ungrouped(self, why: object) -> None:
+        """Read a store whose last import's reports cannot be grouped now: each of them is
+        read as a corroborated event of its own, under an id of its own, through temporary
+        views of this connection (nothing is written); a writer groups them later."""
+        from .corroborate import pending_where
+        from .schema import SINGLE_SELECT, group_id_sql
+
+        con = self.con
+        where, _ = pending_where(con)
+        own = group_id_sql("ckey", "NULL", "event_id")       # the report's own id
+        con.execute("CREATE OR REPLACE TEMP VIEW ed_events_v AS SELECT * REPLACE (CASE WHEN "
+                    f"{where} THEN {own} ELSE group_id END AS group_id) FROM main.events_v")
+        con.execute("CREATE OR REPLACE TEMP VIEW events AS SELECT * EXCLUDE (chain_first) "
+                    "FROM temp.ed_events_v")
+        singles = SINGLE_SELECT.format(where="chain_first IS NULL").replace(
+            "FROM events", "FROM temp.ed_events_v")
+        con.execute("CREATE OR REPLACE TEMP VIEW groups AS SELECT * FROM main.group_rows "
+                    f"UNION ALL {singles}")
+        log.warning("%s: the reports of the last import are not grouped yet, so each is read "
+                    "as a corroborated event of its own until the store can be written (%s)",
+                    self.path, why)
+        self._pending = False
 
     def _check_file(self) -> None:
         """Refuse, before DuckDB opens it, a file that is not a DuckDB database (a SQLite file,
@@ -317,6 +352,8 @@ class Store:
                 pass
             if isinstance(exc, EventDeskError) or not isinstance(exc, Exception):
                 raise
+            if interrupted(exc):
+                raise KeyboardInterrupt from None
             raise StoreError(f"{self.path}: {what}, nothing was written "
                              f"({_first_line(exc)})") from exc
 
@@ -424,10 +461,19 @@ class Store:
         return done
 
     def ready(self) -> None:
-        """Before a read of events (or a write that groups with the stored reports): group
-        what imports left to group (:meth:`settle`), so the read sees whole groups."""
+        """Before a read of events: group what imports left to group (:meth:`settle`), so the
+        read sees whole groups; when that cannot be written (a full disk), read without it,
+        as a read-only store does (a writer that needs the grouping calls :meth:`settle`)."""
         if self._pending:
-            self.settle()
+            try:
+                self.settle()
+            except StoreError as exc:
+                if not self.read_only and self.con is not None:
+                    log.warning("%s: the reports of the last import could not be grouped "
+                                "(%s); corroborated events are incomplete", self.path, exc)
+                    self._pending = False
+                    return
+                self._read_ungrouped(exc)
 
     def mark_pending(self, batch_ids: Iterable[int]) -> None:
         """Inside a write: the reports of these batches are left to group later, all together
@@ -484,7 +530,7 @@ class Store:
                ) -> IngestResult:
         """Code and store documents, one transaction per batch; returns what changed."""
         self.check_writable()
-        self.ready()           # a batch is grouped with the stored reports: all grouped
+        self.settle()           # a batch is grouped with the stored reports: all grouped
         if coder is None:
             from ..coding.coder import Coder
 
@@ -594,16 +640,34 @@ class Store:
             params.append(doc_id)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
+    #: the columns of ``events(as_frame=True)``, in order (``explode=True``: ``pair`` after
+    #: ``date``, and no ``actors``/``recipients`` lists)
+    FRAME_COLUMNS = ("id", "date", "actor", "actor_country", "actor_sector", "actor_name",
+                     "actor_office", "recipient", "recipient_country", "recipient_sector",
+                     "recipient_name", "recipient_office", "actors", "recipients", "cameo",
+                     "cameo_name", "goldstein", "quad", "penta", "plover", "mode", "status",
+                     "location", "location_country", "dataset", "doc_id", "sentence_index",
+                     "pattern", "sentence")
+
     def events(self, *, actor: str | None = None, recipient: str | None = None,
                since: str | Date | None = None, until: str | Date | None = None,
                cameo: str | None = None, status: str | Iterable[str] | None = None,
-               doc_id: str | None = None, limit: int | None = None, as_frame: bool = False
-               ) -> Any:
-        """Stored events matching the filters, by date then id; a DataFrame if ``as_frame``.
+               doc_id: str | None = None, limit: int | None = None, as_frame: bool = False,
+               explode: bool = False) -> Any:
+        """Stored events matching the filters, by date then id: a list of
+        :class:`~eventdesk.model.Event`, or a pandas DataFrame if ``as_frame``.
 
         ``actor``/``recipient`` match an entity's country or code ("RUS", "RUSGOV", "NATO");
-        ``cameo`` a code prefix ("19" matches every fight); ``status`` one or several statuses.
-        """
+        ``cameo`` a code prefix ("19" matches every fight); ``status`` one or several statuses;
+        ``limit`` the number of events (not of rows).
+
+        The frame has one row per event with :attr:`FRAME_COLUMNS`: ``actor``,
+        ``actor_country``, ``actor_sector``, ``actor_name``, ``actor_office`` (and the same for
+        the recipient) describe the *first* actor and recipient, ``actors``/``recipients`` list
+        every code. With ``explode=True`` it is long instead: one row per actor–recipient pair
+        of each event (an event with two actors and one recipient gives two rows; an event with
+        no actor or no recipient keeps one row with NULLs there), so no actor is lost when you
+        group by country; ``pair`` numbers the rows of one event from 0."""
         self.ready()
         where, params = self.event_filter(actor, recipient, since, until, cameo, status, doc_id)
         order = " ORDER BY e.event_date NULLS LAST, e.doc_id, e.sentence_index, e.event_id"
@@ -613,14 +677,9 @@ class Store:
             source = f"(SELECT * FROM events e{where}{order} LIMIT ?) e"
             params = [*params, int(limit)]
             where = ""
-        sql = f"SELECT {RECORD_SQL} FROM {source}{where}{order}"
         if as_frame:
-            cols = ("e.event_id AS id, e.event_date AS date, e.actor_code AS actor, "
-                    "e.recipient_code AS recipient, e.cameo, e.cameo_name, e.goldstein, e.quad, "
-                    "e.penta, e.plover, e.status, e.location, e.doc_id, e.sentence_index, "
-                    "e.pattern, e.sentence")
-            return self.con.execute(sql.replace(f"SELECT {RECORD_SQL}", "SELECT " + cols, 1),
-                                    params).df()
+            return self.con.execute(_frame_sql(source, where, explode), params).df()
+        sql = f"SELECT {RECORD_SQL} FROM {source}{where}{order}"
         return [Event.from_json(r[0]) for r in self.con.execute(sql, params).fetchall()]
 
     #: the columns of :meth:`corroborated`, in order
@@ -789,6 +848,44 @@ class Store:
                 "statuses": statuses, "datasets": datasets}
 
 
+def _frame_sql(source: str, where: str, explode: bool) -> str:
+    """The query of :meth:`Store.events`'s frame: the entities come from each event's record
+    (its actor and recipient lists), so every one is there."""
+    def ent(role: str, col: str) -> str:
+        return f"{col}->>'code' AS {role}, " + ", ".join(
+            f"{col}->>'{f}' AS {role}_{f}" for f in ("country", "sector", "name", "office"))
+
+    common = ("r->>'cameo' AS cameo, r->>'cameo_name' AS cameo_name, "
+              "CAST(r->>'goldstein' AS DOUBLE) AS goldstein, CAST(r->>'quad' AS TINYINT) AS quad, "
+              "CAST(r->>'penta' AS TINYINT) AS penta, r->>'plover' AS plover, r->>'mode' AS mode, "
+              "r->>'status' AS status, r->'location'->>'name' AS location, "
+              "r->'location'->>'country' AS location_country, dataset, r->>'doc_id' AS doc_id, "
+              "CAST(r->>'sentence_index' AS INTEGER) AS sentence_index, "
+              "r->>'pattern' AS pattern, r->>'text' AS sentence")
+    base = (f"SELECT {RECORD_SQL} AS r, e.dataset, e.event_date AS o1_, e.doc_id AS o2_, "
+            f"e.sentence_index AS o3_, e.event_id AS o4_ FROM {source}{where}")
+    lists = ("CAST(json_extract(r, '$.actor[*]') AS JSON[]) AS al, "
+             "CAST(json_extract(r, '$.recipient[*]') AS JSON[]) AS rl")
+    head = "r->>'id' AS id, CAST(r->>'date' AS DATE) AS date"
+    order = "ORDER BY o1_ NULLS LAST, o2_, o3_, o4_"
+    if not explode:
+        codes = ("list_transform(al, lambda x: x->>'code') AS actors, "
+                 "list_transform(rl, lambda x: x->>'code') AS recipients")
+        return (f"WITH l_ AS (SELECT *, {lists} FROM ({base})) SELECT {head}, "
+                f"{ent('actor', 'al[1]')}, {ent('recipient', 'rl[1]')}, {codes}, {common} "
+                f"FROM l_ {order}")
+
+    def pad(col: str) -> str:
+        return f"unnest(CASE WHEN len({col}) = 0 THEN [NULL::JSON] ELSE {col} END)"
+
+    return (f"WITH l_ AS (SELECT *, {lists} FROM ({base})), "
+            f"p_ AS (SELECT *, {pad('al')} AS a_ FROM l_), "
+            f"q_ AS (SELECT *, {pad('rl')} AS r_ FROM p_) "
+            f"SELECT {head}, (row_number() OVER (PARTITION BY o4_ ORDER BY a_->>'code', "
+            f"r_->>'code') - 1)::INTEGER AS pair, {ent('actor', 'a_')}, "
+            f"{ent('recipient', 'r_')}, {common} FROM q_ {order}, pair")
+
+
 def _keys(ents: Iterable[Any]) -> str | None:
     parts = [f"{e.code or ''}|{e.country or ''}" for e in ents]
     return "|" + "|".join(parts) + "|" if parts else None
@@ -807,7 +904,7 @@ def _event_row(ev: Event, doc: Document, batch_id: int) -> list[Any]:
            a.sector if a else None, a.office if a else None, a.name if a else None,
            r.sector if r else None, r.name if r else None, _keys(ev.actor), _keys(ev.recipient),
            loc.lat if loc else None, loc.lon if loc else None, 1, 1, 1, None, None, batch_id,
-           None]
+           None, json.dumps(ev.decided_by) if ev.decided_by else None]
     assert len(row) == len(EVENT_NAMES)
     return row
 
@@ -823,6 +920,15 @@ def is_damage(exc: BaseException) -> bool:
     return "duckdb" in type(exc).__module__ and (
         "Corrupt database file" in text or "Could not read enough bytes" in text
         or "not a valid DuckDB database file" in text)
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether a DuckDB error stands for a signal: Ctrl-C during a query (its
+    InterruptException), or a Python signal handler that raised while DuckDB ran a query
+    (DuckDB then raises ``RuntimeError('Query interrupted')`` in place of the handler's
+    exception)."""
+    return type(exc).__name__ == "InterruptException" or (
+        isinstance(exc, RuntimeError) and str(exc).strip() == "Query interrupted")
 
 
 def _first_line(exc: object) -> str:
@@ -848,6 +954,18 @@ def _date_code_status(clauses: list[str], params: list[Any], date_col: str, pref
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
-    """Open (creating if needed) the store at ``path`` (default ``$EVENTDESK_DB`` or
-    ``./eventdesk.duckdb``)."""
+    """Open the store at ``path`` (default ``$EVENTDESK_DB``, else ``./eventdesk.duckdb``).
+
+    ``read_only=False`` (the default) creates the store if it is missing and lets you ingest
+    and import; DuckDB then locks the file, so no other process (an ``eventdesk`` command in a
+    terminal included) can open it until you close the store. ``read_only=True`` is for
+    reading: the store must exist, any number of readers may share it, and writing raises
+    :class:`~eventdesk.errors.StoreError`; every reading command of the CLI opens it so, and a
+    notebook that only queries should too::
+
+        with open_store("demo/eventdesk.duckdb", read_only=True) as store:
+            df = store.events(actor="RUS", as_frame=True, explode=True)
+
+    (A store written by an older eventdesk, or whose last import left reports to group, is
+    brought up to date with one short write first, then opened as asked.)"""
     return Store(path, read_only=read_only)

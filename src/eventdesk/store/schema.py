@@ -40,6 +40,9 @@ Store versions:
    its code and sentence could be two reports'). An older eventdesk would choose
    representatives by its own rule among those of 6, so it refuses the store. Migration
    regroups.
+7. ``event_rows.decided_by`` (JSON): for a coded event, the coder's strategy that decided each
+   field (``Event.decided_by``, event schema version 2); NULL for imported rows and for rows
+   coded before. Migration from 4-6 adds the column.
 """
 from __future__ import annotations
 
@@ -48,7 +51,7 @@ from typing import Any
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION
 
-STORE_VERSION = 6
+STORE_VERSION = 7
 
 #: the columns of the version-2 events table, for the migration from version 1
 V2_EVENT_COLUMNS = """
@@ -67,7 +70,7 @@ V2_EVENT_COLUMNS = """
     ckey VARCHAR, group_id VARCHAR, batch_id BIGINT, extra VARCHAR
 """
 
-#: the columns of ``event_rows`` in order (store version 4): those of the ``events`` view, of
+#: the columns of ``event_rows`` in order (store version 7): those of the ``events`` view, of
 #: which a writer may leave NULL every one the view derives (see :data:`DERIVED`), with
 #: ``chain_first`` where the view has ``group_id`` (the first date bucket of the report's
 #: chain when it has several reports, NULL when the report is alone in its chain)
@@ -81,7 +84,8 @@ EVENT_COLUMNS = """
     published DATE, actor_sector VARCHAR, actor_office VARCHAR, actor_name VARCHAR,
     recipient_sector VARCHAR, recipient_name VARCHAR, actor_keys VARCHAR, recipient_keys VARCHAR,
     location_lat DOUBLE, location_lon DOUBLE, n_mentions INTEGER, n_sources INTEGER,
-    n_articles INTEGER, ckey UHUGEINT, chain_first DATE, batch_id BIGINT, extra VARCHAR
+    n_articles INTEGER, ckey UHUGEINT, chain_first DATE, batch_id BIGINT, extra VARCHAR,
+    decided_by JSON
 """
 
 EVENT_NAMES = [c.split()[0] for c in EVENT_COLUMNS.replace("\n", " ").split(",") if c.strip()]
@@ -293,6 +297,10 @@ def migrate(con: Any, version: int) -> None:
         migrate_2_to_3(con)
     elif version == 3:
         migrate_3_to_4(con)
+    else:                           # 4 to 6: the coder's decisions (new in 7)
+        con.execute("ALTER TABLE event_rows ADD COLUMN IF NOT EXISTS decided_by JSON")
+        set_meta(con, "views", "")
+        _ensure_views(con)
     con.execute(SCHEMA)             # the tables of pending grouping (new in 5), empty
     set_meta(con, "store_version", str(STORE_VERSION))
 
@@ -305,7 +313,8 @@ def migrate_2_to_3(con: Any) -> None:
     con.execute(SCHEMA)
     fill_cameo_codes(con)
     cols = ", ".join("CAST(NULL AS UHUGEINT)" if n == "ckey" else
-                     "CAST(NULL AS DATE)" if n == "chain_first" else n for n in EVENT_NAMES)
+                     "CAST(NULL AS DATE)" if n == "chain_first" else
+                     "CAST(NULL AS JSON)" if n == "decided_by" else n for n in EVENT_NAMES)
     con.execute(f"INSERT INTO event_rows SELECT {cols} FROM events")
     con.execute("DROP TABLE events")
     con.execute("DROP TABLE IF EXISTS groups")
@@ -320,7 +329,8 @@ def migrate_3_to_4(con: Any) -> None:
                 "DROP VIEW IF EXISTS events_v")
     con.execute("ALTER TABLE event_rows RENAME TO event_rows_v3")
     con.execute(f"CREATE TABLE event_rows ({EVENT_COLUMNS})")
-    cols = ", ".join("CAST(NULL AS DATE)" if n == "chain_first" else n for n in EVENT_NAMES)
+    cols = ", ".join("CAST(NULL AS DATE)" if n == "chain_first" else
+                     "CAST(NULL AS JSON)" if n == "decided_by" else n for n in EVENT_NAMES)
     con.execute(f"INSERT INTO event_rows SELECT {cols} FROM event_rows_v3")
     con.execute("DROP TABLE event_rows_v3")
     con.execute(SCHEMA)

@@ -1,0 +1,130 @@
+"""What the coder knows, loaded once and never changed while coding: the lexicons, the status
+cues, the knowledge base, the per-root behaviour (``ontology/data/cameo_roots.tsv``) and the word
+lists of ``coding/data/``. A :class:`Knowledge` is shared by every document, thread and process
+that codes with it; it holds nothing about any document.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .._tsv import data_path, read_tsv
+from ..actors import KnowledgeBase
+from ..ontology import RootBehaviour, root_behaviour
+from .lexicon import (DEFAULT_RECIPIENT_PREPS, Lexicon, Pattern, StatusCues, noun_lexicon,
+                      obligation_codes, status_cues)
+
+#: the word lists of coding/data/, one file each (column ``word``)
+WORD_LISTS = ("speech_nouns", "measure_nouns", "subject_control", "particles",
+              "statement_preps")
+#: the lists of coding/data/function_words.tsv
+FUNCTION_LISTS = ("locative_preps", "date_preps", "nested_preps", "author_preps",
+                  "control_preps", "contrast", "definite", "singular_pronouns", "np_keep_preps",
+                  "dash", "pair_dash")
+
+
+@lru_cache(maxsize=None)
+def word_list(name: str) -> frozenset[str]:
+    """One word list of ``coding/data/``: a file of its own, or a list of function_words.tsv."""
+    if name in FUNCTION_LISTS:
+        rows = read_tsv(data_path("eventdesk.coding", "function_words.tsv"))
+        return frozenset(r["word"] for _, r in rows if r["list"] == name)
+    if name not in WORD_LISTS:
+        raise KeyError(name)
+    path = data_path("eventdesk.coding", f"{name}.tsv")
+    return frozenset(r["word"].lower() for _, r in read_tsv(path))
+
+
+class Words:
+    """The word lists by attribute: ``words.speech_nouns``, ``words.locative_preps``."""
+
+    def __getattr__(self, name: str) -> frozenset[str]:
+        try:
+            value = word_list(name)
+        except KeyError:
+            raise AttributeError(name) from None
+        setattr(self, name, value)
+        return value
+
+
+@dataclass
+class Knowledge:
+    """The tables every strategy reads (see the module docstring)."""
+
+    lexicon: Lexicon
+    kb: KnowledgeBase
+    nouns: Lexicon = field(default_factory=noun_lexicon)
+    cues: StatusCues = field(default_factory=status_cues)
+    obligations: dict[str, str] = field(default_factory=obligation_codes)
+    words: Words = field(default_factory=Words)
+
+    def __post_init__(self) -> None:
+        self.statement_verbs = {p.verb for p in self.lexicon.patterns if p.cameo == "010"}
+        #: the pattern of a control or purpose clause: any default recipient preposition
+        self.plain = Pattern(id="", cameo="010", verb="", particle=None, objects=frozenset(),
+                             required_prep=frozenset(), recipient_preps=DEFAULT_RECIPIENT_PREPS,
+                             explicit_preps=frozenset(), excluded_deps=frozenset(),
+                             reciprocal=False, source="")
+        # nouns that name an action of their own: the head words of the noun lexicon and the
+        # object heads of the violent patterns ("carried out strikes", "launched an attack")
+        self.event_nouns = {o.split("_")[-1] for ps in self.lexicon.by_verb.values() for p in ps
+                            if root_behaviour(p.cameo).violent_noun for o in p.objects}
+
+    @staticmethod
+    def root(code: str) -> RootBehaviour:
+        return root_behaviour(code)
+
+
+def check_word_lists(folder: Path | None = None) -> list[str]:
+    """Lint the word lists of ``coding/data/`` and the per-root table
+    ``ontology/data/cameo_roots.tsv``: a header comment saying what each list is for, no empty,
+    upper-case, spaced or duplicate word, no unknown or empty list, every CAMEO root once.
+    Returns the problems, one line each with file:line. ``folder``: read the word lists from
+    there instead of the package (a copy under review)."""
+    from ..errors import DataError
+
+    problems: list[str] = []
+    files = [(f"{n}.tsv", None) for n in WORD_LISTS] + [("function_words.tsv", FUNCTION_LISTS)]
+    for name, lists in files:
+        path = folder / name if folder is not None else data_path("eventdesk.coding", name)
+        with open(path, encoding="utf-8") as fh:
+            if not fh.readline().startswith("#"):
+                problems.append(f"{name}:1: no header comment saying what the list is for")
+        seen: dict[tuple[str, str], int] = {}
+        try:
+            rows = list(read_tsv(path, lambda e: problems.append(str(e))))
+        except DataError as exc:
+            problems.append(str(exc))
+            continue
+        for lineno, row in rows:
+            where, word, group = f"{name}:{lineno}", row.get("word", ""), row.get("list", "")
+            if lists is not None and group not in lists:
+                problems.append(f"{where}: unknown list {group!r} (known: {', '.join(lists)})")
+            if not word or word != word.strip() or " " in word or word != word.lower():
+                problems.append(f"{where}: {word!r} is not one lower-case word")
+            if (group, word) in seen:
+                problems.append(f"{where}: {word!r} repeats line {seen[(group, word)]}")
+            seen.setdefault((group, word), lineno)
+        for group in lists or ():
+            if not any(g == group for g, _ in seen):
+                problems.append(f"{name}: the list {group!r} has no word")
+        if lists is None and not seen:
+            problems.append(f"{name}: no word")
+    return problems + _check_roots()
+
+
+def _check_roots() -> list[str]:
+    from ..errors import DataError
+    from ..ontology import cameo_roots, cameo_table
+
+    try:
+        roots = cameo_roots()
+    except DataError as exc:
+        return [str(exc)]
+    wanted = {c.root for c in cameo_table().values()}
+    out = [f"cameo_roots.tsv: no row for CAMEO root {r}" for r in sorted(wanted - set(roots))]
+    out += [f"cameo_roots.tsv: {r} is not a CAMEO root" for r in sorted(set(roots) - wanted)]
+    out += [f"cameo_roots.tsv: root {r}: recipient preposition {p!r} is not one lower-case word"
+            for r, b in roots.items() for p in b.recipient_preps if not p.isalpha()]
+    return out

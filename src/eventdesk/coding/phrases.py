@@ -1,0 +1,192 @@
+"""Noun phrases → entities: the tokens of a phrase, the entity it names, its conjuncts, two
+parties joined by a dash, and words that refer back to an earlier mention."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..actors import entity_from_terms
+from ..geo import PLACE_LABELS, place_nouns
+from ..model import Entity
+from .draft import UNKNOWN, DocState, Phrase, char_span
+
+NP_DROP_DEPS = {"cc", "conj", "relcl", "acl", "advcl", "det", "appos"}
+NP_DROP_NESTED = {"relcl", "acl", "advcl", "conj"}
+ANTECEDENT_LABELS = {"PERSON", "GPE", "ORG", "NORP"}
+
+
+def np_tokens(st: DocState, head: Any) -> list[Any]:
+    """The tokens of a noun phrase: its head, modifiers and of-phrases, without clauses,
+    conjuncts and other prepositional phrases; hyphens inside names are kept."""
+    words = st.know.words
+
+    def keep(c: Any, top: bool) -> bool:
+        if c.dep_ == "punct":
+            return c.text in words.dash
+        if c.dep_ == "prep":   # "Secretary of State", not "accused China of shielding"
+            return c.lower_ in words.np_keep_preps and any(g.dep_ == "pobj" for g in c.children)
+        return c.dep_ not in (NP_DROP_DEPS if top else NP_DROP_NESTED)
+
+    out = [head]
+    stack = [c for c in head.children if keep(c, True)]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if keep(c, False))
+    out.sort(key=lambda t: t.i)
+    # trim leading determiners and punctuation from the span
+    while len(out) > 1 and out[0].pos_ in ("DET", "PUNCT"):
+        out.pop(0)
+    return out
+
+
+def resolve(st: DocState, toks: list[Any], head: Any) -> Entity | None:
+    """The entity the tokens name on the document's date: a state, an organisation, a person
+    or, with none named, the sector an agent noun names ("rebels", "the police")."""
+    kb = st.know.kb
+    matches, sectors = kb.mentions(toks)
+    head_pos = next(k for k, t in enumerate(toks) if t.i == head.i)
+    text = toks[0].doc[toks[0].i: toks[-1].i + 1].text
+    if not matches:
+        sector = next((s for a, b, s, _ in sectors if a <= head_pos < b), None)
+        return Entity(code=sector, sector=sector, text=text) if sector else None
+    return entity_from_terms(kb, matches, sectors, head_pos, st.day, text)
+
+
+def conjuncts(head: Any) -> list[Any]:
+    """The head and its conjuncts ("Russia and China")."""
+    out, stack = [head], [head]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ == "conj":
+                out.append(c)
+                stack.append(c)
+    return out
+
+
+def phrase(st: DocState, head: Any, sent: Any, unknown: str = "none",
+           avoid: frozenset[str] = frozenset()) -> Phrase:
+    """Entities of a noun phrase and of its conjuncts ("Russia and China").
+
+    A conjunct that resolves to nothing becomes an unknown entity (code ``---``, its text
+    kept) when ``unknown`` is "any", or "named" and the phrase is a name or a pronoun
+    ("Abu Sayyaf gunmen", "AMISOM", "he" with no antecedent)."""
+    out = Phrase()
+    places = place_nouns()
+    for c in conjuncts(head):
+        if c.lemma_.lower() in places:
+            continue              # "the Sea of Japan", "the Syrian border": a place
+        toks = np_tokens(st, c)
+        pair = dash_pair(st, toks, c)
+        if pair:            # "a Russian–U.S. working group": both parties
+            for e in pair:
+                out.add(e, char_span(sent, toks[0], toks[-1]))
+            out.tokens.update(t.i for t in toks)
+            continue
+        found, toks = _conjunct(st, c, toks, avoid)
+        span_i = (toks[0].i, toks[-1].i + 1)
+        if not found and unknown != "none" and c.ent_type_ not in PLACE_LABELS and (
+                unknown == "any" or c.pos_ == "PRON" or any(
+                    t.pos_ == "PROPN" or t.ent_type_ in ANTECEDENT_LABELS for t in toks)):
+            found = [(Entity(code=UNKNOWN, text=sent.doc[span_i[0]: span_i[1]].text), span_i)]
+        doc = sent.doc
+        for e, (a, b) in found:
+            if e in out.entities:
+                continue
+            if not (sent.start <= a and b <= sent.end):
+                a, b = span_i   # an antecedent in an earlier sentence: mark the pronoun
+            out.add(e, char_span(sent, doc[a], doc[b - 1]))
+        if found:
+            out.tokens.update(t.i for t in toks)
+    return out
+
+
+def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str]
+              ) -> tuple[list[tuple[Entity, tuple[int, int]]] | None, list[Any]]:
+    """The entities (with token ranges) one conjunct names, and the tokens it was read from:
+    its own name, else an apposition's ("Joseph Yun, the U.S. special representative"), else
+    what it refers back to."""
+    ent = resolve(st, toks, c)
+    if ent is None:
+        for ap in (a for a in c.children if a.dep_ == "appos"):
+            ap_toks = np_tokens(st, ap)
+            ent = resolve(st, ap_toks, ap)
+            if ent is not None:
+                toks = ap_toks
+                break
+    span = (toks[0].i, toks[-1].i + 1)
+    if ent is None or not (ent.country or ent.name or ent.sector in ("IGO", "NGO")):
+        return refer_back(st, toks, c, ent, avoid), toks
+    st.mentions.add(ent, c.i, ent.name in st.know.kb.roles, span, c.tag_ in ("NNS", "NNPS"))
+    return [(ent, span)] + of_conjuncts(st, c, ent), toks
+
+
+def of_conjuncts(st: DocState, head: Any, ent: Entity) -> list[tuple[Entity, tuple[int, int]]]:
+    """The other states of "the foreign ministers of India and Pakistan": each with the
+    head's sector, so that the phrase names both sides."""
+    out: list[tuple[Entity, tuple[int, int]]] = []
+    if ent.country is None or ent.name and ent.name in st.know.kb.roles:
+        return out
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ != "of":
+            continue
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            for conj in (g for g in pobj.subtree if g.dep_ == "conj" and g.head.i != g.i):
+                toks = np_tokens(st, conj)
+                other = resolve(st, toks, conj)
+                if other is None or not other.country or other.country == ent.country:
+                    continue
+                code = f"{other.country}{ent.sector or ''}"
+                out.append((Entity(code=code, country=other.country, sector=ent.sector,
+                                   text=conj.text), (toks[0].i, toks[-1].i + 1)))
+    return out
+
+
+def dash_pair(st: DocState, toks: list[Any], head: Any) -> list[Entity]:
+    """Two parties joined by a dash inside one phrase ("Russian–U.S. talks", "the
+    Xi-Trump summit"), each with the phrase's head noun; else nothing."""
+    matches, _ = st.know.kb.mentions(toks)
+    seps = st.know.words.dash | st.know.words.pair_dash
+    for (a0, a1, _), (b0, b1, _) in zip(matches, matches[1:]):
+        if b0 == a1 + 1 and toks[a1].text in seps:
+            left = [t for k, t in enumerate(toks) if not b0 <= k < b1 and k != a1]
+            right = [t for k, t in enumerate(toks) if not a0 <= k < a1 and k != a1]
+            one, two = resolve(st, left, head), resolve(st, right, head)
+            if one and two and one != two and (one.country, one.code) != (two.country, two.code):
+                return [one, two]
+    return []
+
+
+def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
+               avoid: frozenset[str] = frozenset()) -> list[tuple[Entity, tuple[int, int]]]:
+    """Entities (with the token range of their mention) that a pronoun, a reciprocal phrase
+    ("the two sides") or a definite description ("the minister", "the government") refers
+    to; else the generic entity, if any."""
+    ctx, kb, words = st.mentions, st.know.kb, st.know.words
+    own = (toks[0].i, toks[-1].i + 1)
+    fallback = [(generic, own)] if generic else []
+    kind = kb.references.get(tuple(t.lower_ for t in toks))
+    if kind is None and head.pos_ == "PRON":
+        kind = kb.references.get((head.lower_,))
+    if kind in ("person", "group"):
+        # an object pronoun is not the clause's own subject ("Lavrov met him")
+        m = ctx.last(head.i, person=kind == "person",
+                     avoid=avoid if head.pos_ == "PRON" else frozenset(),
+                     singular=head.lower_ in words.singular_pronouns)
+        return [(m.entity, m.span)] if m else fallback
+    if kind in ("both", "both_people"):
+        two = ctx.last_two(head.i, people=kind == "both_people")
+        return [(m.entity, own) for m in two] or fallback
+    definite = any(t.dep_ == "det" and t.lower_ in words.definite for t in head.children)
+    if generic is not None and definite and head.tag_ in ("NN", "NNP"):
+        # "the president", "the ministry": the last entity of that sector, or the
+        # government of the last state named
+        same = ctx.last(head.i, person=False, sector=generic.sector)
+        if same is not None:
+            return [(same.entity, own)]
+        state = ctx.last(head.i, person=False)
+        if state is not None and state.entity.country:
+            c = state.entity.country
+            return [(Entity(code=f"{c}{generic.sector}", country=c, sector=generic.sector,
+                            text=generic.text), own)]
+    return fallback

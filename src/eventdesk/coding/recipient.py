@@ -1,0 +1,320 @@
+"""Stage 3, recipient: to whom (or against whom) it was done.
+
+The ``recipient`` stage's first strategies each give the heads of the recipient phrases, each
+head tagged with the rule that found it; the first strategy that gives any head decides which
+heads are read. The heads' entities are then the recipients, and the rule of the head that gave
+the first entity is the one recorded. Later strategies decide when the heads named nobody (the
+light verb's object, the parties of a reciprocal action, the state of the place acted upon).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..geo import location_of, place_nouns
+from ..model import Entity
+from .draft import DocState, Draft, Phrase, tokens_span
+from .lexicon import Pattern
+from .phrases import np_tokens, phrase
+from .registry import Stage
+
+RECIPIENT = Stage("recipient", "to whom, or against whom, it was done")
+NOT_RECIPIENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+#: sectors of an object that are the actor's own means, not its target ("deployed troops")
+OWN_FORCES = {"MIL", "GOV", "COP", "SPY"}
+
+Heads = list[tuple[Any, str]]      # (head token, name of the rule that found it)
+
+for _name, _about in (
+        ("direct_object", "the direct object (or the subject of a passive: \"soldiers were "
+                          "killed\")"),
+        ("verb_preposition", "the object of one of the pattern's recipient prepositions on the "
+                             "verb (\"met with Lavrov\")"),
+        ("object_preposition", "the object of a recipient preposition on the thing acted on "
+                               "(\"suspended aid to El Salvador\")"),
+        ("required_preposition_object", "the object of a preposition inside what the required "
+                                        "preposition introduces (\"called for sanctions "
+                                        "against Myanmar\")"),
+        ("particle_as_preposition", "the object of the pattern's particle read as a preposition "
+                                    "(\"pulled out of the treaty\")"),
+        ("participle_of_object", "a phrase of a participle that modifies the object (\"lifted a "
+                                 "ban imposed on Qatar\")"),
+        ("agent_of_participle", "the agent of a participle that modifies the object (\"an "
+                                "appeal lodged by Ukraine\")"),
+        ("object_of_purpose_infinitive", "the object of an infinitive that modifies the object "
+                                         "(\"assistance to help people in Somalia\")"),
+        ("dative", "the indirect object (\"gave Ukraine weapons\")"),
+        ("author_of_object", "the author of the thing acted on (\"rejected accusations by the "
+                             "US\")"),
+        ("place_state_in_phrase", "the state of a place inside a recipient phrase that names no "
+                                  "actor (\"troops to the UN mission in Mali\")"),
+        ("nested_preposition", "a party named inside a recipient phrase that names no actor "
+                               "(\"agreed to a ceasefire with the Taliban\")")):
+    RECIPIENT.note(_name, _about)
+
+
+def reach_through(st: DocState, noun: Any) -> bool:
+    """May the recipient prepositions reach through this object? Yes for a thing given,
+    shared or withheld ("suspended aid to El Salvador"), no for a noun that names an event
+    of its own ("condemned the strike on Syria")."""
+    lemma = noun.lemma_.lower()
+    return noun.pos_ in ("NOUN", "PROPN") and lemma not in st.know.nouns.by_verb \
+        and lemma not in st.know.event_nouns
+
+
+def _host_preps(st: DocState, verb: Any, pattern: Pattern, obj: Any | None, h: Any,
+                called: list[Any]) -> frozenset[str]:
+    """The prepositions of a host phrase that introduce a recipient."""
+    root = st.know.root(pattern.cameo)
+    # what a required preposition introduces is what the action is about ("called for
+    # sanctions against Myanmar"): its own phrases name the recipient. An event noun's own
+    # phrases belong to it when the action is words about it ("condemned the strike on Syria"):
+    # only the pattern's explicit prepositions reach through it ("demanded an explanation from
+    # Moscow"); a deed reaches its target ("continued their attacks on Ghouta")
+    through = (h.i == verb.i or obj is not None or h in called or root.material
+               or reach_through(st, h))
+    preps = (pattern.recipient_preps if through else pattern.explicit_preps) | \
+        root.recipient_preps
+    if h.i != verb.i and root.for_beneficiary:
+        preps = preps | {"for"}             # "promised support for the government"
+    if root.statement and (h.i != verb.i or obj is not None):
+        preps = preps | st.know.words.statement_preps   # "expressed optimism about the deal"
+        if h.i != verb.i:
+            preps = preps | {"for"}         # "condolences for the British people"
+    return preps
+
+
+def _pobjs(prep: Any) -> list[Any]:
+    # "on Monday", "to 15 years" are times and amounts, not recipients
+    return [g for g in prep.children if g.dep_ == "pobj" and g.ent_type_ not in NOT_RECIPIENTS]
+
+
+def _host_heads(st: DocState, verb: Any, h: Any, source: str, preps: frozenset[str]) -> Heads:
+    """The recipient heads on one host phrase (the verb, its object, ...)."""
+    heads: Heads = []
+    phrases = [(h, source)]
+    if h.i != verb.i:
+        for c in h.children:
+            if c.dep_ != "acl":
+                continue
+            if c.tag_ == "VBN":          # "a ban imposed on X", "an appeal lodged by X"
+                phrases.append((c, "participle_of_object"))
+                heads.extend((g, "agent_of_participle") for a in c.children
+                             if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj")
+            elif c.tag_ == "VB":         # "assistance to help people in Somalia"
+                heads.extend((g, "object_of_purpose_infinitive") for g in c.children
+                             if g.dep_ == "dobj")
+    for host, how in phrases:
+        for c in host.children:
+            if c.dep_ in ("prep", "dative") and c.lower_ in preps:
+                heads.extend((g, how) for g in _pobjs(c))
+            elif c.dep_ == "dative" and c.tag_ != "IN" and host.i == verb.i:
+                heads.append((c, "dative"))
+    if h.i != verb.i:
+        for c in h.children:       # "accusations by the US", "charges from Liberman"
+            if c.dep_ == "prep" and c.lower_ in st.know.words.author_preps:
+                heads.extend((g, "author_of_object") for g in _pobjs(c))
+    return heads
+
+
+def recipient_heads(st: DocState, verb: Any, pattern: Pattern, obj: Any | None) -> Heads:
+    """Heads of the recipient phrases: the direct object (for a pattern without an object
+    head), and the objects of the pattern's recipient prepositions on the verb, on its
+    object, on the object of a required preposition ("called for sanctions against X"),
+    and on a participle that modifies the object ("lifted a ban imposed on X"). The author
+    of the thing acted on is a recipient too ("rejected accusations by the US")."""
+    direct = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    hosts: Heads = [(verb, "verb_preposition")]
+    hosts += [(obj, "object_preposition")] if obj is not None else \
+        [(c, "object_preposition") for c in direct]
+    called = [g for c in verb.children if c.dep_ == "prep" and c.lower_ in pattern.required_prep
+              for g in c.children if g.dep_ == "pobj"]
+    hosts += [(g, "required_preposition_object") for g in called]
+    # the pattern's particle misread as a preposition holds the recipient ("pulled out of")
+    hosts += [(c, "particle_as_preposition") for c in verb.children if c.dep_ == "prep"
+              and c.lower_ == pattern.particle and c.i == verb.i + 1]
+    heads: Heads = []
+    for h, source in hosts:
+        heads += _host_heads(st, verb, h, source,
+                             _host_preps(st, verb, pattern, obj, h, called))
+    if obj is None or obj.dep_ == "pobj":     # "blamed Saudi Arabia for the attack"
+        heads = [(c, "direct_object") for c in direct] + heads
+    # the object head itself is the action, not its recipient ("went on strike")
+    return [(h, how) for h, how in heads if obj is None or h.i != obj.i]
+
+
+# -- the head sources, tried in order: the first that gives any head decides -------------------
+@RECIPIENT.strategy("phrases_of_the_action")
+def phrases_of_the_action(d: Draft) -> Heads | None:
+    """the direct object and the recipient prepositions of the verb and of what it acts on"""
+    if d.nominal:
+        return None
+    return recipient_heads(d.st, d.trigger, d.pattern, d.obj) or None
+
+
+@RECIPIENT.strategy("statement_topic")
+def statement_topic(d: Draft) -> Heads | None:
+    """subject of the statement's complement clause ("said the U.S. Embassy had conveyed
+    concerns"), or, when that is the speaker again ("said it is skeptical about Iranian
+    motives"), the clause's own complement or the object of its adjective"""
+    if d.nominal or not d.st.know.root(d.pattern.cameo).statement:
+        return None
+    heads: Heads = []
+    clauses = [c for c in d.trigger.children if c.dep_ == "ccomp"]
+    speaker = {e.code for e in d.actors}
+    for _ in range(2):
+        deeper: list[Any] = []
+        for cl in clauses:
+            for g in cl.children:
+                if g.dep_ in ("nsubj", "nsubjpass"):
+                    ents = phrase(d.st, g, d.sent).entities
+                    if (g.pos_ == "PRON" and not ents) or (
+                            ents and all(e.code in speaker for e in ents)):
+                        deeper.extend(c for c in cl.children if c.dep_ == "ccomp")
+                    else:
+                        heads.append((g, "statement_topic"))
+                elif g.dep_ == "acomp":
+                    heads.extend((pobj, "statement_topic") for pr in g.children
+                                 if pr.dep_ == "prep"
+                                 and pr.lower_ in d.st.know.words.statement_preps
+                                 for pobj in pr.children if pobj.dep_ == "pobj")
+                    deeper.extend(c for c in g.children if c.dep_ == "ccomp")
+        if heads or not deeper:
+            break
+        clauses = deeper
+    return heads or None
+
+
+@RECIPIENT.strategy("purpose_clause")
+def purpose_clause(d: Draft) -> Heads | None:
+    """the target a control or purpose clause names ("threatened to expel American diplomats",
+    "deployed troops to train Nigerian soldiers")"""
+    if d.nominal:
+        return None
+    heads: Heads = []
+    for c in d.trigger.children:
+        if c.dep_ in ("xcomp", "advcl") and c.tag_ in ("VB", "VBG") and not any(
+                g.dep_ in ("nsubj", "mark") for g in c.children):
+            heads += [(h, "purpose_clause") for h, _ in
+                      recipient_heads(d.st, c, d.st.know.plain, None)
+                      if h.i not in d.actor.tokens]
+    return heads or None
+
+
+def own_means(d: Draft, e: Entity) -> bool:
+    """Is a direct object the actor's own means rather than its target ("mobilized the
+    army", "deployed troops to Syria", "withdrew its forces")?"""
+    return (d.st.know.root(d.pattern.cameo).own_means and not e.name and e.sector in OWN_FORCES
+            and (e.country is None or e.country in {a.country for a in d.actors}))
+
+
+def _take(d: Draft, e: Entity, span: list[int], how: str) -> None:
+    if d.recipient.add(e, span):
+        d.decided.setdefault("recipient", how)
+
+
+def _nested(d: Draft, h: Any, how: str, avoid: frozenset[str]) -> None:
+    """The phrase names no actor: its own phrases may ("agreed to a ceasefire with the
+    Taliban"), unless it is an event that words are about ("condemned the strike on Syria")."""
+    material = d.st.know.root(d.pattern.cameo).material
+    if not (material or reach_through(d.st, h)):
+        return
+    own = {a.country for a in d.actors}
+    for c in h.children:
+        if c.dep_ != "prep":
+            continue
+        if c.lower_ == "in" and material:   # "troops to the UN mission in Mali": the state
+            for g in (g for g in c.children if g.dep_ == "pobj"):
+                toks = np_tokens(d.st, g)
+                loc = location_of(d.st.know.kb, toks, [])
+                if loc is not None and loc.country and loc.country not in own:
+                    _take(d, Entity(code=loc.country, country=loc.country, text=loc.text),
+                          tokens_span(d.sent, toks), "place_state_in_phrase via " + how)
+        if c.lower_ in d.st.know.words.nested_preps:
+            for g in _pobjs(c):
+                inner = phrase(d.st, g, d.sent, avoid=avoid)
+                for e, sp in zip(inner.entities, inner.spans):
+                    if e not in d.actors:
+                        _take(d, e, sp, "nested_preposition via " + how)
+
+
+def read_heads(d: Draft, heads: Heads) -> None:
+    """The recipients the heads name; a head that names no actor is marked in the spans
+    ("condemned the strike"), without an entity."""
+    unknown = "named" if d.st.unknown_actors else "none"
+    avoid = frozenset(e.code for e in d.actors)
+    for h, how in heads:
+        if h.i in d.actor.tokens:
+            continue
+        r = phrase(d.st, h, d.sent, unknown, avoid=avoid)
+        for e, sp in zip(r.entities, r.spans):
+            if h.dep_ == "dobj" and own_means(d, e):
+                continue
+            _take(d, e, sp, how)
+        d.recipient.tokens |= r.tokens
+        if not r.entities:
+            _nested(d, h, how, avoid)
+        if not r.entities and h.lemma_.lower() not in place_nouns():
+            d.unnamed.append(tokens_span(d.sent, np_tokens(d.st, h)))
+
+
+def light_verb_object(d: Draft) -> None:
+    """the thing acted on, when it names its target ("rejected the American demand", "freed the
+    hostages"), but not the actor's own forces ("deployed troops")"""
+    if d.recipients or d.obj is None:
+        return
+    r = phrase(d.st, d.obj, d.sent)
+    if any((e.country or e.sector not in OWN_FORCES) and not own_means(d, e)
+           for e in r.entities):
+        d.recipient = r
+        d.decided["recipient"] = "light_verb_object"
+
+
+RECIPIENT.strategy("light_verb_object", noted=True)(light_verb_object)
+
+
+@RECIPIENT.strategy("noun_preposition", noted=True)
+def noun_preposition(d: Draft) -> None:
+    """the object of one of the event noun's prepositions ("visit to Moscow", "talks with
+    Lavrov")"""
+    for c in d.trigger.children:
+        if c.dep_ == "prep" and c.lower_ in d.pattern.explicit_preps:
+            for g in (g for g in c.children if g.dep_ == "pobj"):
+                r = phrase(d.st, g, d.sent)
+                new = [e for e in r.entities if e not in d.recipient.entities]
+                d.recipient.entities += new
+                d.recipient.spans += r.spans        # every span, as the phrase marked them
+                if new:
+                    d.decided.setdefault("recipient", "noun_preposition")
+
+
+@RECIPIENT.strategy("reciprocal_parties", noted=True)
+def reciprocal_parties(d: Draft) -> None:
+    """the other parties of a reciprocal action named as its actors ("Russia and Ukraine
+    exchanged prisoners", "the Xi-Trump summit")"""
+    if not d.pattern.reciprocal or len(d.actors) < 2:
+        return
+    if d.nominal and d.recipients or any(e.country for e in d.recipients):
+        return
+    d.split_reciprocal("reciprocal_parties")
+
+
+@RECIPIENT.strategy("between_parties", noted=True)
+def between_parties(d: Draft) -> bool:
+    """no actor named, but the action names both its parties ("a ferry line between North Korea
+    and Russia"): the first is the actor; False if there are not two"""
+    if d.actors:
+        return True
+    if len(d.recipients) < 2:
+        return False
+    d.promote_recipient("between_parties")
+    d.decided["recipient"] = "between_parties"
+    return True
+
+
+def names_between(d: Draft) -> bool:
+    """Does the action name its parties with "between" ("a line between A and B")?"""
+    verb, obj = d.trigger, d.obj
+    return any(c.dep_ == "prep" and c.lower_ == "between"
+               for h in ([verb] + ([obj] if obj is not None else [])
+                         + [c for c in verb.children if c.dep_ == "dobj"])
+               for c in h.children)

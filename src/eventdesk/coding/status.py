@@ -1,0 +1,190 @@
+"""Stage 4, status: did it happen (asserted, negated, hypothetical, future, desired, reported,
+generic)?
+
+Every cue strategy runs and marks the statuses it sees; the status reported is the first of
+``STATUS_ORDER`` that was marked, and the strategy recorded is the first that marked it. Cues are
+the verb's own negators, modals and marks, a conditional clause of the verb, the head of its
+conjunction, and the governing verbs up the chain of complements ("said it proved that Russia
+was occupying": `say` reports). A refusal ("will not accept", "refused to lift": see
+``refusals.tsv``) has the status of the refusal itself: the negation (and the "will" of "will
+not") no longer count.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Status
+from .lexicon import StatusCues
+from .registry import Stage
+from .triggers import lemma_candidates
+
+STATUS = Stage("status", "did it happen")
+STATUS_ORDER = [Status.NEGATED, Status.DESIRED, Status.HYPOTHETICAL, Status.GENERIC,
+                Status.FUTURE, Status.REPORTED]
+PRESENT = {"VBZ", "VBP"}
+
+
+@dataclass
+class Marks:
+    """The statuses marked so far, each with the first strategy that marked it."""
+
+    found: dict[Status, str] = field(default_factory=dict)
+    claimant: Any | None = None        # the head of the one who reports a reported event
+    refused: bool = False
+    refusal: set[Status] = field(default_factory=set)   # what the refusal cue alone marked
+
+    def mark(self, st: Status, how: str) -> None:
+        self.found.setdefault(st, how)
+
+
+# -- cues on one child of a verb, tried in order: the first that returns a status decides -----
+@STATUS.strategy("negation")
+def negation(c: Any, cues: StatusCues, present: bool) -> Status | None:
+    """a negation of the verb ("did not attend", "never")"""
+    if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in cues.negators):
+        return Status.NEGATED
+    return None
+
+
+@STATUS.strategy("status_adverb")
+def status_adverb(c: Any, cues: StatusCues, present: bool) -> Status | None:
+    """an adverb of the verb ("usually vetoes": generic)"""
+    return Status(cues.adverbs[c.lower_]) if c.dep_ == "advmod" and c.lower_ in cues.adverbs \
+        else None
+
+
+@STATUS.strategy("modal")
+def modal(c: Any, cues: StatusCues, present: bool) -> Status | None:
+    """a modal auxiliary ("will visit", "could strike")"""
+    return Status(cues.modals[c.lower_]) if c.dep_ == "aux" and c.lower_ in cues.modals else None
+
+
+@STATUS.strategy("mark")
+def mark(c: Any, cues: StatusCues, present: bool) -> Status | None:
+    """a subordinating word of the verb's clause ("if Russia attacks")"""
+    return Status(cues.marks[c.lower_]) if c.dep_ == "mark" and c.lower_ in cues.marks else None
+
+
+@STATUS.strategy("habitual_mark")
+def habitual_mark(c: Any, cues: StatusCues, present: bool) -> Status | None:
+    """a when-word with the verb in the present ("whenever Russia vetoes")"""
+    if c.dep_ in ("mark", "advmod") and c.lower_ in cues.habitual_marks and present:
+        return Status.GENERIC
+    return None
+
+
+def _clause_marks(c: Any) -> set[str]:
+    return {m.lower_ for m in c.children if m.dep_ in ("mark", "advmod")} \
+        if c.dep_ == "advcl" else set()
+
+
+@STATUS.strategy("conditional_clause")
+def conditional_clause(c: Any, cues: StatusCues, present: bool) -> Status | None:
+    """the main clause of a conditional ("if X, Y will ...")"""
+    return Status.HYPOTHETICAL if _clause_marks(c) & set(cues.marks) else None
+
+
+@STATUS.strategy("habitual_clause")
+def habitual_clause(c: Any, cues: StatusCues, present: bool) -> Status | None:
+    """the main clause of a habitual when-clause ("when thwarted, Moscow plays a spoiler")"""
+    return Status.GENERIC if _clause_marks(c) & cues.habitual_marks and present else None
+
+
+@STATUS.strategy("status_modifier")
+def status_modifier(c: Any, cues: StatusCues, present: bool) -> Status | None:
+    """a modifier of the event noun ("an upcoming summit")"""
+    if c.dep_ in ("amod", "compound") and c.lower_ in cues.modifiers:
+        return Status(cues.modifiers[c.lower_])
+    return None
+
+
+def _own(v: Any, cues: StatusCues, marks: Marks, suffix: str = "") -> None:
+    present = v.tag_ in PRESENT and not any(c.dep_ == "aux" for c in v.children)
+    for c in v.children:
+        st, how = STATUS.first(c, cues, present)
+        if st is not None:
+            marks.mark(st, how + suffix)
+
+
+for _name, _about in (
+        ("conjoined_verb", "the cues of the verb it is conjoined to (\"will meet and sign\")"),
+        ("governor", "a governing verb (\"hoped Russia would ...\", \"said that ...\")"),
+        ("governor_negation", "the negation of a governing verb (\"did not agree to meet\")"),
+        ("governor_modal", "a modal of a governing verb (\"may decide to strike\")"),
+        ("refusal_without_rejection", "a refusal of something that has no rejection code: "
+                                      "plainly negated (\"refused to attack\")"),
+        ("asserted_by_default", "no cue: the text says it happened")):
+    STATUS.note(_name, _about)
+
+
+def _own_refusal(verb: Any, cues: StatusCues, marks: Marks) -> None:
+    """"will not accept": a modal that with "not" refuses."""
+    kids = list(verb.children)
+    if any(c.dep_ == "neg" for c in kids):
+        aux = next((c for c in kids if c.dep_ == "aux" and c.lower_ in cues.refusals), None)
+        if aux is not None:
+            marks.refused = True
+            marks.refusal = {Status.NEGATED} | ({Status(cues.modals[aux.lower_])}
+                                                if aux.lower_ in cues.modals else set())
+
+
+def _conjoined(verb: Any, cues: StatusCues, contrast: frozenset[str], marks: Marks) -> Any:
+    """Conjoined verbs share their head's cues unless joined by "but" or carrying auxiliaries
+    of their own; returns the verb whose governors count next."""
+    v = verb
+    if v.dep_ == "conj" and v.head.i != v.i:
+        but = any(c.dep_ == "cc" and c.lower_ in contrast for c in v.children) \
+            or any(c.dep_ == "cc" and c.lower_ in contrast for c in v.head.children)
+        has_aux = any(c.dep_ in ("aux", "neg") for c in v.children)
+        v = v.head
+        if not but and not has_aux:
+            _own(v, cues, marks, " via conjoined_verb")
+    return v
+
+
+def _governors(st: Any, v: Any, cues: StatusCues, marks: Marks) -> None:
+    """Up the chain of complements: the governing verbs' own status, negation and modality
+    ("said that ...", "did not agree to meet")."""
+    from .actor import find_subject
+
+    for _ in range(3):
+        if v.dep_ not in ("xcomp", "ccomp", "pcomp") or v.head.i == v.i:
+            break
+        gov = v.head
+        if gov.dep_ == "prep" and gov.head.i != gov.i:   # "accused X of sending"
+            gov = gov.head
+        gov_negated = any(c.dep_ == "neg" for c in gov.children)
+        for lemma in lemma_candidates(gov):
+            if lemma in cues.governors:
+                status = Status(cues.governors[lemma])
+                marks.mark(status, "governor")
+                if lemma in cues.refusals and not gov_negated and not marks.refused:
+                    marks.refused, marks.refusal = True, {Status.NEGATED}
+                if status is Status.REPORTED and marks.claimant is None:
+                    marks.claimant, _, _ = find_subject(st, gov)
+                break
+        for c in gov.children:
+            if c.dep_ == "neg":
+                marks.mark(Status.NEGATED, "governor_negation")
+            elif c.dep_ == "aux" and c.lower_ in cues.modals:
+                marks.mark(Status(cues.modals[c.lower_]), "governor_modal")
+        v = gov
+
+
+def decide_status(st: Any, verb: Any) -> tuple[Status, str, Any | None, bool]:
+    """The event's status, the strategy that decided it, the head of the claimant for reported
+    events, and whether the event is refused."""
+    cues = st.know.cues
+    marks = Marks()
+    _own_refusal(verb, cues, marks)
+    _own(verb, cues, marks)
+    v = _conjoined(verb, cues, st.know.words.contrast, marks)
+    _governors(st, v, cues, marks)
+    if marks.refused:
+        for s in marks.refusal:
+            marks.found.pop(s, None)
+    for s in STATUS_ORDER:
+        if s in marks.found:
+            return s, marks.found[s], marks.claimant, marks.refused
+    return Status.ASSERTED, "asserted_by_default", marks.claimant, marks.refused
