@@ -18,6 +18,7 @@ demo: venv
 	$(BIN)/eventdesk ingest examples/corpus --db demo/eventdesk.duckdb
 	$(BIN)/eventdesk summary --db demo/eventdesk.duckdb
 	$(BIN)/eventdesk brief --db demo/eventdesk.duckdb --focus RUS --with USA,CHN -o demo/brief.html
+	@echo "the workbench: $(BIN)/eventdesk serve --db demo/eventdesk.duckdb, then open http://127.0.0.1:8765/"
 
 test: venv
 	$(BIN)/python -m pytest

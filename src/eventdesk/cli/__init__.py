@@ -29,7 +29,7 @@ from .common import EXIT_OK, EXIT_USAGE, SIGNALLED, Terminated, err, shown, stop
 QUIET_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 
 #: the command modules, each with ``register(sub, fmt)``: core, then import/export, then analysis
-COMMAND_MODULES = ("core", "interop", "analysis", "feeds")
+COMMAND_MODULES = ("core", "interop", "analysis", "feeds", "serve")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

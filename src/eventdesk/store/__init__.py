@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,6 +98,21 @@ MIN_MEMORY = 64 * 2**20
 #: growing store cached, so the process would grow with the data
 #: ($EVENTDESK_IMPORT_MEMORY overrides it; never above the store's own limit)
 BULK_MEMORY = "1GB"
+
+
+def lock_wait() -> float:
+    """Seconds to wait for another process's lock on the store: ``$EVENTDESK_LOCK_WAIT``, else
+    0."""
+    value = os.environ.get("EVENTDESK_LOCK_WAIT", "").strip()
+    try:
+        return max(0.0, float(value)) if value else 0.0
+    except ValueError:
+        raise StoreError(f"EVENTDESK_LOCK_WAIT={value!r}: give a number of seconds") from None
+
+
+def waiting_flag(path: Path) -> Path:
+    """The file a writer waiting for the store's lock keeps beside it (``<store>.wait``)."""
+    return path.with_name(path.name + ".wait")
 
 
 #: DuckDB's settings for every connection the store opens: no extension is ever installed or
@@ -231,6 +247,32 @@ class Store:
         raise StoreError(f"{self.path}: not an eventdesk store ({kind})")
 
     def _connect(self, read_only: bool) -> Any:
+        """A connection; while another process holds the store's lock, tried again for up to
+        ``$EVENTDESK_LOCK_WAIT`` seconds (default 0: fail at once), as a writer next to
+        ``eventdesk serve`` does (the server holds a read connection only during a request)."""
+        deadline = time.monotonic() + lock_wait()
+        pause = 0.05
+        flag = None
+        try:
+            while True:
+                try:
+                    return self._connect_once(read_only)
+                except StoreError as exc:
+                    if "in use by another process" not in str(exc) or \
+                            time.monotonic() + pause > deadline:
+                        raise
+                    if flag is None and not read_only:
+                        # tell the readers that keep the store open (eventdesk serve) that a
+                        # writer waits: they let go of it when their requests are done
+                        flag = waiting_flag(self.path)
+                        flag.touch()
+                    time.sleep(pause)
+                    pause = min(2 * pause, 0.5)
+        finally:
+            if flag is not None:
+                flag.unlink(missing_ok=True)
+
+    def _connect_once(self, read_only: bool) -> Any:
         import duckdb
 
         self._check_file()
@@ -320,6 +362,16 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    def cursor(self) -> "Store":
+        """Another handle on this open store, for another thread: the same database through
+        its own DuckDB cursor (one DuckDB connection must not serve two threads at once).
+        Closing it closes the cursor only."""
+        import copy
+
+        other = copy.copy(self)
+        other.con = self.con.cursor()
+        return other
 
     def __enter__(self) -> "Store":
         return self

@@ -1,0 +1,374 @@
+"""The web app's one door to the store and the analyses: every page and API call gets its
+figures from a function here, so the rest of :mod:`eventdesk.serve` knows neither SQL nor the
+analysis functions' signatures.
+
+Each function takes an open read-only :class:`~eventdesk.store.Store` and already-checked
+parameters (:mod:`eventdesk.serve.params`), and returns DataFrames or plain dicts. Every value
+from a request reaches SQL as a bound parameter; the only text put into SQL is a column or an
+order chosen from a fixed list here.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date as Date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.common import Window, check_actors as _check_actors
+from ..errors import StoreError, UsageError
+from ..store import Store
+
+#: what the events table may be sorted by: the name in the URL -> the relation's column
+SORTS = {"date": "date", "actor": "actor_code", "recipient": "recipient_code",
+         "cameo": "cameo", "goldstein": "goldstein", "status": "status",
+         "reports": "n_reports"}
+STATUSES = ("asserted", "negated", "hypothetical", "future", "desired", "reported")
+
+
+# -- opening the store ------------------------------------------------------------------------
+class StoreBusy(StoreError):
+    """The store is being written by another process."""
+
+
+class Readers:
+    """Read-only handles on the store for the requests, one per request (each its own DuckDB
+    cursor on one open database).
+
+    Opening a DuckDB file costs far more than a cursor on an open one, so the store stays open
+    while requests come, and is closed once none has come for ``linger`` seconds, or as soon as
+    the requests in flight are done when a writer waits for it (the flag file a waiting
+    :class:`~eventdesk.store.Store` writer keeps beside the store, see
+    :func:`~eventdesk.store.waiting_flag`). While a writer waits or writes, a request waits for
+    up to ``wait`` seconds, then raises :class:`StoreBusy`."""
+
+    def __init__(self, path: Path, *, wait: float = 3.0, linger: float = 2.0):
+        from ..store import waiting_flag
+
+        self.path, self.wait, self.linger = path, wait, linger
+        self.flag = waiting_flag(path)
+        self._lock = threading.Lock()
+        self._store: Store | None = None
+        self._active = 0
+        self._last = 0.0
+        self._closer: threading.Thread | None = None
+        self._generation: tuple[int, ...] | None = None
+
+    def stamp(self) -> tuple[int, ...]:
+        """The store file's and its write-ahead log's modification time and size: what any
+        write changes, so two equal stamps mean the same data."""
+        out: list[int] = []
+        for p in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                st = p.stat()
+                out += [st.st_mtime_ns, st.st_size]
+            except FileNotFoundError:
+                out += [0, 0]
+        return tuple(out)
+
+    @contextmanager
+    def open(self) -> Iterator[Store]:
+        """A handle for one request; ``handle.generation`` is the :meth:`stamp` of the data it
+        reads (constant while the store is open here: no writer can get in meanwhile)."""
+        handle = self._acquire()
+        try:
+            yield handle
+        finally:
+            handle.close()
+            with self._lock:
+                self._active -= 1
+                self._last = time.monotonic()
+                if self._active == 0 and self.flag.exists():
+                    self._close()
+
+    def _acquire(self) -> Store:
+        deadline = time.monotonic() + self.wait
+        pause = 0.02
+        while True:
+            with self._lock:
+                if not self.flag.exists():
+                    try:
+                        if self._store is None:
+                            self._store = Store(self.path, read_only=True)
+                            self._generation = self.stamp()
+                            self._start_closer()
+                        handle = self._store.cursor()
+                        handle.generation = self._generation  # type: ignore[attr-defined]
+                        self._active += 1
+                        return handle
+                    except StoreError as exc:
+                        if "in use by another process" not in str(exc):
+                            raise
+                        reason = str(exc)
+                else:
+                    reason = f"{self.path}: a writer is waiting for the store"
+                    if self._active == 0:
+                        self._close()
+            if time.monotonic() + pause > deadline:
+                raise StoreBusy(reason)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+    def _close(self) -> None:
+        """With the lock held and no request in flight."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def _start_closer(self) -> None:
+        if self._closer is not None and self._closer.is_alive():
+            return
+
+        def run() -> None:
+            while True:
+                time.sleep(min(0.2, self.linger))
+                with self._lock:
+                    if self._store is None:
+                        self._closer = None
+                        return
+                    idle = time.monotonic() - self._last > self.linger
+                    if self._active == 0 and (idle or self.flag.exists()):
+                        self._close()
+                        self._closer = None
+                        return
+
+        self._last = time.monotonic()
+        self._closer = threading.Thread(target=run, name="eventdesk-store-closer", daemon=True)
+        self._closer.start()
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+
+def relation(store: Store, *, reports: bool = False,
+             statuses: tuple[str, ...] | None = ("asserted",)) -> str:
+    """The relation analyses read (:meth:`Store.analysis_events`): one row per corroborated
+    event, or per report."""
+    return store.analysis_events(raw=reports, statuses=statuses)
+
+
+def check_actors(store: Store, codes: list[str]) -> list[str]:
+    """Each code must name a party of the store's (asserted) events: a :class:`UsageError`
+    with the reason otherwise."""
+    return _check_actors(store.con, relation(store), codes)
+
+
+# -- filters over the events ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Filter:
+    """What the events table and the map select (every field already checked)."""
+
+    actor: str | None = None
+    recipient: str | None = None
+    dyad: tuple[str, str] | None = None          # either direction
+    cameo: str | None = None                     # a code prefix
+    root: str | None = None
+    statuses: tuple[str, ...] | None = None      # None: every status
+    since: Date | None = None
+    until: Date | None = None
+    min_reports: int | None = None
+    place: str | None = None                     # the place a report names
+    doc: str | None = None                       # the document a report comes from
+    reports: bool = False                        # one row per report, not per event
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+
+        def party(role: str, code: str) -> str:
+            params.extend([code, code])
+            return f"({role}_country = ? OR starts_with({role}_code, ?))"
+
+        if self.actor:
+            clauses.append(party("actor", self.actor))
+        if self.recipient:
+            clauses.append(party("recipient", self.recipient))
+        if self.dyad:
+            a, b = self.dyad
+            ab = party("actor", a) + " AND " + party("recipient", b)
+            ba = party("actor", b) + " AND " + party("recipient", a)
+            clauses.append(f"(({ab}) OR ({ba}))")
+        if self.cameo:
+            clauses.append("starts_with(cameo, ?)")
+            params.append(self.cameo)
+        if self.root:
+            clauses.append("root = ?")
+            params.append(self.root)
+        if self.since:
+            clauses.append("date >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("date <= ?")
+            params.append(self.until)
+        if self.place:
+            clauses.append("event_id IN (SELECT event_id FROM events WHERE location = ?)")
+            params.append(self.place)
+        if self.doc:
+            clauses.append("doc_id = ?")
+            params.append(self.doc)
+        if self.min_reports:
+            clauses.append("n_reports >= ?")
+            params.append(self.min_reports)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def events_table(store: Store, flt: Filter, *, sort: str = "date", descending: bool = False,
+                 page: int = 1, per: int = 50) -> tuple[pd.DataFrame, int]:
+    """One page of the filtered events, sorted and cut by DuckDB, and how many match."""
+    rel = relation(store, reports=flt.reports, statuses=flt.statuses)
+    where, params = flt.where()
+    total = store.con.execute(f"SELECT count(*) FROM {rel} r{where}", params).fetchone()[0]
+    col = SORTS[sort]
+    way = "DESC" if descending else "ASC"
+    sql = (f"SELECT event_id, group_id, date, actor_code, actor_country, recipient_code, "
+           f"recipient_country, cameo, root, goldstein, quad, status, n_reports, n_sources, "
+           f"doc_id, sentence FROM {rel} r{where} "
+           f"ORDER BY {col} {way} NULLS LAST, date, event_id LIMIT ? OFFSET ?")
+    frame = store.con.execute(sql, params + [per, (page - 1) * per]).df()
+    return frame, int(total)
+
+
+def locations(store: Store, flt: Filter, limit: int = 2000) -> pd.DataFrame:
+    """Places of the filtered events: name, country, latitude and longitude (NULL where the
+    place is a whole country), and how many events; the busiest first."""
+    rel = relation(store, reports=flt.reports, statuses=flt.statuses)
+    where, params = flt.where()
+    sql = (f"SELECT e.location AS name, e.location_country AS country, "
+           f"any_value(e.location_lat) AS lat, any_value(e.location_lon) AS lon, "
+           f"count(*) AS n, avg(r.goldstein) AS mean_goldstein "
+           f"FROM (SELECT * FROM {rel} r{where}) r JOIN events e USING (event_id) "
+           f"WHERE e.location IS NOT NULL GROUP BY 1, 2 ORDER BY n DESC, 1 LIMIT ?")
+    return store.con.execute(sql, params + [limit]).df()
+
+
+# -- the overview -----------------------------------------------------------------------------
+def overview(store: Store) -> dict[str, Any]:
+    """The store's counts and period, the busiest and fastest-moving dyads, and a monthly
+    timeline of cooperation and conflict (corroborated asserted events)."""
+    from ..analysis import api
+
+    counts = store.counts()
+    first, last = store.con.execute("SELECT min(event_date), max(event_date) FROM events"
+                                    ).fetchone()
+    rel = relation(store)
+    out: dict[str, Any] = {"counts": counts, "first": first, "last": last}
+    for rank in ("activity", "movement"):
+        try:
+            out[rank] = api.dyads(store, top=10, rank=rank)
+        except UsageError:
+            out[rank] = pd.DataFrame(columns=["a", "b", "n", "mean_goldstein", "movement"])
+    out["timeline"] = store.con.execute(
+        f"SELECT CAST(date_trunc('month', date) AS DATE) AS period, "
+        f"count(*) FILTER (WHERE quad IN (1, 2)) AS cooperation, "
+        f"count(*) FILTER (WHERE quad IN (3, 4)) AS conflict, "
+        f"avg(goldstein) AS mean_goldstein FROM {rel} WHERE date IS NOT NULL "
+        f"GROUP BY 1 ORDER BY 1").df()
+    return out
+
+
+# -- analyses ---------------------------------------------------------------------------------
+def period_end(start: Date, by: str) -> Date:
+    """The last day of the period that begins on ``start``."""
+    offset = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1),
+              "month": pd.DateOffset(months=1), "quarter": pd.DateOffset(months=3),
+              "year": pd.DateOffset(years=1)}[by]
+    return (pd.Timestamp(start) + offset - pd.DateOffset(days=1)).date()
+
+
+def dyad(store: Store, a: str, b: str, *, by: str, directed: bool, win: Window,
+         baseline: int = 12) -> pd.DataFrame:
+    """The dyad's series (:func:`eventdesk.analysis.dyads.dyad_series`) with its baseline
+    band: the median of the ``baseline`` periods before each one, ± twice their scaled MAD
+    (the yardstick of the series' robust z)."""
+    from ..analysis import api
+
+    df = api.dyad(store, a, b, by=by, directed=directed, since=win.since, until=win.until)
+    df["period_end"] = [period_end(p, by) for p in df["period"]]
+    mean = df["mean_goldstein"].to_numpy(dtype=float)
+    lo, hi = np.full(len(mean), np.nan), np.full(len(mean), np.nan)
+    for t in range(len(mean)):
+        past = mean[max(0, t - baseline):t]
+        past = past[~np.isnan(past)]
+        if len(past) >= 3:
+            med = float(np.median(past))
+            mad = 1.4826 * float(np.median(np.abs(past - med)))
+            lo[t], hi[t] = med - 2 * mad, med + 2 * mad
+    df["band_lo"], df["band_hi"] = lo, hi
+    return df
+
+
+def triangle(store: Store, players: list[str], *, by: str, win: Window, band: float,
+             reps: int = 500) -> Any:
+    from ..analysis import api
+
+    return api.triangle(store, players, by=by, since=win.since, until=win.until, band=band,
+                        reps=reps)
+
+
+def signals(store: Store, watch: list[str], *, by: str, win: Window, top: int = 20) -> list[Any]:
+    """The ranked signals as :class:`~eventdesk.analysis.signals.Signal` objects (the notebook
+    API's frame flattens their evidence, whose event ids the page links to)."""
+    from ..analysis.signals import signals as _signals
+
+    return _signals(store.con, relation(store), watch=watch, since=win.since, until=win.until,
+                    by=by, top=top)
+
+
+def brief_html(store: Store, focus: str, partners: list[str], *, by: str, win: Window) -> str:
+    """The brief's HTML body (its headings, paragraphs, charts as PNG and sources)."""
+    from ..analysis import api
+
+    page = api.brief(store, focus, partners, by=by, since=win.since, until=win.until).html()
+    body = re.search(r"<body>(.*)</body>", page, re.S)
+    text = body.group(1) if body else page
+    # the brief's own HTML draws its charts with inline scripts, which this app's
+    # Content-Security-Policy forbids: they are left out (the brief's text and tables stay)
+    return re.sub(r"<script\b.*?</script>", "", text, flags=re.S | re.I)
+
+
+# -- one event --------------------------------------------------------------------------------
+def event(store: Store, some_id: str) -> dict[str, Any] | None:
+    """What ``eventdesk explain`` shows: the event, its sentence cut into marked segments, the
+    rule behind it, the strategies that decided its fields (when the coder recorded them), its
+    document and the corroborating reports."""
+    from ..coding.lexicon import default_lexicon, noun_lexicon
+
+    ev = store.event(some_id)
+    group = store.group(ev.id if ev else some_id)
+    if ev is None and group is not None:
+        ev = store.event(group["event_id"])
+    if ev is None:
+        return None
+    pattern = next((p for lex in (default_lexicon(), noun_lexicon()) for p in lex.patterns
+                    if p.id == ev.pattern), None)
+    return {"event": ev, "segments": segments(ev.text or "", ev.spans or {}),
+            "pattern": pattern, "decided_by": dict(getattr(ev, "decided_by", None) or {}),
+            "document": store.document(ev.doc_id) if ev.doc_id else None,
+            "provenance": store.provenance(ev.id), "group": group}
+
+
+def segments(text: str, spans: dict[str, list[list[int]]]) -> list[tuple[str, str | None]]:
+    """The sentence as (text, role) pieces, role being actor, action, recipient or None; spans
+    that overlap an earlier one are left out (as ``eventdesk explain`` marks them)."""
+    marks = sorted((int(s), int(e), role) for role in ("actor", "action", "recipient")
+                   for s, e in spans.get(role, []))
+    out: list[tuple[str, str | None]] = []
+    pos = 0
+    for s, e, role in marks:
+        if s < pos or s >= e or e > len(text):
+            continue
+        if s > pos:
+            out.append((text[pos:s], None))
+        out.append((text[s:e], role))
+        pos = e
+    if pos < len(text):
+        out.append((text[pos:], None))
+    return out
