@@ -796,3 +796,24 @@ def test_a_store_write_failing_part_way_says_what_was_committed_before(tmp_path)
         assert store.con.execute("SELECT count(*) FROM event_rows").fetchone()[0] == 30
     assert "plover.sample.jsonl failed, nothing was written" in str(exc.value)
     assert str(exc.value).endswith("committed before it: 30 rows from 1 file")
+
+
+def test_a_stray_nul_in_one_row_loses_that_row_only(tmp_path):
+    from eventdesk.interop.importer import import_files
+    from eventdesk.store import open_store
+
+    lines = (DATA / "gdelt2.export.CSV").read_bytes().splitlines()
+    lines[2] = lines[2][:40] + b"\x00" + lines[2][40:]
+    path = tmp_path / "nul.CSV"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    problems = []
+    with open_store(tmp_path / "s.duckdb") as store:
+        results = import_files(store, [str(path)], on_problem=problems.append)
+    assert results and results[0].rows_added == 4
+    assert any(":3:" in str(p) for p in problems)            # the NUL row, at its line
+    binary = tmp_path / "bin.CSV"
+    binary.write_bytes(b"\x00\x01\x02" * 1000)
+    with open_store(tmp_path / "s.duckdb") as store:
+        errs = []
+        import_files(store, [str(binary)], on_problem=errs.append)
+    assert any("binary" in str(e) for e in errs)
