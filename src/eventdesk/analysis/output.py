@@ -7,6 +7,7 @@ import math
 import sys
 from dataclasses import dataclass, field
 from datetime import date as Date
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def emit(result: Result, fmt: str | None, out: str | None) -> None:
         text = result.frame.map(spreadsheet_safe).to_csv(index=False)
     elif fmt == "json":
         text = json.dumps({"title": result.title, "rows": records(result.frame),
-                           "notes": result.notes, **_plain(result.extra)},
+                           "notes": result.notes, **jsonable(result.extra)},
                           ensure_ascii=False, indent=1) + "\n"
     else:
         text = table(result)
@@ -72,18 +73,21 @@ def table(result: Result) -> str:
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [_plain(r) for r in frame.to_dict(orient="records")]
+    return [jsonable(r) for r in frame.to_dict(orient="records")]
 
 
-def _plain(value: Any) -> Any:
-    """JSON-ready: dates as ISO strings, NaN as null, numpy scalars as Python numbers."""
+def jsonable(value: Any) -> Any:
+    """JSON-ready: dates as ISO strings (a timestamp at midnight as its date), NaN as null,
+    numpy scalars as Python numbers, frames as lists of records."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [jsonable(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        return records(value)
     if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, Date):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, (Date, datetime)):
         return value.isoformat()
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()

@@ -199,22 +199,12 @@ def add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="store path (default $EVENTDESK_DB or ./eventdesk.duckdb)")
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of at least 1")
-    return n
-
-
 def add_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files (.txt .html .jsonl), directories (recursive) or - for stdin")
     p.add_argument("--date", help="date of documents that carry none (YYYY-MM-DD)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--workers", type=_positive, metavar="N",
+    p.add_argument("--workers", type=count, metavar="N",
                    help="code in N worker processes (default: one per core; 1 codes in this "
                         "process); the events are the same either way")
     add_actors(p)

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date as Date
-from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -31,7 +30,7 @@ from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, Redir
                                  Response)
 from starlette.routing import Route
 
-from ..analysis.output import records
+from ..analysis.output import jsonable, records
 from ..errors import EventDeskError, StoreError, UsageError
 from . import data, params, render
 
@@ -452,28 +451,6 @@ class Workbench:
             done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
         lines = [x for x in done.stderr.splitlines() if x.strip()]
         return done.returncode, lines[-1] if lines else ""
-
-
-def jsonable(value: Any) -> Any:
-    """JSON-ready: dates as ISO strings, NaN as null, numpy scalars as Python numbers, frames
-    as lists of records."""
-    import math
-
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, pd.DataFrame):
-        return records(value)
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
-    if isinstance(value, (Date, datetime)):
-        return value.isoformat()
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def _busy(exc: Exception) -> str:
