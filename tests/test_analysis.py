@@ -85,6 +85,19 @@ def test_triangle_thaw_between_usa_and_china_lowers_russias_leverage(con):
     assert any("romantic triangle (pivot RUS) →" in c for c in tr.changes)
 
 
+def test_triangle_leverage_has_a_bootstrap_interval_around_it(con):
+    events_table(con, "ev", thaw_rows())
+    f = run_triangle(con, "ev", ["RUS", "USA", "CHN"], reps=300).frame
+    for p in ("RUS", "USA", "CHN"):
+        lev, lo, hi = f[f"leverage {p}"], f[f"leverage lo {p}"], f[f"leverage hi {p}"]
+        ok = lev.notna()
+        assert ((lo[ok] <= lev[ok] + 1e-9) & (lev[ok] <= hi[ok] + 1e-9)).all()
+        assert (hi[ok] - lo[ok]).gt(0).all()
+    # Russia courted by both in the romantic phase: its whole interval above zero; after the
+    # thaw between the other two, below
+    assert f["leverage lo RUS"].iloc[4] > 0 and f["leverage hi RUS"].iloc[-1] < 0
+
+
 def test_triangle_inside_neutral_band_is_indeterminate(con):
     rows = [event(d, a, b, 0.2) for d in months(4)
             for a, b in (("RUS", "USA"), ("USA", "CHN"), ("CHN", "RUS"))]

@@ -128,8 +128,23 @@ def test_triangle_page_shows_configuration_pivot_and_leverage(client):
     assert api["players"] == ["RUS", "USA", "CHN"]
     last = api["rows"][-1]
     assert {"S RUS-USA", "lo RUS-USA", "hi RUS-USA", "configuration", "pivot",
-            "leverage CHN"} <= set(last)
+            "leverage CHN", "leverage lo CHN", "leverage hi CHN"} <= set(last)
     assert len([t for t in api["chart"]["traces"] if t.get("name", "").startswith("S ")]) == 3
+
+
+def test_triangle_shows_each_players_leverage_with_its_interval(client):
+    api = get_json(client, "/api/triangle/RUS/USA/CHN?by=quarter")
+    assert [x["player"] for x in api["leverage"]] == ["RUS", "USA", "CHN"]
+    known = [x for x in api["leverage"] if x["leverage"] is not None]
+    assert known, "the demo corpus gives the triangle's last quarter scores"
+    for x in known:
+        assert x["lo"] <= x["leverage"] <= x["hi"] and x["lo"] < x["hi"]
+        assert x["reading"]
+    html = client.get("/triangle/RUS/USA/CHN?by=quarter").text
+    table = html[html.index('id="leverage"'):]
+    table = table[:table.index("</table>")]
+    for x in known:
+        assert f"{x['lo']:+.1f} to {x['hi']:+.1f}" in table.replace("−", "-")
 
 
 def test_signals_rank_with_reasons_and_open_their_evidence(client):

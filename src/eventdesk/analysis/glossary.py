@@ -33,6 +33,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "key_player": "pivot of a romantic triangle, pariah of a stable marriage",
         "probability": "share of bootstrap draws giving the same configuration",
         "leverage P": "pivot leverage: min(S_PA, S_PB) - S_AB (above 0: P is courted by both)",
+        "leverage lo P, leverage hi P": "95% interval of the leverage, from the edge scores' "
+                                        "bootstrap draws",
         "role P": "S_PA + S_PB - S_AB: how central P is",
         "pivot": "the player with the highest positive leverage (empty: nobody)",
     },

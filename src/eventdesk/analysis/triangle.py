@@ -92,8 +92,9 @@ def triangle(con: Any, rel: str, players: list[str], *, by: str = "month",
              win: Window = Window(), band: float = 1.0, alpha: float = 0.5,
              reps: int = 1000, seed: int = 0) -> Triangle:
     """Edge scores, configuration (with its bootstrap probability), role scores, each player's
-    pivot leverage L_P = min(S_PA, S_PB) − S_AB, and the periods where the configuration or the
-    pivot changes."""
+    pivot leverage L_P = min(S_PA, S_PB) − S_AB with its 95% interval (the same parametric
+    bootstrap draws as the edges', each draw's leverage from that draw's three edge scores),
+    and the periods where the configuration or the pivot changes."""
     check_period(by)
     if len(set(players)) != 3:
         raise UsageError(f"a triangle needs three different actors, got {', '.join(players)}")
@@ -122,6 +123,10 @@ def triangle(con: Any, rel: str, players: list[str], *, by: str = "month",
         warnings.simplefilter("ignore", RuntimeWarning)
         lo = np.nanquantile(boot, 0.025, axis=0) if reps else S
         hi = np.nanquantile(boot, 0.975, axis=0) if reps else S
+        lev = _leverage(S)                                # (3, T)
+        boot_lev = _leverage(boot) if reps else None      # (reps, 3, T)
+        lev_lo = np.nanquantile(boot_lev, 0.025, axis=0) if reps else lev
+        lev_hi = np.nanquantile(boot_lev, 0.975, axis=0) if reps else lev
     signs = np.where((S > band) & (lo > 0), 1, np.where((S < -band) & (hi < 0), -1, 0))
     boot_signs = np.where(boot > band, 1, np.where(boot < -band, -1, 0))
     point = _labels(signs)                                # (T,)
@@ -135,12 +140,12 @@ def triangle(con: Any, rel: str, players: list[str], *, by: str = "month",
             row[f"S {name}"], row[f"lo {name}"], row[f"hi {name}"] = S[e, t], lo[e, t], hi[e, t]
         row["configuration"], row["key_player"] = cfg, players[key] if key is not None else ""
         row["probability"] = float(same[t])
-        lev = _leverage(S[:, t])
         for i, pl in enumerate(players):
-            row[f"leverage {pl}"] = lev[i]
+            row[f"leverage {pl}"] = lev[i, t]
+            row[f"leverage lo {pl}"], row[f"leverage hi {pl}"] = lev_lo[i, t], lev_hi[i, t]
             row[f"role {pl}"] = _role(S[:, t], i)
-        best = int(np.nanargmax(lev)) if not np.all(np.isnan(lev)) else None
-        row["pivot"] = players[best] if best is not None and lev[best] > 0 else ""
+        best = int(np.nanargmax(lev[:, t])) if not np.all(np.isnan(lev[:, t])) else None
+        row["pivot"] = players[best] if best is not None and lev[best, t] > 0 else ""
         rows.append(row)
     frame = pd.DataFrame(rows)
     return Triangle(players, frame, _changes(frame))
@@ -164,11 +169,16 @@ def _edge(S: np.ndarray, i: int, j: int) -> float:
 
 
 def _leverage(S: np.ndarray) -> np.ndarray:
-    out = np.full(3, np.nan)
+    """Each player's pivot leverage min(S_PA, S_PB) − S_AB from edge scores of shape
+    (..., 3, T) (edges in the order of :data:`EDGES`): the same shape, players in place of
+    edges; NaN where an edge has no score."""
+    out = []
     for p in range(3):
         a, b = [q for q in range(3) if q != p]
-        out[p] = min(_edge(S, p, a), _edge(S, p, b)) - _edge(S, a, b)
-    return out
+        e = lambda i, j: S[..., EDGES.index((min(i, j), max(i, j))), :]  # noqa: E731
+        # np.minimum, not nanmin: a missing edge leaves the leverage unknown
+        out.append(np.minimum(e(p, a), e(p, b)) - e(a, b))
+    return np.stack(out, axis=-2)
 
 
 def _role(S: np.ndarray, p: int) -> float:

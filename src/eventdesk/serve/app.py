@@ -294,10 +294,12 @@ class Workbench:
         rows = records(tr.frame)
         chart = render.triangle_chart(rows, players, band)
         title = f"triangle {', '.join(players)} by {by}"
+        leverage = [_leverage(rows[-1], p) for p in players]
         api = {"title": title, "players": players, "by": by, "band": band, "rows": rows,
-               "changes": tr.changes, "chart": chart}
+               "leverage": leverage, "changes": tr.changes, "chart": chart}
         return View("triangle.html", {"title": title, "players": players, "rows": rows,
-                                      "changes": tr.changes, "by": by, "band": band},
+                                      "leverage": leverage, "changes": tr.changes, "by": by,
+                                      "band": band},
                     api, tr.frame, "triangle-" + "-".join(players))
 
     # -- signals ----------------------------------------------------------------------------
@@ -451,6 +453,22 @@ class Workbench:
             done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
         lines = [x for x in done.stderr.splitlines() if x.strip()]
         return done.returncode, lines[-1] if lines else ""
+
+
+def _leverage(row: dict[str, Any], player: str) -> dict[str, Any]:
+    """A player's pivot leverage in a period of the triangle, its 95% interval, and what the
+    interval says (courted by both when all of it is above zero)."""
+    lev, lo, hi = (row.get(f"leverage{k} {player}") for k in ("", " lo", " hi"))
+    if lev is None or lo is None or hi is None:
+        reading = "unknown: an edge has no events"
+    elif lo > 0:
+        reading = "courted by both others (the whole interval above 0)"
+    elif hi < 0:
+        reading = "no leverage (the whole interval below 0)"
+    else:
+        reading = "not distinguishable from 0 (the interval spans it)"
+    return {"player": player, "period": row.get("period"), "leverage": lev, "lo": lo,
+            "hi": hi, "reading": reading}
 
 
 def _busy(exc: Exception) -> str:
