@@ -2,6 +2,8 @@
 on the demo store, the security cases, a writer in a second process, and a real Chromium
 driven by Playwright against Uvicorn on 127.0.0.1."""
 import csv
+import html
+import json
 import io
 import os
 import re
@@ -250,6 +252,15 @@ def test_brief_page(client):
     assert "<h1>Brief:" in r.text and "Sources" in r.text
     assert 'class="brief"' in r.text
     scripts_are_the_apps_own(r.text)
+    # the charts: Plotly figures as JSON for the app's script (none inline), a PNG without it
+    figures = re.findall(r'<div class="chart" id="chart-\d+" data-figure="([^"]*)">', r.text)
+    assert figures, "the brief has charts"
+    for raw in figures:
+        fig = json.loads(html.unescape(raw))
+        assert fig["data"] and all(t["type"] == "scatter" and t["x"] for t in fig["data"])
+        assert fig["layout"]["title"]["text"]
+    assert r.text.count("data:image/png;base64,") >= len(figures)
+    assert '<script src="/static/plotly.min.js">' in r.text
 
 
 def test_assets_are_served_by_the_app(client):
@@ -506,3 +517,43 @@ def test_a_browser_goes_from_the_overview_to_the_sentence_behind_a_point(server,
     colours = img.getcolors(maxcolors=1 << 20)
     assert colours is not None and len(colours) > 50
     assert any(c == (0xff, 0xe0, 0xa8) for _, c in colours)     # the action's mark
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                    reason="Debian's chromium is not installed (.ci/run installs it with apt)")
+def test_a_browser_draws_the_briefs_and_the_triangles_charts(server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from PIL import Image
+
+    out = ROOT / "tests" / "output"
+    out.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 1400})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            # console errors too, but for plotly.js adding its own <style> element, which the
+            # CSP refuses: its rules are served as /static/plotly.css instead
+            page.on("console", lambda m: errors.append(page.url + ": " + m.text)
+                    if m.type == "error" and "inline style" not in m.text else None)
+            page.goto(server + "/brief?focus=RUS&with=USA,CHN")
+            n = page.locator("[data-figure]").count()
+            assert n >= 1
+            page.wait_for_function(f"document.querySelectorAll('[data-figure][data-drawn]')"
+                                   f".length === {n}", timeout=30_000)
+            # each drawn as Plotly SVG with its lines
+            assert page.locator("[data-figure] svg.main-svg").count() >= n
+            assert page.locator("[data-figure] .scatterlayer .trace").count() >= n
+            page.locator("[data-figure] >> nth=0").scroll_into_view_if_needed()
+            page.screenshot(path=str(out / "serve-brief.png"), full_page=False)
+            page.goto(server + "/triangle/RUS/USA/CHN?by=quarter")
+            page.wait_for_selector("#edges[data-drawn]", timeout=30_000)
+            assert page.locator("#leverage tbody tr").count() == 3
+            page.screenshot(path=str(out / "serve-triangle.png"), full_page=True)
+            assert not errors, errors
+        finally:
+            browser.close()
+    for name in ("serve-brief.png", "serve-triangle.png"):
+        colours = Image.open(out / name).convert("RGB").getcolors(maxcolors=1 << 20)
+        assert colours is not None and len(colours) > 50, name

@@ -80,8 +80,13 @@ class Brief:
     verdicts: pd.DataFrame
     title: str
 
-    def html(self) -> str:
-        return _html(self.blocks, self.title)
+    def html(self, *, scripts: bool = True) -> str:
+        """The brief as one HTML file, its charts drawn by Plotly (embedded). With
+        ``scripts=False`` it holds no script at all, for a page whose Content-Security-Policy
+        forbids inline scripts (``eventdesk serve``): each chart is a ``<div class="chart">``
+        whose ``data-figure`` attribute holds the Plotly figure as JSON, for the page's own
+        script to draw, with the chart as a PNG for readers without JavaScript."""
+        return _html(self.blocks, self.title, scripts=scripts)
 
     def markdown(self) -> str:
         return _markdown(self.blocks)
@@ -397,6 +402,11 @@ def _png(chart: Chart) -> bytes:
 
 
 def _plotly(chart: Chart, k: int) -> str:
+    return _figure(chart).to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{k}",
+                                  config={"displaylogo": False})
+
+
+def _figure(chart: Chart) -> Any:
     import plotly.graph_objects as go
 
     fig = go.Figure()
@@ -413,8 +423,7 @@ def _plotly(chart: Chart, k: int) -> str:
     fig.update_layout(title=chart.title, height=330, margin=dict(l=50, r=20, t=50, b=60),
                       xaxis=dict(type="category", title=None), yaxis=dict(title="Goldstein"),
                       template="plotly_white", legend=dict(orientation="h", y=-0.25))
-    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{k}",
-                       config={"displaylogo": False})
+    return fig
 
 
 def _markdown(blocks: list[tuple[str, Any]]) -> str:
@@ -445,20 +454,21 @@ def _markdown(blocks: list[tuple[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _html(blocks: list[tuple[str, Any]], title: str) -> str:
+def _html(blocks: list[tuple[str, Any]], title: str, *, scripts: bool = True) -> str:
     from importlib import resources
 
     def text(s: str) -> str:
         return re.sub(r"\[(\d+)\]", r'<a href="#ref-\1">[\1]</a>', html.escape(s))
 
-    js = (resources.files("plotly") / "package_data" / "plotly.min.js").read_text("utf-8")
+    js = (resources.files("plotly") / "package_data" / "plotly.min.js").read_text("utf-8") \
+        if scripts else ""
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              f"<title>{html.escape(title)}</title>",
              "<style>body{font-family:Georgia,serif;max-width:54em;margin:2em auto;"
              "padding:0 1em;line-height:1.45;color:#222}h2{border-bottom:1px solid #ccc}"
              ".meta{color:#555;font-size:.9em;list-style:none;padding:0}li{margin:.35em 0}"
              ".refs li{font-size:.9em}.chart{margin:1em 0}</style>",
-             f"<script>{js}</script></head><body>"]
+             (f"<script>{js}</script>" if scripts else "") + "</head><body>"]
     k = 0
     for kind, body in blocks:
         if kind in ("h1", "h2", "h3", "p"):
@@ -471,9 +481,14 @@ def _html(blocks: list[tuple[str, Any]], title: str) -> str:
         elif kind == "chart":
             k += 1
             png = base64.b64encode(_png(body)).decode()
-            parts.append(f'<div class="chart">{_plotly(body, k)}<noscript><img alt="'
-                         f'{html.escape(body.title)}" src="data:image/png;base64,{png}">'
-                         "</noscript></div>")
+            img = (f'<noscript><img alt="{html.escape(body.title)}" '
+                   f'src="data:image/png;base64,{png}"></noscript>')
+            if scripts:
+                parts.append(f'<div class="chart">{_plotly(body, k)}{img}</div>')
+            else:
+                figure = html.escape(_figure(body).to_json(), quote=True)
+                parts.append(f'<div class="chart" id="chart-{k}" data-figure="{figure}">{img}'
+                             "</div>")
         elif kind == "refs":
             items = []
             for n, r in enumerate(body, 1):

@@ -30,6 +30,24 @@ function drawChart(el) {
     });
 }
 
+// a chart whose Plotly figure the page carries as JSON in its data-figure attribute (the
+// brief's charts): drawn where it is, its PNG (in <noscript>) being for readers without script
+function drawFigure(el) {
+  if (!window.Plotly) { return; }
+  var fig;
+  try {
+    fig = JSON.parse(el.dataset.figure);
+  } catch (err) {
+    el.textContent = "The chart could not be read (" + err.message + ").";
+    return;
+  }
+  window.Plotly.newPlot(el, fig.data || [], fig.layout || {},
+                        {displaylogo: false, displayModeBar: false, responsive: true})
+    .then(function () { el.dataset.drawn = "1"; })
+    .catch(function (err) { el.textContent = "The chart could not be drawn (" + err.message + ")."; });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-chart]").forEach(drawChart);
+  document.querySelectorAll("[data-figure]").forEach(drawFigure);
 });
