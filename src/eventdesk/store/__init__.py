@@ -26,8 +26,8 @@ from ..errors import EventDeskError, StoreError
 from ..model import Document, Event
 from .corroborate import (SLICE_ROWS, STALE_COLUMNS, Rule, apply_batch, chain_batch,
                           group_batch, pending_slices, pending_where, regroup_all, stale_sql)
-from .schema import (BUCKET, EVENT_NAMES, STORE_VERSION, create, ensure, meta, migrate,
-                     set_meta, store_version)
+from .schema import (BUCKET, EVENT_NAMES, SINGLE_SELECT, STORE_VERSION, create, derive_sql,
+                     ensure, meta, migrate, set_meta, store_version)
 from .sql import ident, literal, literal_list
 
 if TYPE_CHECKING:
@@ -146,6 +146,7 @@ class Store:
         self.path = resolve_db_path(path)
         self.read_only = read_only
         self._bulk = False           # inside bulk_memory()
+        self._ungrouped = False      # read through the temporary views of _read_ungrouped
         # the connection the importer's lookup tables are in, and the actor tables they hold
         self.lookups_for: Any = None
         if read_only and not self.path.exists():
@@ -226,6 +227,7 @@ class Store:
                     "as a corroborated event of its own until the store can be written (%s)",
                     self.path, why)
         self._pending = False
+        self._ungrouped = True
 
     def _check_file(self) -> None:
         """Refuse, before DuckDB opens it, a file that is not a DuckDB database (a SQLite file,
@@ -714,12 +716,54 @@ class Store:
             return cur.df()
         return [dict(zip(self.GROUP_FIELDS, r)) for r in cur.fetchall()]
 
+    def by_id(self, some_id: str, *, prefix: bool = False) -> tuple[str, dict[str, Any]]:
+        """A relation (a parenthesised subquery, the columns of the ``events_v`` view: those
+        of ``events`` and ``chain_first``) of the reports whose id is ``some_id``, or starts
+        with it when ``prefix``, and its named parameters.
+
+        It reads ``event_rows`` through conditions on its stored columns, which DuckDB checks
+        against each row group's min/max before reading it, so finding one report among
+        millions reads a few row groups instead of deriving every report's id: a coded
+        report's id is stored (``event_id``); an imported one's is derived by the view as
+        ``dataset:origin_id``, so it is found by those two columns (imports write rows in the
+        order of their ids, so the row groups of ``origin_id`` are ranges)."""
+        args: dict[str, Any] = {"i": some_id}
+        if self._ungrouped:
+            # the temporary views of an ungrouped read give pending reports ids of their own
+            cond = "starts_with(event_id, $i)" if prefix else "event_id = $i"
+            return f"(SELECT * FROM temp.ed_events_v WHERE {cond})", args
+        dataset, sep, origin = some_id.partition(":")
+        if prefix:
+            own = "starts_with(event_id, $i)"
+            if sep:
+                args |= {"d": dataset, "o": origin}
+                imported = "dataset = $d AND starts_with(origin_id, $o)"
+            else:                       # the start of a dataset's name: all its reports
+                imported = "starts_with(dataset, $i)"
+        else:
+            own = "event_id = $i"
+            if sep:
+                args |= {"d": dataset, "o": origin}
+                imported = "dataset = $d AND origin_id = $o"
+            else:
+                imported = "false"
+        # two scans, not one with OR: DuckDB skips row groups only for a conjunction
+        rows = (f"(SELECT * FROM event_rows WHERE {own} UNION ALL SELECT * FROM event_rows "
+                f"WHERE event_id IS NULL AND {imported})")
+        return f"({derive_sql(rows)})", args
+
     def event(self, event_id: str) -> Event | None:
+        """The event of this id, or of the one id that starts with it."""
         self.ready()
-        row = self.con.execute(f"SELECT {RECORD_SQL} FROM events e WHERE event_id = ? "
-                               "OR starts_with(event_id, ?)", [event_id, event_id]).fetchall()
+        for prefix in (False, True):
+            rel, args = self.by_id(event_id, prefix=prefix)
+            # two rows tell an ambiguous prefix; the id itself matches one row
+            row = self.con.execute(f"SELECT {RECORD_SQL} FROM {rel} e LIMIT 2", args).fetchall()
+            if row:
+                break
         if len(row) > 1:
-            raise StoreError(f"event id prefix {event_id!r} is ambiguous ({len(row)} events)")
+            n = self.con.execute(f"SELECT count(*) FROM {rel}", args).fetchone()[0]
+            raise StoreError(f"event id prefix {event_id!r} is ambiguous ({n} events)")
         return Event.from_json(row[0][0]) if row else None
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
@@ -778,41 +822,69 @@ class Store:
         outlet, document, sentence and publication date, first seen first."""
         self.ready()
         con = self.con
-        # groups of several reports by their stored id, then events by id; a report alone in
-        # its chain by the id the view gives it only when neither matched (that id is
-        # computed for every such report)
-        found = con.execute("SELECT group_id, NULL FROM group_rows WHERE starts_with(group_id, "
-                            "$i) UNION SELECT group_id, CASE WHEN chain_first IS NULL THEN "
-                            "event_id END FROM events_v WHERE starts_with(event_id, $i)",
-                            {"i": some_id}).fetchall()
+        # the reports of this id, else the groups of several reports of this id (the id
+        # itself first, then as a prefix); a report alone in its chain by the id the view
+        # gives it only when neither matched (that id is computed for every such report)
+        found: list[tuple[Any, ...]] = []
+        for prefix in (False, True):
+            rel, args = self.by_id(some_id, prefix=prefix)
+            found = con.execute("SELECT DISTINCT group_id, CASE WHEN chain_first IS NULL THEN "
+                                f"event_id END, chain_first FROM {rel}", args).fetchall()
+            if found and not prefix:
+                break               # an event's id: no group of several has it
+            match = "starts_with(group_id, $i)" if prefix else "group_id = $i"
+            found += con.execute(f"SELECT group_id, NULL, NULL FROM group_rows WHERE {match}",
+                                 {"i": some_id}).fetchall()
+            if found:
+                break
         if not found:
-            found = con.execute("SELECT group_id, event_id FROM events_v WHERE chain_first IS "
-                                "NULL AND starts_with(group_id, $i)", {"i": some_id}).fetchall()
-        found = list(dict(found).items())
-        if len(found) > 1:
-            raise StoreError(f"id prefix {some_id!r} is ambiguous ({len(found)} events)")
-        if not found:
+            found = con.execute("SELECT group_id, event_id, NULL FROM events_v WHERE chain_first "
+                                "IS NULL AND starts_with(group_id, $i)", {"i": some_id}).fetchall()
+        chosen = {g: (single, first) for g, single, first in found}
+        if len(chosen) > 1:
+            raise StoreError(f"id prefix {some_id!r} is ambiguous ({len(chosen)} events)")
+        if not chosen:
             return None
-        gid, single = found[0]
+        gid, (single, first) = next(iter(chosen.items()))
         if single is None:
-            # the members: the group's key and first date (bucket), which they store
+            # the members: the group's key and first date (bucket), which they store; the
+            # group's first date is at most a year after its bucket (the report's chain_first,
+            # when the group was found through a report), so DuckDB reads only the row groups
+            # of group_rows around that date
+            near = ("" if first is None else
+                    " AND date >= $f AND date <= CAST($f AS DATE) + 366")
             cur = con.execute(f"SELECT * EXCLUDE (event_date), {BUCKET.format(p='')} AS ed_first "
                               "FROM (SELECT *, date AS event_date FROM group_rows "
-                              "WHERE group_id = ?)", [gid])
-            members = "e.ckey = $k AND e.chain_first = $f"
+                              f"WHERE group_id = $g{near})",
+                              {"g": gid} | ({} if first is None else {"f": first}))
+            # the members: over event_rows itself, so the conditions reach its scan, and
+            # within the group's first and last dates, which DuckDB checks against each row
+            # group's (the key and the chain's date are scattered after a regrouping)
+            members, args = "e.ckey = $k AND e.chain_first = $f", {}
+            near_members = ("ckey = $k AND chain_first = $f AND event_date BETWEEN $d0 AND "
+                            "$d1")
+            source = ("events_v" if self._ungrouped else
+                      f"({derive_sql(f'(SELECT * FROM event_rows WHERE {near_members})')})")
         else:
-            cur = con.execute("SELECT * FROM groups WHERE event_id = ?", [single])
-            members = "e.event_id = $e AND e.chain_first IS NULL"
+            source, args = self.by_id(single)
+            # the groups view's row for it (its column names are group_rows')
+            single_sql = SINGLE_SELECT.format(where="chain_first IS NULL").replace(
+                "FROM events", f"FROM {source} e")
+            cur = con.execute(f"SELECT * FROM group_rows WHERE false UNION ALL {single_sql}",
+                              args)
+            members = "e.chain_first IS NULL"
         names = [d[0] for d in cur.description]
         group = dict(zip(names, cur.fetchone()))
-        args = ({"k": group["ckey"], "f": group.pop("ed_first")} if single is None
-                else {"e": single})
+        if single is None:
+            args = {"k": group["ckey"], "f": group.pop("ed_first")}
+            if not self._ungrouped:
+                args |= {"d0": group["date"], "d1": group["last_date"]}
         cur = con.execute(
             "SELECT e.event_id, e.dataset, e.origin_id, e.doc_id, e.sentence_index, e.sentence, "
             "e.event_date, e.cameo, e.status, e.n_mentions, e.n_sources, e.n_articles, "
             "coalesce(e.source, d.source) AS source, coalesce(e.url, d.url) AS url, "
             "coalesce(e.published, d.published) AS published, d.title, d.path "
-            f"FROM events_v e LEFT JOIN documents d USING (doc_id) WHERE {members} "
+            f"FROM {source} e LEFT JOIN documents d USING (doc_id) WHERE {members} "
             "ORDER BY coalesce(e.published, d.published, e.event_date) NULLS LAST, e.event_id",
             args)
         names = [d[0] for d in cur.description]
