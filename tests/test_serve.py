@@ -188,6 +188,36 @@ def test_events_filters(client):
     assert rows("reports=1")["total"] >= every["total"]
 
 
+@pytest.fixture(scope="module")
+def confident(demo_db, tmp_path_factory):
+    """A copy of the demo store whose coded events carry a confidence (the coder sets none
+    yet): every other event 0.9, the rest 0.3, written to the store's own column."""
+    db = tmp_path_factory.mktemp("confidence") / "c.duckdb"
+    shutil.copy(demo_db, db)
+    with open_store(db) as s:
+        s.con.execute("UPDATE event_rows SET confidence = CASE WHEN hash(event_id) % 2 = 0 "
+                      "THEN 0.9 ELSE 0.3 END")
+    with TestClient(create_app(db)) as c:
+        yield c
+
+
+def test_events_filter_by_the_coders_confidence(confident):
+    every = get_json(confident, "/api/events?per=200&reports=1")
+    sure = get_json(confident, "/api/events?per=200&reports=1&min_confidence=0.5")
+    assert 0 < sure["total"] < every["total"]
+    assert sure["rows"] and all(r["confidence"] == 0.9 for r in sure["rows"])
+    assert {r["confidence"] for r in every["rows"]} == {0.3, 0.9}
+    assert get_json(confident, "/api/events?reports=1&min_confidence=0.95")["total"] == 0
+    assert get_json(confident, "/api/events?reports=1&min_confidence=0")["total"] == \
+        every["total"]
+    # corroborated events by their representative report's confidence
+    grouped = get_json(confident, "/api/events?per=200&min_confidence=0.5")
+    assert 0 < grouped["total"] and all(r["confidence"] == 0.9 for r in grouped["rows"])
+    page = confident.get("/events?min_confidence=0.5")
+    assert page.status_code == 200 and 'name="min_confidence"' in page.text
+    assert 'value="0.5"' in page.text and "0.90" in page.text
+
+
 def test_events_are_sorted_and_paged_by_the_server(client):
     desc = get_json(client, "/api/events?sort=-goldstein&per=20")
     g = [r["goldstein"] for r in desc["rows"]]
@@ -290,6 +320,10 @@ def test_assets_are_served_by_the_app(client):
     ("/events?page=abc", "whole number"),
     ("/events?status=maybe", "choose from"),
     ("/events?dyad=RUS", "two different actor codes"),
+    ("/events?min_confidence=high", "expected a number"),
+    ("/events?min_confidence=1.5", "from 0 to 1"),
+    ("/events?min_confidence=nan", "from 0 to 1"),
+    ("/map?min_confidence=-0.1", "from 0 to 1"),
     ("/signals?watch=USA,R%27S", "an actor code is"),
     ("/brief?focus=RUS", "at least one partner"),
     ("/event/abc%3Cdef", "letters, digits"),

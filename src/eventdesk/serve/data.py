@@ -175,6 +175,7 @@ class Filter:
     since: Date | None = None
     until: Date | None = None
     min_reports: int | None = None
+    min_confidence: float | None = None          # the coder's confidence, 0 to 1
     place: str | None = None                     # the place a report names
     doc: str | None = None                       # the document a report comes from
     reports: bool = False                        # one row per report, not per event
@@ -217,6 +218,11 @@ class Filter:
         if self.min_reports:
             clauses.append("n_reports >= ?")
             params.append(self.min_reports)
+        if self.min_confidence is not None:
+            # the (representative) report's confidence; only coded reports have one, and
+            # they store their id, so event_rows answers without the view's derivations
+            clauses.append("event_id IN (SELECT event_id FROM event_rows WHERE confidence >= ?)")
+            params.append(self.min_confidence)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -233,6 +239,14 @@ def events_table(store: Store, flt: Filter, *, sort: str = "date", descending: b
            f"doc_id, sentence FROM {rel} r{where} "
            f"ORDER BY {col} {way} NULLS LAST, date, event_id LIMIT ? OFFSET ?")
     frame = store.con.execute(sql, params + [per, (page - 1) * per]).df()
+    # the coder's confidence of the page's reports (None for imported ones): read for these
+    # rows alone, from the row groups that hold any (imported rows have none)
+    known = dict(store.con.execute(
+        "SELECT event_id, confidence FROM event_rows WHERE confidence IS NOT NULL AND "
+        "list_contains($ids, event_id)", {"ids": [str(x) for x in frame["event_id"]]}
+    ).fetchall()) if len(frame) else {}
+    frame.insert(frame.columns.get_loc("status") + 1, "confidence",
+                 [known.get(x) for x in frame["event_id"]])
     return frame, int(total)
 
 

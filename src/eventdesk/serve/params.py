@@ -138,8 +138,16 @@ def event_filter(q: Mapping[str, str]) -> Filter:
                   cameo=cameo(q.get("cameo")), root=cameo(root, "root"),
                   statuses=statuses(q.get("status"), None), since=win.since, until=win.until,
                   min_reports=integer(q.get("min_reports"), "min_reports", 0, 0, 10**6) or None,
+                  min_confidence=confidence(q.get("min_confidence")),
                   place=_place(q.get("place")), doc=_place(q.get("doc")),
                   reports=flag(q.get("reports")))
+
+
+def confidence(value: str | None) -> float | None:
+    """The least confidence of the coder (0 to 1); None when not given."""
+    if value is None or not value.strip():
+        return None
+    return number(value, "min_confidence", 0.0, 0.0, 1.0)
 
 
 def _place(value: str | None) -> str | None:
