@@ -33,7 +33,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise UsageError(f"--port {args.port}: a port is 1 to 65535")
     db = resolve_db_path(args.db)
-    app = create_app(db, token=token, allow_ingest=args.allow_ingest)
+    app = create_app(db, token=token, allow_ingest=args.allow_ingest, warm=True)
     import uvicorn
 
     shown = f"[{args.host}]" if ":" in args.host else args.host

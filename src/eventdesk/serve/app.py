@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,18 +57,24 @@ class Settings:
     allow_ingest: bool = False
     lock_wait: float = 3.0            # how long a request waits for a writer to finish
     linger: float = 2.0               # how long the store stays open after the last request
+    warm: bool = False                # compute the store-wide pages after each store change
 
 
 def create_app(db: str | Path, *, token: str | None = None, allow_ingest: bool = False,
-               lock_wait: float = 3.0, linger: float = 2.0) -> Starlette:
-    """The workbench over the store at ``db`` (opened read-only, once per request)."""
+               lock_wait: float = 3.0, linger: float = 2.0, warm: bool = False) -> Starlette:
+    """The workbench over the store at ``db`` (opened read-only, once per request). With
+    ``warm`` (``eventdesk serve`` sets it) a background thread computes the overview, the
+    one page that reads the whole store and that everyone opens first, at start and after
+    each change of the store, so that no reader waits for it."""
     path = Path(db)
     if not path.exists():
         raise StoreError(f"{path}: no such store (run `eventdesk ingest` first)")
     if allow_ingest and not token:
         raise UsageError("--allow-ingest needs --token: writing is allowed only with it")
-    s = Settings(path, token or None, allow_ingest, lock_wait, linger)
+    s = Settings(path, token or None, allow_ingest, lock_wait, linger, warm)
     w = Workbench(s)
+    if warm:
+        w.start_warming()
     routes = [
         Route("/", w.page(w.overview)), Route("/api/overview", w.api(w.overview)),
         Route("/dyad/{a}/{b}", w.page(w.dyad)), Route("/api/dyad/{a}/{b}", w.api(w.dyad)),
@@ -167,6 +174,28 @@ class Workbench:
         self._local = threading.local()
         self._cache: OrderedDict[tuple, tuple[tuple[int, ...], View]] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._running: dict[tuple, threading.Event] = {}
+
+    #: the views the warming thread keeps computed: (cache key, view method)
+    WARM = ((("overview", (), ()), "overview"),)
+
+    def start_warming(self, every: float = 2.0) -> None:
+        """A daemon thread that, whenever the store's files have changed (and no writer is
+        waiting for them), computes the :data:`WARM` views into the cache."""
+        def run() -> None:
+            done = None
+            while True:
+                now = self.readers.stamp()
+                if now != done and not self.readers.flag.exists():
+                    try:
+                        for key, name in self.WARM:
+                            self._compute(key, lambda name=name: getattr(self, name)(None))
+                        done = now
+                    except Exception as exc:       # a writer came, a damaged store: later
+                        log.info("warming the workbench's pages failed (%s)", exc)
+                time.sleep(every)
+
+        threading.Thread(target=run, name="eventdesk-warm", daemon=True).start()
 
     @contextmanager
     def store(self) -> Iterator[Any]:
@@ -178,26 +207,43 @@ class Workbench:
     def compute(self, view: Callable[[Request], View | None], request: Request) -> View | None:
         """The view's result, computed once per set of parameters and state of the store: a
         result is kept (the last :data:`CACHE_SIZE`) with the :meth:`~.data.Readers.stamp` of
-        the data it was read from, and served again while the store's files are unchanged."""
+        the data it was read from, and served again while the store's files are unchanged.
+        Requests that ask for a result being computed wait for it rather than compute it
+        again (on a large store twenty clients opening the same page would otherwise run the
+        same scans twenty times over on the same cores)."""
         key = (view.__name__, tuple(request.path_params.items()),
                tuple(sorted((k, v) for k, v in request.query_params.multi_items()
                             if k not in ("token", "format"))))
-        now = self.readers.stamp()
-        with self._cache_lock:
-            hit = self._cache.get(key)
-            if hit is not None and hit[0] == now:
-                self._cache.move_to_end(key)
-                return hit[1]
-        self._local.generation = None
-        v = view(request)
-        generation = self._local.generation
-        if v is not None and generation is not None:
+        return self._compute(key, lambda: view(request))
+
+    def _compute(self, key: tuple, work: Callable[[], View | None]) -> View | None:
+        while True:
+            now = self.readers.stamp()
             with self._cache_lock:
-                self._cache[key] = (generation, v)
-                self._cache.move_to_end(key)
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
-        return v
+                hit = self._cache.get(key)
+                if hit is not None and hit[0] == now:
+                    self._cache.move_to_end(key)
+                    return hit[1]
+                running = self._running.get(key)
+                if running is None:
+                    running = self._running[key] = threading.Event()
+                    break
+            running.wait()              # then read what it left in the cache (or compute)
+        try:
+            self._local.generation = None
+            v = work()
+            generation = self._local.generation
+            if v is not None and generation is not None:
+                with self._cache_lock:
+                    self._cache[key] = (generation, v)
+                    self._cache.move_to_end(key)
+                    while len(self._cache) > CACHE_SIZE:
+                        self._cache.popitem(last=False)
+            return v
+        finally:
+            with self._cache_lock:
+                self._running.pop(key, None)
+            running.set()
 
     # wrappers: one view function, a page and an API endpoint
     def page(self, view: Callable[[Request], View]) -> Callable[[Request], Response]:
