@@ -304,16 +304,15 @@ def action_of_speaker_clause(d: Draft) -> Heads | None:
     else:
         clauses = complement_clauses(d)
     _, own, _ = _clause_subjects(d, clauses, "action_of_speaker_clause")
+    def named(v: Any) -> Heads:
+        # only a party other than the speaker ("would send a State Department official")
+        return [(h, how) for h, how in _clause_heads(d, v, "action_of_speaker_clause")
+                if (ents := phrase(d.st, h, d.sent).entities) and not _is_speaker(d, ents)]
+
     heads: Heads = []
     for cl in own:
-        heads += _clause_heads(d, cl, "action_of_speaker_clause")
-        if not heads:
-            for c in _complements(cl):
-                heads += _clause_heads(d, c, "action_of_speaker_clause")
-    # only a party other than the speaker ("would send a State Department official" is its own)
-    named = [(h, how) for h, how in heads
-             if (ents := phrase(d.st, h, d.sent).entities) and not _is_speaker(d, ents)]
-    return named or None
+        heads += named(cl) or [h for c in _complements(cl) for h in named(c)]
+    return heads or None
 
 
 def own_means(d: Draft, e: Entity) -> bool:
