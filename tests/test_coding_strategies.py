@@ -54,6 +54,14 @@ CASES = [
     ("recipient", "nested_preposition via direct_object",
      "Kenya announced the suspension of aid to Somalia.", "01"),
     ("recipient", "purpose_clause", "Russia threatened to expel American diplomats.", "13"),
+    ("recipient", "complement_subject", "Chile demanded that Peru return the boats.", "10"),
+    ("recipient", "complement_chain", "Oman promised to go on sending fuel to Yemen.", "03"),
+    ("recipient", "action_of_speaker_clause", "Laos said it would keep selling power to "
+                                              "Thailand.", "01"),
+    ("recipient", "possessor_of_place via direct_object", "Russian troops shelled Ukraine's "
+                                                          "southern coast.", "19"),
+    ("recipient", "place_state_in_phrase via inside_noun_preposition",
+     "Saudi airstrikes on rebel positions in Yemen resumed.", "19"),
     ("recipient", "light_verb_object", "China gave Pakistan weapons.", None),
     ("recipient", "noun_preposition", "Turkey's visit to Azerbaijan was brief.", "04"),
     ("recipient", "reciprocal_parties", "France and Germany signed an agreement.", "05"),

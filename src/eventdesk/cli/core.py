@@ -330,7 +330,7 @@ def cmd_actors_check(args: argparse.Namespace) -> int:
 def cmd_lexicon_check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..coding.knowledge import FUNCTION_LISTS, WORD_LISTS, check_word_lists
+    from ..coding.knowledge import LISTED_FILES, WORD_LISTS, check_word_lists
     from ..coding.lexicon import check_lexicon
 
     path = Path(args.file) if args.file else None
@@ -340,8 +340,8 @@ def cmd_lexicon_check(args: argparse.Namespace) -> int:
     lists = ""
     if path is None:            # the packaged lexicon comes with the coder's word lists
         problems += check_word_lists()
-        lists = (f"; {len(WORD_LISTS) + len(FUNCTION_LISTS)} word lists and the per-root "
-                 "table checked")
+        n_lists = len(WORD_LISTS) + sum(map(len, LISTED_FILES.values()))
+        lists = f"; {n_lists} word lists and the per-root table checked"
     for p in problems:
         print(p)
     err(f"{stats['patterns']} patterns over {stats['verbs']} verbs; {stats['codes']} of "

@@ -22,14 +22,20 @@ WORD_LISTS = ("speech_nouns", "measure_nouns", "subject_control", "particles",
 FUNCTION_LISTS = ("locative_preps", "date_preps", "nested_preps", "author_preps",
                   "control_preps", "contrast", "definite", "singular_pronouns", "np_keep_preps",
                   "dash", "pair_dash")
+#: the lists of coding/data/clause_recipients.tsv (which complements name a recipient)
+CLAUSE_LISTS = ("complement_subject", "transparent")
+#: the files of several lists each (column ``list`` names the list)
+LISTED_FILES = {"function_words.tsv": FUNCTION_LISTS, "clause_recipients.tsv": CLAUSE_LISTS}
 
 
 @lru_cache(maxsize=None)
 def word_list(name: str) -> frozenset[str]:
-    """One word list of ``coding/data/``: a file of its own, or a list of function_words.tsv."""
-    if name in FUNCTION_LISTS:
-        rows = read_tsv(data_path("eventdesk.coding", "function_words.tsv"))
-        return frozenset(r["word"] for _, r in rows if r["list"] == name)
+    """One word list of ``coding/data/``: a file of its own, or a list of a file of several
+    (function_words.tsv, clause_recipients.tsv)."""
+    for file, lists in LISTED_FILES.items():
+        if name in lists:
+            rows = read_tsv(data_path("eventdesk.coding", file))
+            return frozenset(r["word"] for _, r in rows if r["list"] == name)
     if name not in WORD_LISTS:
         raise KeyError(name)
     path = data_path("eventdesk.coding", f"{name}.tsv")
@@ -85,7 +91,7 @@ def check_word_lists(folder: Path | None = None) -> list[str]:
     from ..errors import DataError
 
     problems: list[str] = []
-    files = [(f"{n}.tsv", None) for n in WORD_LISTS] + [("function_words.tsv", FUNCTION_LISTS)]
+    files = [(f"{n}.tsv", None) for n in WORD_LISTS] + list(LISTED_FILES.items())
     for name, lists in files:
         path = folder / name if folder is not None else data_path("eventdesk.coding", name)
         with open(path, encoding="utf-8") as fh:

@@ -18,8 +18,8 @@ from .lexicon import refusal_of
 from .phrases import ANTECEDENT_LABELS, phrase, resolve
 from .place import PLACE, Where
 from .registry import describe
-from .recipient import (RECIPIENT, between_parties, light_verb_object, names_between,
-                        noun_preposition, read_heads, reciprocal_parties)
+from .recipient import (RECIPIENT, between_parties, inside_noun_preposition, light_verb_object,
+                        names_between, noun_preposition, read_heads, reciprocal_parties)
 from .status import decide_status
 from .triggers import TRIGGERS
 from .when import DATE
@@ -65,6 +65,7 @@ def decide(d: Draft) -> Event | None:
         if not d.actors:
             return None
         noun_preposition(d)
+        inside_noun_preposition(d)
         reciprocal_parties(d)
         return finish(d)
     if not d.actors and not names_between(d):

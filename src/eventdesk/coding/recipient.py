@@ -21,6 +21,8 @@ RECIPIENT = Stage("recipient", "to whom, or against whom, it was done")
 NOT_RECIPIENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 #: sectors of an object that are the actor's own means, not its target ("deployed troops")
 OWN_FORCES = {"MIL", "GOV", "COP", "SPY"}
+#: a state named as such: bare ("Hungary") or as its government ("Budapest")
+STATE_SECTORS = {None, "GOV"}
 
 Heads = list[tuple[Any, str]]      # (head token, name of the rule that found it)
 
@@ -151,6 +153,45 @@ def phrases_of_the_action(d: Draft) -> Heads | None:
     return recipient_heads(d.st, d.trigger, d.pattern, d.obj) or None
 
 
+def _is_speaker(d: Draft, ents: list[Entity]) -> bool:
+    """Do the entities name the actor itself: its code, or, for a state or its government, the
+    same state's government ("Hungary insisted that Budapest would not change its law"; not "a
+    Japanese expert said Tokyo would ...")?"""
+    codes = {e.code for e in d.actors}
+    states = {e.country for e in d.actors if e.country and e.sector in STATE_SECTORS}
+    return bool(ents) and all(e.code in codes or (e.country in states and e.sector in
+                                                   STATE_SECTORS) for e in ents)
+
+
+def _clause_subjects(d: Draft, clauses: list[Any], how: str, adjectives: bool = False
+                     ) -> tuple[Heads, list[Any], list[Any]]:
+    """The subjects of the clauses that name an actor other than the speaker, as heads; the
+    clauses whose subject names the speaker; and the clauses embedded in those and in clauses
+    whose subject is a pronoun naming nobody. With ``adjectives``, a subject naming no actor
+    is a head too ("said the talks had failed"), and so are the statement prepositions on the
+    clause's adjective ("said it is skeptical about Iranian motives") and its clause
+    ("pessimistic that ..."); without, a clause whose subject names no actor gives nothing."""
+    heads: Heads = []
+    own: list[Any] = []
+    deeper: list[Any] = []
+    for cl in clauses:
+        for g in cl.children:
+            if g.dep_ in ("nsubj", "nsubjpass"):
+                ents = phrase(d.st, g, d.sent).entities
+                if (g.pos_ == "PRON" and not ents) or _is_speaker(d, ents):
+                    if ents:
+                        own.append(cl)
+                    deeper.extend(c for c in cl.children if c.dep_ == "ccomp")
+                elif ents or adjectives:
+                    heads.append((g, how))
+            elif g.dep_ == "acomp" and adjectives:
+                heads.extend((pobj, how) for pr in g.children
+                             if pr.dep_ == "prep" and pr.lower_ in d.st.know.words.statement_preps
+                             for pobj in pr.children if pobj.dep_ == "pobj")
+                deeper.extend(c for c in g.children if c.dep_ == "ccomp")
+    return heads, own, deeper
+
+
 @RECIPIENT.strategy("statement_topic")
 def statement_topic(d: Draft) -> Heads | None:
     """subject of the statement's complement clause ("said the U.S. Embassy had conveyed
@@ -158,30 +199,66 @@ def statement_topic(d: Draft) -> Heads | None:
     motives"), the clause's own complement or the object of its adjective"""
     if d.nominal or not d.st.know.root(d.pattern.cameo).statement:
         return None
-    heads: Heads = []
     clauses = [c for c in d.trigger.children if c.dep_ == "ccomp"]
-    speaker = {e.code for e in d.actors}
     for _ in range(2):
-        deeper: list[Any] = []
-        for cl in clauses:
-            for g in cl.children:
-                if g.dep_ in ("nsubj", "nsubjpass"):
-                    ents = phrase(d.st, g, d.sent).entities
-                    if (g.pos_ == "PRON" and not ents) or (
-                            ents and all(e.code in speaker for e in ents)):
-                        deeper.extend(c for c in cl.children if c.dep_ == "ccomp")
-                    else:
-                        heads.append((g, "statement_topic"))
-                elif g.dep_ == "acomp":
-                    heads.extend((pobj, "statement_topic") for pr in g.children
-                                 if pr.dep_ == "prep"
-                                 and pr.lower_ in d.st.know.words.statement_preps
-                                 for pobj in pr.children if pobj.dep_ == "pobj")
-                    deeper.extend(c for c in g.children if c.dep_ == "ccomp")
+        heads, _, deeper = _clause_subjects(d, clauses, "statement_topic", adjectives=True)
         if heads or not deeper:
             break
         clauses = deeper
     return heads or None
+
+
+def complement_clauses(d: Draft) -> list[Any]:
+    """The complement clauses of a demand, appeal, accusation or warning (the words of
+    ``clause_recipients.tsv``, list complement_subject): the verb's that-clause ("demanded that
+    Beijing release"), its for-clause ("called for China to withdraw"), or the clause of its
+    object noun ("reiterated its demand that the US ease sanctions")."""
+    listed = d.st.know.words.complement_subject
+    out: list[Any] = []
+    hosts = [d.trigger] + [c for c in d.trigger.children if c.dep_ == "dobj"]
+    if d.obj is not None and d.obj not in hosts:
+        hosts.append(d.obj)
+    for h in hosts:
+        if h.lemma_.lower() not in listed:
+            continue
+        for c in h.children:
+            if c.dep_ in ("ccomp", "xcomp", "acl") and any(g.dep_ == "nsubj" for g in c.children):
+                out.append(c)
+            elif c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "for"
+                                           for g in c.children):
+                out.append(c)
+            elif c.dep_ == "prep" and c.lower_ == "for":   # "appealed for Turkey to approve"
+                out.extend(g for g in c.children if g.dep_ in ("pcomp", "ccomp"))
+    return out
+
+
+@RECIPIENT.strategy("complement_subject")
+def complement_subject(d: Draft) -> Heads | None:
+    """the subject of a demand's, appeal's, accusation's or warning's complement clause
+    ("Japan demanded that Beijing release the fishermen", "warned that Ankara would pay"),
+    unless it is the speaker itself or names no actor ("demanded that the talks resume")"""
+    if d.nominal:
+        return None
+    heads, _, _ = _clause_subjects(d, complement_clauses(d), "complement_subject")
+    return heads or None
+
+
+def _complements(v: Any) -> list[Any]:
+    """The subjectless infinitive or gerund complements of a verb ("vowed to continue",
+    "go on sending": through the particle)."""
+    out = []
+    for c in v.children:
+        if c.dep_ in ("xcomp", "advcl") and c.tag_ in ("VB", "VBG") and not any(
+                g.dep_ in ("nsubj", "mark") for g in c.children):
+            out.append(c)
+        elif c.dep_ in ("prt", "prep") and c.i == v.i + 1:
+            out.extend(g for g in c.children if g.dep_ == "pcomp" and g.tag_ == "VBG")
+    return out
+
+
+def _clause_heads(d: Draft, v: Any, how: str) -> Heads:
+    return [(h, how) for h, _ in recipient_heads(d.st, v, d.st.know.plain, None)
+            if h.i not in d.actor.tokens]
 
 
 @RECIPIENT.strategy("purpose_clause")
@@ -191,12 +268,50 @@ def purpose_clause(d: Draft) -> Heads | None:
     if d.nominal:
         return None
     heads: Heads = []
-    for c in d.trigger.children:
-        if c.dep_ in ("xcomp", "advcl") and c.tag_ in ("VB", "VBG") and not any(
-                g.dep_ in ("nsubj", "mark") for g in c.children):
-            heads += [(h, "purpose_clause") for h, _ in
-                      recipient_heads(d.st, c, d.st.know.plain, None)
-                      if h.i not in d.actor.tokens]
+    for c in _complements(d.trigger):
+        if c.dep_ in ("xcomp", "advcl"):
+            heads += _clause_heads(d, c, "purpose_clause")
+    return heads or None
+
+
+@RECIPIENT.strategy("complement_chain")
+def complement_chain(d: Draft) -> Heads | None:
+    """the target of a complement reached through verbs of going on, trying or starting (list
+    transparent of ``clause_recipients.tsv``), up to three deep ("promised to go on sending
+    grain to Yemen", "moved to try to persuade Hanoi")"""
+    if d.nominal:
+        return None
+    listed = d.st.know.words.transparent
+    frontier = [c for c in _complements(d.trigger) if c.lemma_.lower() in listed]
+    for _ in range(3):
+        frontier = [g for c in frontier for g in _complements(c)]
+        heads = [h for c in frontier for h in _clause_heads(d, c, "complement_chain")]
+        if heads:
+            return heads
+        frontier = [c for c in frontier if c.lemma_.lower() in listed]
+    return None
+
+
+@RECIPIENT.strategy("action_of_speaker_clause")
+def action_of_speaker_clause(d: Draft) -> Heads | None:
+    """what the speaker says it did or will do names the target, when the clause is about the
+    speaker itself ("India said it would go on buying Russian oil", "Canada announced it would
+    resume training for Ukrainian soldiers")"""
+    if d.nominal:
+        return None
+    if d.st.know.root(d.pattern.cameo).statement:
+        clauses = [c for c in d.trigger.children if c.dep_ == "ccomp"]
+    else:
+        clauses = complement_clauses(d)
+    _, own, _ = _clause_subjects(d, clauses, "action_of_speaker_clause")
+    def named(v: Any) -> Heads:
+        # only a party other than the speaker ("would send a State Department official")
+        return [(h, how) for h, how in _clause_heads(d, v, "action_of_speaker_clause")
+                if (ents := phrase(d.st, h, d.sent).entities) and not _is_speaker(d, ents)]
+
+    heads: Heads = []
+    for cl in own:
+        heads += named(cl) or [h for c in _complements(cl) for h in named(c)]
     return heads or None
 
 
@@ -219,6 +334,13 @@ def _nested(d: Draft, h: Any, how: str, avoid: frozenset[str]) -> None:
     if not (material or reach_through(d.st, h)):
         return
     own = {a.country for a in d.actors}
+    if material and h.lemma_.lower() in place_nouns():
+        # "the invasion of Ukraine's eastern regions": the state that owns the place
+        for g in (g for g in h.children if g.dep_ == "poss"):
+            inner = phrase(d.st, g, d.sent, avoid=avoid)
+            for e, sp in zip(inner.entities, inner.spans):
+                if e.country and e.country not in own:
+                    _take(d, e, sp, "possessor_of_place via " + how)
     for c in h.children:
         if c.dep_ != "prep":
             continue
@@ -285,6 +407,20 @@ def noun_preposition(d: Draft) -> None:
                 d.recipient.spans += r.spans        # every span, as the phrase marked them
                 if new:
                     d.decided.setdefault("recipient", "noun_preposition")
+
+
+@RECIPIENT.strategy("inside_noun_preposition", noted=True)
+def inside_noun_preposition(d: Draft) -> None:
+    """a party named inside the event noun's recipient phrase when that phrase names no actor
+    ("airstrikes on positions in Yemen", "the invasion of Ukraine's eastern regions")"""
+    if d.recipients:
+        return
+    avoid = frozenset(e.code for e in d.actors)
+    for c in d.trigger.children:
+        if c.dep_ == "prep" and c.lower_ in d.pattern.explicit_preps:
+            for g in _pobjs(c):
+                if not phrase(d.st, g, d.sent).entities:
+                    _nested(d, g, "inside_noun_preposition", avoid)
 
 
 @RECIPIENT.strategy("reciprocal_parties", noted=True)
