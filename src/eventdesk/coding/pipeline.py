@@ -14,14 +14,14 @@ from ..ontology import cameo
 from .actor import ACTOR
 from .draft import UNKNOWN, DocState, Draft, char_span
 from .filters import kept_pairs
-from .lexicon import refusal_of
+from .lexicon import intent_of, refusal_of
 from .phrases import ANTECEDENT_LABELS, phrase, resolve
 from .place import PLACE, Where
 from .primary import mark_primary
 from .registry import describe
 from .recipient import (RECIPIENT, between_parties, light_verb_object, names_between,
                         noun_preposition, read_heads, reciprocal_parties)
-from .status import decide_status
+from .status import decide_status, stated_intent
 from .triggers import TRIGGERS
 from .when import DATE, MENTION_DATES
 
@@ -131,6 +131,11 @@ def finish(d: Draft) -> Event:
             code = cameo(rejection)
         else:                          # nothing cooperative was refused: plainly negated
             status, status_how = Status.NEGATED, "refusal_without_rejection"
+    elif stated_intent(st, verb, status):
+        intent = intent_of(code.code)
+        if intent is not None:         # "said Moscow would strike": a threat (138), not a strike
+            code = cameo(intent)
+            status_how += " via stated_intent"
     claimants: tuple[Entity, ...] = ()
     if claimant_head is not None:
         claimants = tuple(phrase(st, claimant_head, sent).entities)
