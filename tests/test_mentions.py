@@ -166,3 +166,28 @@ def test_the_gdelt_export_marks_the_primary_event_as_root(strike_store, tmp_path
     strikes = [r for r in rows if r[code].startswith("19")]
     # the strike itself, and the four strikes the documents mention
     assert sorted(r[root] for r in strikes) == ["0", "0", "0", "0", "1"]
+
+
+# -- "said X would ...": a stated intention is an intent or a threat -----------------------------
+@pytest.mark.parametrize("text,code,status", [
+    ("The Kenyan foreign minister said Nairobi would send medical teams to Somalia.", "033",
+     "hypothetical"),
+    ("An Egyptian army spokesman said the air force would bomb militant camps in Libya.", "1384",
+     "hypothetical"),
+    ("Peru's president said Lima will expel the Venezuelan ambassador.", "136", "future"),
+])
+def test_a_stated_intention_is_coded_as_the_intent_or_threat(coder, text, code, status):
+    evs = coder.code(text, date="2021-03-01")
+    prim = [e for e in evs if e.primary]
+    assert [(e.cameo, e.status.value) for e in prim] == [(code, status)]
+    assert prim[0].decided_by["status"].endswith("via stated_intent")
+
+
+def test_what_is_not_a_stated_intention_keeps_its_code(coder):
+    # done and reported; an obligation (the saying is the appeal)
+    done = coder.code("Egyptian planes bombed militant camps in Libya, an army spokesman said.",
+                      date="2021-03-01")
+    assert [(e.root, e.status.value) for e in done if e.primary] == [("19", "reported")]
+    told = coder.code("Canada said Mexico should lift the tariffs.", date="2021-03-01")
+    assert {e.root for e in told} == {"02", "08"}
+    assert [e.root for e in told if e.primary] == ["02"]

@@ -208,7 +208,7 @@ def intent_codes() -> dict[str, str]:
     path = data_path("eventdesk.coding", "intents.tsv")
     out: dict[str, str] = {}
     for lineno, row in read_tsv(path):
-        if not is_cameo(row["prefix"]) or not is_cameo(row["intent"]):
+        if not is_cameo(row["prefix"]) or not (row["intent"] == "-" or is_cameo(row["intent"])):
             raise DataError(f"{path.name}:{lineno}: unknown CAMEO code in {row}")
         out[row["prefix"]] = row["intent"]
     return out
@@ -216,11 +216,12 @@ def intent_codes() -> dict[str, str]:
 
 def intent_of(code: str) -> str | None:
     """The statement of intent that announcing the act ``code`` is: the longest listed prefix
-    wins; None for acts that are words already (statements, appeals, threats)."""
+    wins; None for acts that are words already (statements, appeals, threats, a prefix listed
+    with ``-``)."""
     table = intent_codes()
     for n in range(len(code), 1, -1):
         if code[:n] in table:
-            return table[code[:n]]
+            return None if table[code[:n]] == "-" else table[code[:n]]
     return None
 
 
