@@ -70,7 +70,16 @@ def test_a_mention_takes_the_date_its_own_phrase_gives(coder):
     assert strike[0].decided_by["date"] == "mention_own_date"
 
 
+def test_a_verb_describing_an_earlier_event_is_part_of_the_mention(coder):
+    evs = coder.code("Kenya sealed its border with Somalia after an attack that killed twelve "
+                     "police officers near Mandera.", date="2019-01-16")
+    kill = [e for e in evs if e.pattern == "190.kill"]
+    assert kill and all(e.mention and e.date is None for e in kill)
+    assert [e.pattern for e in evs if e.primary] == ["191.seal.border"]
+
+
 @pytest.mark.parametrize("text", [
+    "Nigerian soldiers killed ten militants who attacked a base in Borno.",
     "Russia launched a missile strike on the power grid of western Ukraine on Friday.",
     "The Israeli strike on a convoy in southern Lebanon killed a commander.",
 ])

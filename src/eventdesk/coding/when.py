@@ -23,10 +23,15 @@ DATE_PATH = {"pobj", "prep", "npadvmod", "tmod", "nummod", "compound", "amod", "
 def earlier_cue(d: Draft) -> str | None:
     """The cue that makes the draft's trigger a mention of an earlier event ("since", "in
     response to", "condemn"), or None. A conjunct counts as its head ("condemned the strike and
-    the blockade")."""
+    the blockade"), and a verb in a relative clause as the noun it describes ("in response to a
+    drone attack that killed three soldiers": the killing is the earlier attack's)."""
     words = d.st.know.words
     t = d.trigger
-    while t.dep_ == "conj" and t.head.i != t.i:
+    for _ in range(4):
+        if t.head.i == t.i or t.dep_ not in ("conj", "relcl", "acl"):
+            break
+        if t.dep_ != "conj" and t.head.pos_ not in ("NOUN", "PROPN"):
+            break
         t = t.head
     if t.head.i == t.i:
         return None
