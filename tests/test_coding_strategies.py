@@ -89,6 +89,13 @@ CASES = [
     ("date", "document_date", "Russia criticized Japan.", "11"),
     ("place", "locative_phrase", "Lavrov met Wang Yi in Vladivostok on Monday.", "04"),
     ("place", "no_place", "Russia criticized Japan.", "11"),
+    # date of a mention of an earlier event; status of a stated intention
+    ("date", "mention_undated", "Chile has reinforced its border posts since the Peruvian "
+                                "invasion of Bolivia.", "19"),
+    ("date", "mention_own_date", "Chile has reinforced its border posts since the Peruvian "
+                                 "invasion of Bolivia on May 3.", "19"),
+    ("status", "modal via stated_intent", "The ministry said the army would crush any attempt "
+                                          "by Taipei to declare independence.", "13"),
 ]
 
 
@@ -113,6 +120,7 @@ def test_every_strategy_has_a_sentence():
     shown |= {"passive_without_agent", "subject_on_auxiliary", "no_date",   # tests below
               "verb_pattern", "noun_pattern", "statement_of_coded_complement",
               "refusal_of_coded_complement", "announcement_of_event_noun", "statement_topic",
+              "highest_new_act",                                     # tests/test_mentions.py
               # strategies whose decision is recorded under the names of their parts
               "subject_phrase", "phrases_of_the_action"}
     missing = [f"{st.name}:{s.name}" for st in STAGES.values() for s in st if s.name not in shown]

@@ -285,11 +285,16 @@ def read_gold(path: str | Path, fmt: str | None, on_error: ErrorHandler
 
 # -- scoring -----------------------------------------------------------------------------------
 def main_event(events: list[Event]) -> Event | None:
-    """The event a sentence is about: the most intense asserted one named by a verb (an event
-    named by a noun, such as the strike in "Russia condemned the strike", is background), else
-    the most intense asserted one, else the most intense."""
+    """The event a sentence is about: the one the coder marked ``primary`` (see
+    :mod:`eventdesk.coding.primary`); where none is marked (imported events, a sentence of
+    mentions only), the most intense asserted one named by a verb (an event named by a noun,
+    such as the strike in "Russia condemned the strike", is background), else the most intense
+    asserted one, else the most intense."""
     if not events:
         return None
+    marked = [e for e in events if e.primary]
+    if marked:
+        return marked[0]
     asserted = [e for e in events if e.status is Status.ASSERTED]
     pool = [e for e in asserted if ".n." not in e.pattern] or asserted or events
     return max(pool, key=lambda e: (abs(e.goldstein), -e.sentence_index))

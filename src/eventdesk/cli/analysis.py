@@ -31,7 +31,9 @@ def _relation(args: argparse.Namespace) -> Iterator[tuple[Any, Any, str]]:
     if statuses:
         statuses = tuple(s.lower() for s in statuses)
     with open_store(args.db, read_only=True) as store:
-        yield store, store.con, store.analysis_events(raw=args.raw, statuses=statuses)
+        yield store, store.con, store.analysis_events(
+            raw=args.raw, statuses=statuses,
+            include_mentions=getattr(args, "include_mentions", False))
 
 
 def _win(args: argparse.Namespace) -> Any:
@@ -218,6 +220,9 @@ def _common(p: argparse.ArgumentParser, *, out: bool = True, period: bool = True
                    help="one row per report instead of per corroborated event")
     p.add_argument("--status", default="asserted",
                    help="comma-separated statuses to read (default asserted), or all")
+    p.add_argument("--include-mentions", action="store_true",
+                   help="also read mentions of earlier events (\"since the strike on ...\"), "
+                        "left out by default")
     if period:
         p.add_argument("--by", choices=PERIODS, default="month", help="period (default month)")
     if out:

@@ -137,6 +137,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return closing(problems, stats, extra)
 
 
+def _status_cell(ev: Any) -> str:
+    """The status column of ``events --format table``: a mention of an earlier event is marked
+    (with the id of the stored event it names, where one was linked)."""
+    if not ev.mention:
+        return ev.status.value
+    return f"{ev.status.value}, mention" + (f" of {ev.mention_of[:10]}" if ev.mention_of else "")
+
+
 def cmd_events(args: argparse.Namespace) -> int:
     from ..formats import EventWriter
     from ..store import open_store
@@ -159,7 +167,7 @@ def cmd_events(args: argparse.Namespace) -> int:
             table.add_row(ev.date.isoformat() if ev.date else "",
                           "+".join(e.code for e in ev.actor),
                           "+".join(e.code for e in ev.recipient), ev.cameo, ev.cameo_name,
-                          f"{ev.goldstein:+.1f}", ev.status.value, ev.id[:10])
+                          f"{ev.goldstein:+.1f}", _status_cell(ev), ev.id[:10])
         Console(width=max(120, Console().width)).print(table)
         print(f"{len(events)} events", file=sys.stderr)
     else:

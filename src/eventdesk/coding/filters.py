@@ -57,8 +57,13 @@ def announcement_of_event_noun(tok: Any, ev: Event, s: Sentence) -> bool | None:
 
 def kept(found: list[tuple[Any, Event]]) -> list[Event]:
     """The events no filter drops, in order."""
+    return [ev for _, ev in kept_pairs(found)]
+
+
+def kept_pairs(found: list[tuple[Any, Event]]) -> list[tuple[Any, Event]]:
+    """The (trigger, event) pairs no filter drops, in order."""
     s = Sentence.of(found)
-    return [ev for tok, ev in found if FILTERS.first(tok, ev, s)[0] is None]
+    return [(tok, ev) for tok, ev in found if FILTERS.first(tok, ev, s)[0] is None]
 
 
 def dropped(found: list[tuple[Any, Event]]) -> list[tuple[Event, str]]:

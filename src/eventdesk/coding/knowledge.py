@@ -17,11 +17,13 @@ from .lexicon import (DEFAULT_RECIPIENT_PREPS, Lexicon, Pattern, StatusCues, nou
 
 #: the word lists of coding/data/, one file each (column ``word``)
 WORD_LISTS = ("speech_nouns", "measure_nouns", "subject_control", "particles",
-              "statement_preps")
+              "statement_preps", "earlier_preps", "reaction_verbs", "reaction_preps")
+#: the word lists whose entries may be phrases of several words, single-spaced ("in response to")
+PHRASE_LISTS = ("earlier_preps",)
 #: the lists of coding/data/function_words.tsv
 FUNCTION_LISTS = ("locative_preps", "date_preps", "nested_preps", "author_preps",
                   "control_preps", "contrast", "definite", "singular_pronouns", "np_keep_preps",
-                  "dash", "pair_dash")
+                  "dash", "pair_dash", "intent_modals")
 #: the lists of coding/data/clause_recipients.tsv (which complements name a recipient)
 CLAUSE_LISTS = ("complement_subject", "transparent")
 #: the files of several lists each (column ``list`` names the list)
@@ -85,7 +87,7 @@ class Knowledge:
 def check_word_lists(folder: Path | None = None) -> list[str]:
     """Lint the word lists of ``coding/data/`` and the per-root table
     ``ontology/data/cameo_roots.tsv``: a header comment saying what each list is for, no empty,
-    upper-case, spaced or duplicate word, no unknown or empty list, every CAMEO root once.
+    upper-case, spaced (but in the phrase lists, :data:`PHRASE_LISTS`) or duplicate word, no unknown or empty list, every CAMEO root once.
     Returns the problems, one line each with file:line. ``folder``: read the word lists from
     there instead of the package (a copy under review)."""
     from ..errors import DataError
@@ -107,7 +109,8 @@ def check_word_lists(folder: Path | None = None) -> list[str]:
             where, word, group = f"{name}:{lineno}", row.get("word", ""), row.get("list", "")
             if lists is not None and group not in lists:
                 problems.append(f"{where}: unknown list {group!r} (known: {', '.join(lists)})")
-            if not word or word != word.strip() or " " in word or word != word.lower():
+            spaced = " " in word and not (name[:-4] in PHRASE_LISTS and "  " not in word)
+            if not word or word != word.strip() or spaced or word != word.lower():
                 problems.append(f"{where}: {word!r} is not one lower-case word")
             if (group, word) in seen:
                 problems.append(f"{where}: {word!r} repeats line {seen[(group, word)]}")

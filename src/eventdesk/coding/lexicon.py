@@ -201,6 +201,30 @@ def obligation_codes() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def intent_codes() -> dict[str, str]:
+    """Code prefix of a stated act → the CAMEO code of the statement of intent
+    (``coding/data/intents.tsv``: "said it would provide aid" is 033)."""
+    path = data_path("eventdesk.coding", "intents.tsv")
+    out: dict[str, str] = {}
+    for lineno, row in read_tsv(path):
+        if not is_cameo(row["prefix"]) or not (row["intent"] == "-" or is_cameo(row["intent"])):
+            raise DataError(f"{path.name}:{lineno}: unknown CAMEO code in {row}")
+        out[row["prefix"]] = row["intent"]
+    return out
+
+
+def intent_of(code: str) -> str | None:
+    """The statement of intent that announcing the act ``code`` is: the longest listed prefix
+    wins; None for acts that are words already (statements, appeals, threats, a prefix listed
+    with ``-``)."""
+    table = intent_codes()
+    for n in range(len(code), 1, -1):
+        if code[:n] in table:
+            return None if table[code[:n]] == "-" else table[code[:n]]
+    return None
+
+
 def refusal_of(code: str) -> str | None:
     """The rejection that refusing the action ``code`` is: the longest listed prefix wins."""
     table = refusal_codes()

@@ -1,6 +1,6 @@
 """The coding pipeline: one sentence through the stages, in order.
 
-triggers → actor → recipient → status → place → date → filters. Each stage is an ordered
+triggers → actor → recipient → status → place → date → filters → primary. Each stage is an ordered
 registry of named strategies (see :mod:`eventdesk.coding.registry`); the event records, per field,
 the name of the strategy that decided it (``Event.decided_by``); :func:`describe` gives a
 name's description.
@@ -13,16 +13,17 @@ from ..model import Entity, Event, Status, stable_hash
 from ..ontology import cameo
 from .actor import ACTOR
 from .draft import UNKNOWN, DocState, Draft, char_span
-from .filters import kept
-from .lexicon import refusal_of
+from .filters import kept_pairs
+from .lexicon import intent_of, refusal_of
 from .phrases import ANTECEDENT_LABELS, phrase, resolve
 from .place import PLACE, Where
+from .primary import mark_primary
 from .registry import describe
 from .recipient import (RECIPIENT, between_parties, inside_noun_preposition, light_verb_object,
                         names_between, noun_preposition, read_heads, reciprocal_parties)
-from .status import decide_status
+from .status import decide_status, stated_intent
 from .triggers import TRIGGERS
-from .when import DATE
+from .when import DATE, MENTION_DATES
 
 
 def register_names(st: DocState, sent: Any) -> None:
@@ -39,8 +40,9 @@ def register_names(st: DocState, sent: Any) -> None:
 
 
 def code_sentence(st: DocState, s_index: int, sent: Any) -> list[Event]:
-    """The events of one sentence: every trigger strategy's drafts, decided, then filtered."""
-    return kept(unfiltered(st, s_index, sent))
+    """The events of one sentence: every trigger strategy's drafts, decided, then filtered; the
+    main one marked primary (:mod:`eventdesk.coding.primary`)."""
+    return mark_primary(kept_pairs(unfiltered(st, s_index, sent)))
 
 
 def unfiltered(st: DocState, s_index: int, sent: Any) -> list[tuple[Any, Event]]:
@@ -130,6 +132,11 @@ def finish(d: Draft) -> Event:
             code = cameo(rejection)
         else:                          # nothing cooperative was refused: plainly negated
             status, status_how = Status.NEGATED, "refusal_without_rejection"
+    elif stated_intent(st, verb, status):
+        intent = intent_of(code.code)
+        if intent is not None:         # "said Moscow would strike": a threat (138), not a strike
+            code = cameo(intent)
+            status_how += " via stated_intent"
     claimants: tuple[Entity, ...] = ()
     if claimant_head is not None:
         claimants = tuple(phrase(st, claimant_head, sent).entities)
@@ -154,7 +161,8 @@ def finish(d: Draft) -> Event:
         cameo=code.code, cameo_name=code.name, goldstein=code.goldstein, quad=code.quad,
         penta=code.penta, plover=code.plover, mode=code.mode, context=code.context,
         status=status, pattern=d.pattern.id, source_of_claim=claimants, location=where.location,
-        spans=spans, decided_by={k: d.decided[k] for k in DECIDED_FIELDS})
+        spans=spans, decided_by={k: d.decided[k] for k in DECIDED_FIELDS},
+        mention=date_how in MENTION_DATES)
 
 
 DECIDED_FIELDS = ("actor", "recipient", "status", "date", "place")

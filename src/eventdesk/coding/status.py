@@ -172,6 +172,36 @@ def _governors(st: Any, v: Any, cues: StatusCues, marks: Marks) -> None:
         v = gov
 
 
+def stated_intent(st: Any, verb: Any, status: Status) -> bool:
+    """Is the event an act its actor is said to be going to do, rather than one it does: a
+    future or hypothetical act under a modal of intention of its own (``intent_modals`` in
+    function_words.tsv: will, would, shall) in the complement of a reporting verb ("the
+    ministry said the army would crush any attempt")? Not under a condition of its own ("said
+    that if Russia attacks ..."), nor negated, nor an obligation ("said Serbia should resume
+    talks": obligations.tsv). The pipeline then codes the statement of intent or the threat
+    (``intents.tsv``); the status stays the act's."""
+    if status not in (Status.FUTURE, Status.HYPOTHETICAL):
+        return False
+    cues = st.know.cues
+    v = verb
+    if v.dep_ == "conj" and v.head.i != v.i and not any(c.dep_ == "aux" for c in v.children):
+        v = v.head                                   # "would strike and occupy"
+    if v.dep_ != "ccomp" or v.head.i == v.i:
+        return False
+    kids = list(v.children)
+    if any(c.dep_ == "mark" and c.lower_ in cues.marks for c in kids):
+        return False
+    intends = any(c.dep_ == "aux" and c.lower_ in st.know.words.intent_modals for c in kids)
+    reporting = any(Status(cues.governors[lem]) is Status.REPORTED
+                    for lem in lemma_candidates(v.head) if lem in cues.governors)
+    return intends and reporting
+
+
+STATUS.note("stated_intent", "a stated intention: an act the actor is said to be going to do "
+                             "(\"said Moscow would retaliate\", \"said Tokyo will provide\") is "
+                             "coded as the intent or threat of intents.tsv")
+
+
 def decide_status(st: Any, verb: Any) -> tuple[Status, str, Any | None, bool]:
     """The event's status, the strategy that decided it, the head of the claimant for reported
     events, and whether the event is refused."""

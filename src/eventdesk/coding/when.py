@@ -1,5 +1,11 @@
 """Stage 5, date: when it happened. The strategies are tried in order; the first that gives a
-date decides."""
+date decides.
+
+An event the sentence names as having happened before its own news (an event noun in "since
+...", "after ...", "in response to ..." — ``earlier_preps.tsv`` — or the object of a reaction,
+"condemned the strike" — ``reaction_verbs.tsv``) is a *mention*: it takes the date its own
+phrase gives, or none, never the document's date (:func:`earlier_cue`, and the strategies
+``mention_own_date`` and ``mention_undated``, whose events are marked ``Event.mention``)."""
 from __future__ import annotations
 
 from datetime import date as Date
@@ -10,7 +16,62 @@ from .draft import Draft
 from .registry import Stage
 
 DATE = Stage("date", "when it happened")
-DATE_PATH = {"pobj", "prep", "npadvmod", "tmod", "nummod", "compound", "amod", "advmod", "det"}
+DATE_PATH = {"pobj", "prep", "npadvmod", "tmod", "nummod", "compound", "amod", "advmod", "det",
+             "poss"}
+
+
+def earlier_cue(d: Draft) -> str | None:
+    """The cue that makes the draft's trigger a mention of an earlier event ("since", "in
+    response to", "condemn"), or None. A conjunct counts as its head ("condemned the strike and
+    the blockade"), and a verb in a relative clause as the noun it describes ("in response to a
+    drone attack that killed three soldiers": the killing is the earlier attack's)."""
+    words = d.st.know.words
+    t = d.trigger
+    for _ in range(4):
+        if t.head.i == t.i or t.dep_ not in ("conj", "relcl", "acl"):
+            break
+        if t.dep_ != "conj" and t.head.pos_ not in ("NOUN", "PROPN"):
+            break
+        t = t.head
+    if t.head.i == t.i:
+        return None
+    h = t.head
+    if t.dep_ in ("pobj", "pcomp"):
+        if h.lower_ in words.earlier_preps:                     # "since the strike"
+            return h.lower_
+        n = h.head                                              # "in response to the strike"
+        if n.dep_ == "pobj" and n.head.dep_ == "prep" and n.head.i < h.i:
+            phrase = " ".join(x.lower_ for x in d.sent.doc[n.head.i:h.i + 1])
+            if phrase in words.earlier_preps:
+                return phrase
+        if h.lower_ in words.reaction_preps and h.head.lemma_.lower() in words.reaction_verbs:
+            return h.head.lemma_.lower()                        # "blamed Israel for the killing"
+    if t.dep_ == "dobj":
+        if h.lower_ in words.earlier_preps:                     # "following the landing"
+            return h.lower_
+        if h.lemma_.lower() in words.reaction_verbs:            # "condemned the strike"
+            return h.lemma_.lower()
+    return None
+
+
+@DATE.strategy("mention_own_date")
+def mention_own_date(d: Draft, status: Status) -> tuple[Date | None, Precision] | None:
+    """a mention of an earlier event ("since the visit to Moscow last May", "condemned
+    Tuesday's strike"): the date its own phrase gives"""
+    if earlier_cue(d) is None:
+        return None
+    return _phrase_date(d, {d.trigger.i}, False)
+
+
+@DATE.strategy("mention_undated")
+def mention_undated(d: Draft, status: Status) -> tuple[Date | None, Precision] | None:
+    """a mention of an earlier event whose phrase gives no date ("since the U.S. missile
+    strike on Syria"): no date, never the document's"""
+    return (None, Precision.UNKNOWN) if earlier_cue(d) is not None else None
+
+
+#: the date strategies whose events are mentions of earlier events
+MENTION_DATES = frozenset({"mention_own_date", "mention_undated"})
 
 
 @DATE.strategy("date_phrase")
@@ -18,13 +79,18 @@ def date_phrase(d: Draft, status: Status) -> tuple[Date | None, Precision] | Non
     """a date phrase attached to the verb or its object, resolved against the document's date
     ("on Thursday", "last month", "May 14"; looking ahead for future, hypothetical and desired
     events)"""
+    future = status in (Status.FUTURE, Status.HYPOTHETICAL, Status.DESIRED)
+    targets = {d.trigger.i} | ({d.obj.i} if d.obj is not None else set())
+    return _phrase_date(d, targets, future)
+
+
+def _phrase_date(d: Draft, targets: set[int], future: bool
+                 ) -> tuple[Date | None, Precision] | None:
     from ..dates import resolve_relative
 
     doc = d.st.doc
     if doc.date is None:
         return None
-    future = status in (Status.FUTURE, Status.HYPOTHETICAL, Status.DESIRED)
-    targets = {d.trigger.i} | ({d.obj.i} if d.obj is not None else set())
     preps = d.st.know.words.date_preps
     for ent in d.st.ents(d.sent):
         if ent.label_ != "DATE":

@@ -58,7 +58,7 @@ def _gdelt2_select() -> str:
         "Actor1CountryCode": "actor_country", "Actor1Type1Code": "actor_sector",
         "Actor2Code": "recipient_code", "Actor2Name": "recipient_name",
         "Actor2CountryCode": "recipient_country", "Actor2Type1Code": "recipient_sector",
-        "IsRootEvent": "CASE WHEN length(cameo) = 2 THEN '1' ELSE '0' END",
+        "IsRootEvent": "CASE WHEN is_primary THEN '1' ELSE '0' END",
         "EventCode": "cameo", "EventBaseCode": "left(cameo, 3)", "EventRootCode": "root",
         "QuadClass": "quad", "GoldsteinScale": "goldstein", "NumMentions": "n_mentions",
         "NumSources": "n_sources", "NumArticles": "n_articles",
@@ -115,7 +115,8 @@ CSV_COLUMNS = ("event_id, group_id, dataset, origin_id, doc_id, sentence_index, 
                "actor_name, recipient_code, recipient_country, recipient_sector, recipient_name,"
                " cameo, root, cameo_name, goldstein, quad, penta, plover, mode, context, status,"
                " location, location_country, location_lat, location_lon, source, url, "
-               "published, n_mentions, n_sources, n_articles, pattern, sentence")
+               "published, n_mentions, n_sources, n_articles, pattern, is_primary AS \"primary\", "
+               "mention, mention_of, sentence")
 
 
 #: the file a parquet export writes into its folder: what it wrote, so that ``overwrite``

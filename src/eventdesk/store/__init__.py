@@ -15,15 +15,15 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date as Date
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..dates import parse_date
 from ..errors import EventDeskError, StoreError
-from ..model import Document, Event
+from ..model import Document, Event, Precision
 from .corroborate import (SLICE_ROWS, STALE_COLUMNS, Rule, apply_batch, chain_batch,
                           group_batch, pending_slices, pending_where, regroup_all, stale_sql)
 from .schema import (BUCKET, EVENT_NAMES, SINGLE_SELECT, STORE_VERSION, create, derive_sql,
@@ -595,6 +595,7 @@ class Store:
                         {"ids": replaced})
         doc_rows, ev_rows, ent_rows, prov_rows = [], [], [], []
         seen_events: set[str] = set()
+        coded = link_mentions(con, coded)
         for doc, events in coded:
             doc_rows.append([doc.id, doc.title, doc.url, doc.source, doc.path, doc.date,
                              doc.date_precision.value, doc.content_hash, len(events), now])
@@ -781,7 +782,8 @@ class Store:
         return [dict(zip(names, r)) for r in cur.fetchall()]
 
     def analysis_events(self, *, raw: bool = False,
-                        statuses: Iterable[str] | None = ("asserted",)) -> str:
+                        statuses: Iterable[str] | None = ("asserted",),
+                        include_mentions: bool = False) -> str:
         """A SQL relation (a parenthesised subquery, to use after FROM) of the events analyses
         read: one row per corroborated event (see :mod:`eventdesk.store.corroborate`), or per
         report when ``raw``; only the given statuses (None for all). Columns, the contract every
@@ -794,12 +796,19 @@ class Store:
         ``status``, ``n_reports``, ``n_sources``, ``n_docs``, ``doc_id``, ``sentence``; then
         ``first_seen``, ``last_seen`` (publication dates), ``datasets`` (comma-separated
         origins: eventdesk, gdelt2, icews, ...).
+
+        Mentions of earlier events (``Event.mention``: "since the strike") are left out unless
+        ``include_mentions``: a report that is a mention, and a corroborated event whose every
+        report is a mention (one that also has a report of its own stays, counted with them).
         """
         self.ready()
-        status_sql = ""
+        where = []
         if statuses is not None:
             # a relation other queries embed, so the statuses are quoted, not bound
-            status_sql = f" WHERE status IN {literal_list(statuses)}"
+            where.append(f"status IN {literal_list(statuses)}")
+        if not include_mentions:
+            where.append("NOT mention" if raw else f"group_id NOT IN ({MENTION_ONLY_GROUPS})")
+        status_sql = (" WHERE " + " AND ".join(where)) if where else ""
         cols = ("event_id, group_id, date, date_precision, actor_country, actor_code, "
                 "actor_sector, actor_office, actor_name, recipient_country, recipient_code, "
                 "recipient_sector, cameo, root, goldstein, quad, plover, mode, status, "
@@ -956,6 +965,66 @@ def _frame_sql(source: str, where: str, explode: bool) -> str:
             f"SELECT {head}, (row_number() OVER (PARTITION BY o4_ ORDER BY a_->>'code', "
             f"r_->>'code') - 1)::INTEGER AS pair, {ent('actor', 'a_')}, "
             f"{ent('recipient', 'r_')}, {common} FROM q_ {order}, pair")
+
+
+#: how far before its document a stored event may be to be the one a mention names
+MENTION_WINDOW_DAYS = 365
+
+
+def link_mentions(con: Any, coded: list[tuple[Document, list[Event]]]
+                  ) -> list[tuple[Document, list[Event]]]:
+    """Each mention of an earlier event (``Event.mention``) with ``mention_of`` set to the stored
+    event it names, where one matches. The rule: a stored event that is not itself a mention,
+    from another document, with the same CAMEO root, the same actor country and the same
+    recipient country (a side the mention leaves unknown matches any; a mention naming neither
+    country is linked to nothing), dated on or before the mention's document and at most
+    :data:`MENTION_WINDOW_DAYS` before it (and on the mention's own date, where its phrase
+    gives one); of several, the latest, then the smallest id. The events of the same batch's
+    earlier documents count as stored."""
+    out: list[tuple[Document, list[Event]]] = []
+    fresh: list[tuple[Document, Event]] = []       # this batch's events, as written before
+    for doc, events in coded:
+        linked = [_link(con, ev, doc, fresh) if ev.mention else ev for ev in events]
+        out.append((doc, linked))
+        fresh.extend((doc, ev) for ev in linked if not ev.mention)
+    return out
+
+
+def _link(con: Any, ev: Event, doc: Document, fresh: list[tuple[Document, Event]]) -> Event:
+    actor = next((e.country for e in ev.actor if e.country), None)
+    recipient = next((e.country for e in ev.recipient if e.country), None)
+    until = doc.date or ev.date
+    if (actor is None and recipient is None) or until is None:
+        return ev
+    since = until - timedelta(days=MENTION_WINDOW_DAYS)
+    if ev.date is not None and ev.date_precision is Precision.DAY:
+        since = until = ev.date
+    sql = ("SELECT event_id, event_date FROM events WHERE NOT mention AND root = ? "
+           "AND doc_id <> ? AND event_date BETWEEN ? AND ?")
+    params: list[Any] = [ev.root, ev.doc_id, since, until]
+    for col, value in (("actor_country", actor), ("recipient_country", recipient)):
+        if value is not None:
+            sql += f" AND {col} = ?"
+            params.append(value)
+    cands = [(d, i) for i, d in con.execute(sql, params).fetchall()]
+    for d, other in fresh:
+        o_actor = next((e.country for e in other.actor if e.country), None)
+        o_recipient = next((e.country for e in other.recipient if e.country), None)
+        if (other.root == ev.root and d.id != ev.doc_id and other.date is not None
+                and since <= other.date <= until and actor in (None, o_actor)
+                and recipient in (None, o_recipient)):
+            cands.append((other.date, other.id))
+    if not cands:
+        return ev
+    best = max(sorted(cands, key=lambda c: c[1]), key=lambda c: c[0])   # first of the latest
+    return replace(ev, mention_of=best[1])
+
+
+#: the corroborated events whose every report is a mention of an earlier event (the reports of
+#: the same key that are not mentions are looked up by key first: only those get a group id)
+MENTION_ONLY_GROUPS = (
+    "SELECT group_id FROM events WHERE mention AND group_id NOT IN (SELECT group_id FROM "
+    "events WHERE NOT mention AND ckey IN (SELECT ckey FROM events WHERE mention))")
 
 
 def _keys(ents: Iterable[Any]) -> str | None:
