@@ -28,9 +28,9 @@ from .tables import KINDS, PKG, REQUIRED, packaged_rows, read_actor_file  # noqa
 log = logging.getLogger(__name__)
 
 MAX_PHRASE = 7
-#: The sector an organisation's own events carry, by its type in orgs.tsv / armed_groups.tsv
-#: (collective references such as "the West" have none).
-ORG_TYPE_SECTOR = {"IGO": "IGO", "NGO": "NGO", "NSAG": "REB"}
+#: The sector an organisation's own events carry, by its type in orgs.tsv, armed_groups.tsv,
+#: parties.tsv and companies.tsv (collective references such as "the West" have none).
+ORG_TYPE_SECTOR = {"IGO": "IGO", "NGO": "NGO", "NSAG": "REB", "PARTY": "PTY", "COMPANY": "BUS"}
 #: Role priority when a person holds several roles on one day.
 ROLE_ORDER = ["head_of_state", "head_of_government", "secretary_general", "foreign_minister",
               "defence_minister", "opposition_leader", "other"]
@@ -42,7 +42,7 @@ class Term:
 
     kind: str               # state, adjective, capital, metonym, org, person, sector
     key: str                # code (state/org), person name, or sector code
-    country: str | None = None
+    country: str | None = None      # for an org: its home state (armed groups, parties, firms)
     sector: str | None = None
     name: str | None = None
     wikidata: str | None = None
@@ -178,7 +178,8 @@ class KnowledgeBase:
         code = row["code"]
         self.orgs[code] = row
         self.sources[code].append(where)
-        org = Term("org", code, sector=ORG_TYPE_SECTOR.get(row.get("type") or ""),
+        home = (row.get("country") or "").upper() or None
+        org = Term("org", code, country=home, sector=ORG_TYPE_SECTOR.get(row.get("type") or ""),
                    name=row["name"], wikidata=row.get("wikidata") or None)
         for n in [row["name"], *split_multi(row.get("variants", ""))]:
             self._add(n, org, first)
@@ -319,6 +320,12 @@ def check(kb: KnowledgeBase) -> list[str]:
     marked current, unknown country codes, duplicate or overlapping roles. One line a problem."""
     out = list(kb.problems)
     out += _check_state_codes(kb)
+    for code, row in kb.orgs.items():
+        home = (row.get("country") or "").upper()
+        if home and home not in kb.states:
+            out.append(f"{kb.sources[code][-1]}: {code}: unknown home country {home!r}")
+        if home and row.get("type") == "IGO":
+            out.append(f"{kb.sources[code][-1]}: {code}: an IGO has no home country")
     for table in (kb.folded, kb.exact):
         for key, terms in table.items():
             states = {t.country for t in terms if t.kind in ("state", "adjective", "capital",
@@ -473,8 +480,10 @@ def entity_from_terms(kb: KnowledgeBase, matches: list[tuple[int, int, list[Term
             if org.sector is None and noun_sector:     # a region's people: "Latin American
                 return Entity(code=org.key + noun_sector, sector=noun_sector, text=text,
                               name=org.name)           # clergymen" → LAMREL
-            return Entity(code=org.key, country=None, sector=org.sector, text=text, name=org.name,
-                          wikidata=org.wikidata)
+            # an armed group, party or company keeps its own code and carries its home state
+            # (Hezbollah -> HEZ, country LBN), as PLOVER and POLECAT code them; an IGO has none
+            return Entity(code=org.key, country=org.country, sector=org.sector, text=text,
+                          name=org.name, wikidata=org.wikidata)
         noun_sector = noun_sector or sector
     if country is None:
         return None
