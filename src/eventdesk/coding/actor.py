@@ -14,12 +14,16 @@ from typing import Any
 
 from ..model import Entity
 from .draft import UNKNOWN, DocState, Draft, Phrase, char_span
-from .phrases import ANTECEDENT_LABELS, phrase, resolve
+from .phrases import ANTECEDENT_LABELS, phrase, place_stands_for_state, resolve, sector_in_place
 from .registry import Stage
 
 SUBJECTS = {"nsubj", "csubj"}
 SUBJECT = Stage("subject", "the head of the actor phrase of a verb")
 ACTOR = Stage("actor", "who did it")
+# phrase-level strategies: tried inside every party's phrase (coding/phrases.py), named first in
+# decided_by ("sector_in_place via subject")
+ACTOR.strategy("sector_in_place", noted=True)(sector_in_place)
+ACTOR.strategy("place_stands_for_state", noted=True)(place_stands_for_state)
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,9 @@ def subject_phrase(d: Draft) -> tuple[Phrase, str] | None:
     head, _, how = find_subject(d.st, d.trigger)
     if head is None:
         return None
-    return phrase(d.st, head, d.sent, _unknown_mode(d)), how or "subject"
+    found = phrase(d.st, head, d.sent, _unknown_mode(d))
+    how = how or "subject"
+    return found, f"{found.how} via {how}" if found.how else how
 
 
 @ACTOR.strategy("unnamed_doer_of_passive_deed")

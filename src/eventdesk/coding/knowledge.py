@@ -17,11 +17,11 @@ from .lexicon import (DEFAULT_RECIPIENT_PREPS, Lexicon, Pattern, StatusCues, nou
 
 #: the word lists of coding/data/, one file each (column ``word``)
 WORD_LISTS = ("speech_nouns", "measure_nouns", "subject_control", "particles",
-              "statement_preps")
+              "statement_preps", "stand_in_places", "carriers")
 #: the lists of coding/data/function_words.tsv
 FUNCTION_LISTS = ("locative_preps", "date_preps", "nested_preps", "author_preps",
                   "control_preps", "contrast", "definite", "singular_pronouns", "np_keep_preps",
-                  "dash", "pair_dash")
+                  "dash", "pair_dash", "actor_place_preps", "origin_preps")
 
 
 @lru_cache(maxsize=None)
