@@ -33,6 +33,8 @@ CASES = [
     ("actor", "possessor", "Turkey's visit to Azerbaijan was brief.", "04"),
     ("actor", "name_modifiers", "The Xi-Trump summit ended without a deal.", "04"),
     ("actor", "announcer", "Officials held a meeting with Japan for talks on security.", "040"),
+    ("actor", "sector_in_place via subject_after_dateline",
+     "LAGOS — Police in Nigeria fired tear gas at protesters on Tuesday.", "17"),
     ("actor", "sector_in_place via subject", "Police in Peru detained two Bolivian traders.",
      "17"),
     ("actor", "place_stands_for_state via subject", "A drone launched from Syrian territory "

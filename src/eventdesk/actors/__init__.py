@@ -237,7 +237,7 @@ class KnowledgeBase:
         nouns and titles (start, end, sector, role kind), longest first. A lone surname inside
         a longer name the gazetteer lacks is somebody else ("Kim" in "Kim Jong Nam")."""
         words = [t.text for t in tokens]
-        lemmas = [t.lemma_.lower() for t in tokens]
+        lemmas = [self._sector_lemma(t) for t in tokens]
         matches: list[tuple[int, int, list[Term]]] = []
         i = 0
         while i < len(words):
@@ -269,6 +269,17 @@ class KnowledgeBase:
             if key in self.sectors:
                 return n, self.sectors[key], self.title_roles.get(key)
         return 0, None, None
+
+    def _sector_lemma(self, tok: Any) -> str:
+        """The lemma an agent noun is looked up by: a plural the tagger took for a name keeps
+        its plural as its lemma ("BEIRUT — Protesters in Lebanon ..."), so it is singularised
+        when the singular is an agent noun."""
+        lemma = tok.lemma_.lower()
+        if tok.tag_ in ("NNP", "NNPS") and lemma == tok.lower_ and len(lemma) > 3:
+            for plural, singular in (("ies", "y"), ("s", "")):
+                if lemma.endswith(plural) and (lemma[: -len(plural)] + singular,) in self.sectors:
+                    return lemma[: -len(plural)] + singular
+        return lemma
 
     def role_on(self, person: str, day: Date | None) -> tuple[Role | None, Role | None]:
         """(role held on ``day``, latest role ever) of a person; ``day`` None means latest."""

@@ -106,6 +106,28 @@ def reduced_relative_misread(st: DocState, v: Any, verb: Any, level: int) -> Fou
     return None
 
 
+def in_dateline(st: DocState, tok: Any) -> bool:
+    """Is the token part of a wire dateline: the capitalised place a sentence opens with, before
+    a dash ("GENEVA —", "CARACAS, Venezuela —")? It is where the copy was filed, not a party."""
+    sent = tok.sent
+    first = sent[0]
+    if not (first.text.isupper() and len(first.text) > 1 and first.is_alpha):
+        return False
+    dashes = st.know.words.dash | st.know.words.pair_dash
+    dash = next((t for t in sent[:8] if t.text in dashes), None)
+    return dash is not None and tok.i < dash.i
+
+
+@SUBJECT.strategy("subject_after_dateline")
+def subject_after_dateline(st: DocState, v: Any, verb: Any, level: int) -> Found | None:
+    """the subject after a dateline the parser took for one ("GENEVA — The head of the WHO
+    urged China": Geneva is where the copy was filed)"""
+    subs = [c for c in v.children if c.dep_ in SUBJECTS]
+    if subs and in_dateline(st, subs[0]):
+        return Found(subs[1]) if len(subs) > 1 else NO_SUBJECT
+    return None
+
+
 @SUBJECT.strategy("subject")
 def subject(st: DocState, v: Any, verb: Any, level: int) -> Found | None:
     """the grammatical subject (of a governing passive too: "India is set to sign")"""

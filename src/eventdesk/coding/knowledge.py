@@ -21,7 +21,8 @@ WORD_LISTS = ("speech_nouns", "measure_nouns", "subject_control", "particles",
 #: the lists of coding/data/function_words.tsv
 FUNCTION_LISTS = ("locative_preps", "date_preps", "nested_preps", "author_preps",
                   "control_preps", "contrast", "definite", "singular_pronouns", "np_keep_preps",
-                  "dash", "pair_dash", "actor_place_preps", "origin_preps")
+                  "dash", "pair_dash", "actor_place_preps", "origin_preps",
+                  "stand_in_preps")
 
 
 @lru_cache(maxsize=None)

@@ -214,12 +214,16 @@ def place_stands_for_state(st: DocState, head: Any, toks: list[Any],
                            ) -> tuple[Entity, list[Any]] | None:
     """a place, or a thing from a place, stands for its state when no person or organisation
     is named ("a new route between Vladivostok and Shanghai", "struck Haifa", "a vessel from
-    the Iranian port of Bandar Abbas", "a drone launched from Lebanese territory"); never the
-    object of a locative preposition ("talks in Geneva": the venue, not a party). ``countries``
+    the Iranian port of Bandar Abbas", "a drone launched from Lebanese territory"); after a
+    preposition only a party's ("between", "to", "from": function_words.tsv stand_in_preps),
+    never a venue or a topic ("talks in Geneva", "a deal on Idlib"). ``countries``
     (of the phrase's other conjuncts and the document so far) rank an ambiguous name: "between
     Madrid and Valencia" is Spain's Valencia"""
     words = st.know.words
-    if head.dep_ == "pobj" and head.head.lower_ in words.locative_preps:
+    top = head
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    if top.dep_ == "pobj" and top.head.lower_ not in words.stand_in_preps:
         return None
     if head.lemma_.lower() == "one" and head.dep_ == "conj" and \
             head.head.lemma_.lower() in words.stand_in_places:
