@@ -86,3 +86,17 @@ def test_a_venue_is_not_a_party(coder):
     ev = _events(coder, "Iran's foreign minister held talks with his Saudi counterpart in "
                         "Geneva on Monday.", "04")[0]
     assert "CHE" not in _countries(ev.actor) + _countries(ev.recipient)
+
+
+@pytest.mark.parametrize("text,code", [
+    ("The EU met Chinese officials. The bloc then imposed tariffs on Chinese steel.", "EUR"),
+    ("The IMF praised Egypt. The fund approved a loan to Cairo.", "IMF"),
+])
+def test_an_igo_epithet_refers_to_the_igo_named_before(coder, text, code):
+    ev = coder.code(text, date=DAY)[-1]
+    assert [(a.code, a.country) for a in ev.actor] == [(code, None)]
+
+
+def test_an_epithet_with_no_igo_before_names_nobody(coder):
+    events = coder.code("The alliance condemned the strike on Syria.", date=DAY)
+    assert not any(a.sector == "IGO" for e in events for a in e.actor)

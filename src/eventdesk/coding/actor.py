@@ -114,8 +114,17 @@ def in_dateline(st: DocState, tok: Any) -> bool:
     if not (first.text.isupper() and len(first.text) > 1 and first.is_alpha):
         return False
     dashes = st.know.words.dash | st.know.words.pair_dash
-    dash = next((t for t in sent[:8] if t.text in dashes), None)
-    return dash is not None and tok.i < dash.i
+    doc = sent.doc
+    # a spaced dash ("GENEVA — ", not "30-day"), after capitalised words only ("CARACAS,
+    # Venezuela"; not "US President Donald Trump set a 30-day ...")
+    dash = next((t for t in sent[:8] if t.text in dashes and t.i > sent.start
+                 and doc[t.i - 1].whitespace_), None)
+    if dash is None or tok.i >= dash.i:
+        return False
+    head = [t for t in doc[sent.start: dash.i] if t.is_alpha]
+    caps = [t for t in head if t.text.isupper()]
+    return len(caps) >= 1 and all(t.text.isupper() or t.i > sent.start and t.is_title and
+                                  doc[caps[-1].i + 1].text == "," for t in head)
 
 
 @SUBJECT.strategy("subject_after_dateline")
@@ -123,9 +132,15 @@ def subject_after_dateline(st: DocState, v: Any, verb: Any, level: int) -> Found
     """the subject after a dateline the parser took for one ("GENEVA — The head of the WHO
     urged China": Geneva is where the copy was filed)"""
     subs = [c for c in v.children if c.dep_ in SUBJECTS]
-    if subs and in_dateline(st, subs[0]):
-        return Found(subs[1]) if len(subs) > 1 else NO_SUBJECT
-    return None
+    if not subs or not in_dateline(st, subs[0]):
+        return None
+    if len(subs) > 1:
+        return Found(subs[1])
+    # the real subject hung on the dateline ("SOCHI, Russia — Russia and Turkey agreed"): the
+    # first word after the dash in its subtree whose head lies in the dateline
+    after = [t for t in subs[0].subtree if not in_dateline(st, t) and t.is_alpha
+             and in_dateline(st, t.head)]
+    return Found(after[0]) if after else None
 
 
 @SUBJECT.strategy("subject")

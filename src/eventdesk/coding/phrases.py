@@ -302,8 +302,9 @@ def dash_pair(st: DocState, toks: list[Any], head: Any) -> list[Entity]:
 def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
                avoid: frozenset[str] = frozenset()) -> list[tuple[Entity, tuple[int, int]]]:
     """Entities (with the token range of their mention) that a pronoun, a reciprocal phrase
-    ("the two sides") or a definite description ("the minister", "the government") refers
-    to; else the generic entity, if any."""
+    ("the two sides"), an organisation's epithet ("the alliance": the last IGO named) or a
+    definite description ("the minister", "the government") refers to; else the generic
+    entity, if any."""
     ctx, kb, words = st.mentions, st.know.kb, st.know.words
     own = (toks[0].i, toks[-1].i + 1)
     fallback = [(generic, own)] if generic else []
@@ -316,6 +317,9 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
                      avoid=avoid if head.pos_ == "PRON" else frozenset(),
                      singular=head.lower_ in words.singular_pronouns)
         return [(m.entity, m.span)] if m else fallback
+    if kind == "igo":     # "the alliance", "the bloc": the last IGO named, else nobody
+        m = ctx.last(head.i, person=False, sector="IGO")
+        return [(m.entity, own)] if m else []
     if kind in ("both", "both_people"):
         two = ctx.last_two(head.i, people=kind == "both_people")
         return [(m.entity, own) for m in two] or fallback

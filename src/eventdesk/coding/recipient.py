@@ -306,8 +306,9 @@ def reciprocal_parties(d: Draft) -> None:
 def between_parties(d: Draft) -> bool:
     """no actor named, but the action names both its parties ("a ferry line between North Korea
     and Russia"): the first is the actor; False if there are not two"""
-    if d.actors and not all(a.code == UNKNOWN and not a.text for a in d.actors):
-        return True
+    if d.actors and not (names_between(d) and all(a.code == UNKNOWN and not a.text
+                                                   for a in d.actors)):
+        return True      # (an unnamed doer gives way to the parties "between" names)
     if len(d.recipients) < 2:
         return bool(d.actors)      # an unnamed doer of a passive deed stays
     # the places' states stand for the parties: the name says so for decided_by
