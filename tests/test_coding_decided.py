@@ -66,3 +66,22 @@ def test_eval_writes_the_decisions_beside_each_miss(cli, tmp_path):
     assert rows[0]["decided_by"] == ("actor=subject;recipient=direct_object;"
                                      "status=asserted_by_default;date=no_date;"
                                      "place=locative_phrase")
+
+
+def test_a_version_7_store_gains_the_columns_of_version_8(coder, tmp_path):
+    db = tmp_path / "s.duckdb"
+    _ingest(coder, db)
+    with open_store(db) as store:
+        q = store.con.execute
+        q("DROP VIEW groups; DROP VIEW events; DROP VIEW events_v")
+        for c in ("is_primary", "mention", "mention_of", "confidence"):
+            q(f"ALTER TABLE event_rows DROP COLUMN {c}")
+        q("UPDATE meta SET value = '7' WHERE key = 'store_version'")
+        q("UPDATE meta SET value = '' WHERE key = 'views'")
+    with open_store(db, read_only=True) as store:
+        q = store.con.execute
+        assert q("SELECT count(*), count(decided_by), count(confidence) FROM event_rows"
+                 ).fetchone() == (2, 2, 0)
+        # what the view gives a row without them: primary, not a mention
+        assert q("SELECT bool_and(is_primary), bool_or(mention) FROM events").fetchone() == \
+            (True, False)

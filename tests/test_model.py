@@ -26,3 +26,14 @@ def test_stable_hash_is_stable_and_separates_parts():
     assert stable_hash("a", "b") == stable_hash("a", "b")
     assert stable_hash("ab", "") != stable_hash("a", "b")
     assert len(stable_hash("x")) == 16
+
+
+def test_version_3_fields_round_trip_and_a_version_2_record_reads_with_defaults():
+    ev = make_event(primary=True, mention=True, mention_of="abc", confidence=0.42)
+    assert Event.from_json(ev.to_json()) == ev
+    old = make_event().to_dict()
+    for k in ("primary", "mention", "mention_of", "confidence"):
+        del old[k]
+    back = Event.from_dict(old)
+    assert (back.primary, back.mention, back.mention_of, back.confidence) == \
+        (False, False, None, None)

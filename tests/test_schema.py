@@ -9,7 +9,7 @@ from conftest import CORPUS
 
 @pytest.fixture(scope="module")
 def validator():
-    schema = json.loads(resources.files("eventdesk").joinpath("schema/event-v2.json").read_text())
+    schema = json.loads(resources.files("eventdesk").joinpath("schema/event-v3.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 

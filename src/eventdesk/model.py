@@ -11,7 +11,7 @@ from datetime import date as Date
 from enum import Enum
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class Status(str, Enum):
@@ -110,11 +110,17 @@ class Span:
 
 @dataclass(frozen=True)
 class Event:
-    """One coded action in one sentence (schema version 2; see docs/schema.md).
+    """One coded action in one sentence (schema version 3; see docs/schema.md).
 
     ``decided_by`` names, per field (``actor``, ``recipient``, ``status``, ``date``,
     ``place``), the coder's strategy that set it (``eventdesk.coding.registry.describe`` gives
-    its description); it is empty for events that were imported rather than coded."""
+    its description); it is empty for events that were imported rather than coded.
+
+    ``primary`` marks the sentence's main event (at most one per sentence; GDELT's
+    IsRootEvent); ``mention`` an event the sentence names as having happened before ("since
+    the strike on Syria") rather than reports as new, and ``mention_of`` the stored event it
+    was linked to, when one matched; ``confidence`` in [0, 1] how sure the coder is (None for
+    imported events and records older than version 3)."""
 
     id: str
     doc_id: str
@@ -138,6 +144,10 @@ class Event:
     location: Location | None = None
     spans: dict[str, list[list[int]]] = field(default_factory=dict)
     decided_by: dict[str, str] = field(default_factory=dict)
+    primary: bool = False
+    mention: bool = False
+    mention_of: str | None = None
+    confidence: float | None = None
 
     @property
     def root(self) -> str:
@@ -167,6 +177,10 @@ class Event:
             "spans": self.spans,
             "pattern": self.pattern,
             "decided_by": dict(self.decided_by),
+            "primary": self.primary,
+            "mention": self.mention,
+            "mention_of": self.mention_of,
+            "confidence": self.confidence,
         }
 
     def to_json(self) -> str:
@@ -198,6 +212,10 @@ class Event:
             location=Location(**loc) if loc else None,
             spans=d.get("spans") or {},
             decided_by={str(k): str(v) for k, v in (d.get("decided_by") or {}).items()},
+            primary=bool(d.get("primary", False)),
+            mention=bool(d.get("mention", False)),
+            mention_of=d.get("mention_of"),
+            confidence=None if d.get("confidence") is None else float(d["confidence"]),
         )
 
     @classmethod

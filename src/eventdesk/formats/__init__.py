@@ -22,7 +22,7 @@ FLAT_FIELDS = (
     + [f"actor_{f}" for f in ENTITY_FIELDS] + [f"recipient_{f}" for f in ENTITY_FIELDS]
     + ["cameo", "cameo_name", "goldstein", "quad", "penta", "plover", "mode", "context",
        "status", "source_of_claim", "location_name", "location_country", "spans", "pattern",
-       "decided_by", "text"])
+       "decided_by", "primary", "mention", "confidence", "text"])
 
 
 #: the first characters that make a spreadsheet read a cell as a formula
@@ -66,6 +66,8 @@ def flat(ev: Event) -> dict[str, object]:
         "location_country": (ev.location.country or "") if ev.location else "",
         "spans": json.dumps(ev.spans, separators=(",", ":")), "pattern": ev.pattern,
         "decided_by": decided(ev),
+        "primary": int(ev.primary), "mention": int(ev.mention),
+        "confidence": "" if ev.confidence is None else round(ev.confidence, 3),
         "text": " ".join(ev.text.split()),
     })
     return row

@@ -904,7 +904,8 @@ def _event_row(ev: Event, doc: Document, batch_id: int) -> list[Any]:
            a.sector if a else None, a.office if a else None, a.name if a else None,
            r.sector if r else None, r.name if r else None, _keys(ev.actor), _keys(ev.recipient),
            loc.lat if loc else None, loc.lon if loc else None, 1, 1, 1, None, None, batch_id,
-           None, json.dumps(ev.decided_by) if ev.decided_by else None]
+           None, json.dumps(ev.decided_by) if ev.decided_by else None, ev.primary,
+           ev.mention, ev.mention_of, ev.confidence]
     assert len(row) == len(EVENT_NAMES)
     return row
 

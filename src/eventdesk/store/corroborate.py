@@ -50,7 +50,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..errors import UsageError
-from .schema import BUCKET, EVENT_COLUMNS, derived, group_id_sql
+from .schema import BUCKET, EVENT_COLUMNS, EVENT_NAMES, derived, group_id_sql
 from .sql import literal, literal_list
 
 
@@ -253,8 +253,11 @@ def regroup_all(con: Any, rule: Rule) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE ed_chains AS "
                 f"{_chains_sql(rule, 'SELECT * FROM ed_keys')}")
     con.execute(f"CREATE TABLE event_rows_regrouped ({EVENT_COLUMNS})")
-    con.execute("INSERT INTO event_rows_regrouped SELECT r.* REPLACE (g.ckey AS ckey, "
-                "g.new AS chain_first) FROM event_rows r JOIN ed_chains g ON g.rid = r.rowid")
+    # by name: a migrated store may hold the added columns in another order
+    cols = ", ".join("g.ckey" if n == "ckey" else "g.new" if n == "chain_first" else f"r.{n}"
+                     for n in EVENT_NAMES)
+    con.execute(f"INSERT INTO event_rows_regrouped ({', '.join(EVENT_NAMES)}) SELECT {cols} "
+                "FROM event_rows r JOIN ed_chains g ON g.rid = r.rowid")
     con.execute("DROP TABLE event_rows")
     con.execute("ALTER TABLE event_rows_regrouped RENAME TO event_rows")
     con.execute("DELETE FROM group_rows")

@@ -43,6 +43,11 @@ Store versions:
 7. ``event_rows.decided_by`` (JSON): for a coded event, the coder's strategy that decided each
    field (``Event.decided_by``, event schema version 2); NULL for imported rows and for rows
    coded before. Migration from 4-6 adds the column.
+8. ``event_rows.is_primary``, ``mention``, ``mention_of`` and ``confidence`` (event schema
+   version 3): whether the event is its sentence's primary one, whether the sentence names it
+   as an earlier event rather than a new one, the stored event such a mention was linked to,
+   and the coder's confidence. The ``events`` view gives an imported row (NULL) as primary and
+   not a mention; its confidence stays NULL (not measured). Migration from 4-7 adds the columns.
 """
 from __future__ import annotations
 
@@ -51,7 +56,7 @@ from typing import Any
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION
 
-STORE_VERSION = 7
+STORE_VERSION = 8
 
 #: the columns of the version-2 events table, for the migration from version 1
 V2_EVENT_COLUMNS = """
@@ -70,7 +75,7 @@ V2_EVENT_COLUMNS = """
     ckey VARCHAR, group_id VARCHAR, batch_id BIGINT, extra VARCHAR
 """
 
-#: the columns of ``event_rows`` in order (store version 7): those of the ``events`` view, of
+#: the columns of ``event_rows`` in order (store version 8): those of the ``events`` view, of
 #: which a writer may leave NULL every one the view derives (see :data:`DERIVED`), with
 #: ``chain_first`` where the view has ``group_id`` (the first date bucket of the report's
 #: chain when it has several reports, NULL when the report is alone in its chain)
@@ -85,8 +90,13 @@ EVENT_COLUMNS = """
     recipient_sector VARCHAR, recipient_name VARCHAR, actor_keys VARCHAR, recipient_keys VARCHAR,
     location_lat DOUBLE, location_lon DOUBLE, n_mentions INTEGER, n_sources INTEGER,
     n_articles INTEGER, ckey UHUGEINT, chain_first DATE, batch_id BIGINT, extra VARCHAR,
-    decided_by JSON
+    decided_by JSON, is_primary BOOLEAN, mention BOOLEAN, mention_of VARCHAR, confidence DOUBLE
 """
+
+#: the columns each version from 4 on added to ``event_rows``, with their types (a migration
+#: adds what an older store lacks; a copy from an older layout fills them with NULL)
+ADDED_COLUMNS = {"decided_by": "JSON", "is_primary": "BOOLEAN", "mention": "BOOLEAN",
+                 "mention_of": "VARCHAR", "confidence": "DOUBLE"}
 
 EVENT_NAMES = [c.split()[0] for c in EVENT_COLUMNS.replace("\n", " ").split(",") if c.strip()]
 
@@ -110,7 +120,8 @@ DERIVED = {
     "source": "nullif(regexp_extract(r.url, '^[a-z]+://(?:www\\.)?([^/:]+)', 1), '')",
     "actor_keys": keys_sql("r.actor_code", "r.actor_country"),
     "recipient_keys": keys_sql("r.recipient_code", "r.recipient_country"),
-    "n_mentions": "1", "n_sources": "1", "n_articles": "1"}
+    "n_mentions": "1", "n_sources": "1", "n_articles": "1",
+    "is_primary": "true", "mention": "false"}
 
 #: a report's date bucket for corroboration (the first day of its month or year for those
 #: precisions), over the events view's columns
@@ -297,8 +308,9 @@ def migrate(con: Any, version: int) -> None:
         migrate_2_to_3(con)
     elif version == 3:
         migrate_3_to_4(con)
-    else:                           # 4 to 6: the coder's decisions (new in 7)
-        con.execute("ALTER TABLE event_rows ADD COLUMN IF NOT EXISTS decided_by JSON")
+    else:                           # 4 to 7: the columns added since (see ADDED_COLUMNS)
+        for name, kind in ADDED_COLUMNS.items():
+            con.execute(f"ALTER TABLE event_rows ADD COLUMN IF NOT EXISTS {name} {kind}")
         set_meta(con, "views", "")
         _ensure_views(con)
     con.execute(SCHEMA)             # the tables of pending grouping (new in 5), empty
@@ -314,7 +326,8 @@ def migrate_2_to_3(con: Any) -> None:
     fill_cameo_codes(con)
     cols = ", ".join("CAST(NULL AS UHUGEINT)" if n == "ckey" else
                      "CAST(NULL AS DATE)" if n == "chain_first" else
-                     "CAST(NULL AS JSON)" if n == "decided_by" else n for n in EVENT_NAMES)
+                     f"CAST(NULL AS {ADDED_COLUMNS[n]})" if n in ADDED_COLUMNS else n
+                     for n in EVENT_NAMES)
     con.execute(f"INSERT INTO event_rows SELECT {cols} FROM events")
     con.execute("DROP TABLE events")
     con.execute("DROP TABLE IF EXISTS groups")
@@ -330,7 +343,8 @@ def migrate_3_to_4(con: Any) -> None:
     con.execute("ALTER TABLE event_rows RENAME TO event_rows_v3")
     con.execute(f"CREATE TABLE event_rows ({EVENT_COLUMNS})")
     cols = ", ".join("CAST(NULL AS DATE)" if n == "chain_first" else
-                     "CAST(NULL AS JSON)" if n == "decided_by" else n for n in EVENT_NAMES)
+                     f"CAST(NULL AS {ADDED_COLUMNS[n]})" if n in ADDED_COLUMNS else n
+                     for n in EVENT_NAMES)
     con.execute(f"INSERT INTO event_rows SELECT {cols} FROM event_rows_v3")
     con.execute("DROP TABLE event_rows_v3")
     con.execute(SCHEMA)
