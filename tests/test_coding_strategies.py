@@ -33,6 +33,12 @@ CASES = [
     ("actor", "possessor", "Turkey's visit to Azerbaijan was brief.", "04"),
     ("actor", "name_modifiers", "The Xi-Trump summit ended without a deal.", "04"),
     ("actor", "announcer", "Officials held a meeting with Japan for talks on security.", "040"),
+    ("actor", "sector_in_place via subject_after_dateline",
+     "LAGOS — Police in Nigeria fired tear gas at protesters on Tuesday.", "17"),
+    ("actor", "sector_in_place via subject", "Police in Peru detained two Bolivian traders.",
+     "17"),
+    ("actor", "place_stands_for_state via subject", "A drone launched from Syrian territory "
+                                                    "struck a base near Eilat.", "19"),
     ("actor", "between_parties", "The ministry welcomed President Erdogan's offer to mediate "
                                  "between Armenia and Azerbaijan.", "045"),
     # recipient
@@ -67,6 +73,11 @@ CASES = [
     ("recipient", "reciprocal_parties", "France and Germany signed an agreement.", "05"),
     ("recipient", "between_parties", "The ministry welcomed President Erdogan's offer to "
                                      "mediate between Armenia and Azerbaijan.", "045"),
+    ("recipient", "between_parties via place_stands_for_state",
+     "A new shipping route between Vladivostok and Shanghai opened in June.", "061"),
+    ("recipient", "place_stands_for_state via arrival_place",
+     "A cargo ship from the Turkish port of Mersin docked in Alexandria, opening a new "
+     "shipping line.", "061"),
     ("recipient", "place_as_target", "The government imposed a curfew in Kingston.", "17"),
     ("recipient", "no_recipient", "Iran said the United States had imposed sanctions.", "16"),
     # status
@@ -118,7 +129,8 @@ def test_every_strategy_has_a_sentence():
     """Every registered strategy is named by a case here (or by a test below)."""
     shown = {n for _, v, _, _ in CASES for n in v.split(" via ")}
     shown |= {"passive_without_agent", "subject_on_auxiliary", "no_date",   # tests below
-              "verb_pattern", "noun_pattern", "statement_of_coded_complement",
+              "verb_pattern", "noun_pattern", "connection_subject",   # tests/test_coding_places.py
+              "statement_of_coded_complement",
               "refusal_of_coded_complement", "announcement_of_event_noun", "statement_topic",
               "highest_new_act",                                     # tests/test_mentions.py
               # strategies whose decision is recorded under the names of their parts

@@ -28,9 +28,9 @@ from .tables import KINDS, PKG, REQUIRED, packaged_rows, read_actor_file  # noqa
 log = logging.getLogger(__name__)
 
 MAX_PHRASE = 7
-#: The sector an organisation's own events carry, by its type in orgs.tsv / armed_groups.tsv
-#: (collective references such as "the West" have none).
-ORG_TYPE_SECTOR = {"IGO": "IGO", "NGO": "NGO", "NSAG": "REB"}
+#: The sector an organisation's own events carry, by its type in orgs.tsv, armed_groups.tsv,
+#: parties.tsv and companies.tsv (collective references such as "the West" have none).
+ORG_TYPE_SECTOR = {"IGO": "IGO", "NGO": "NGO", "NSAG": "REB", "PARTY": "PTY", "COMPANY": "BUS"}
 #: Role priority when a person holds several roles on one day.
 ROLE_ORDER = ["head_of_state", "head_of_government", "secretary_general", "foreign_minister",
               "defence_minister", "opposition_leader", "other"]
@@ -42,7 +42,7 @@ class Term:
 
     kind: str               # state, adjective, capital, metonym, org, person, sector
     key: str                # code (state/org), person name, or sector code
-    country: str | None = None
+    country: str | None = None      # for an org: its home state (armed groups, parties, firms)
     sector: str | None = None
     name: str | None = None
     wikidata: str | None = None
@@ -178,7 +178,8 @@ class KnowledgeBase:
         code = row["code"]
         self.orgs[code] = row
         self.sources[code].append(where)
-        org = Term("org", code, sector=ORG_TYPE_SECTOR.get(row.get("type") or ""),
+        home = (row.get("country") or "").upper() or None
+        org = Term("org", code, country=home, sector=ORG_TYPE_SECTOR.get(row.get("type") or ""),
                    name=row["name"], wikidata=row.get("wikidata") or None)
         for n in [row["name"], *split_multi(row.get("variants", ""))]:
             self._add(n, org, first)
@@ -236,7 +237,7 @@ class KnowledgeBase:
         nouns and titles (start, end, sector, role kind), longest first. A lone surname inside
         a longer name the gazetteer lacks is somebody else ("Kim" in "Kim Jong Nam")."""
         words = [t.text for t in tokens]
-        lemmas = [t.lemma_.lower() for t in tokens]
+        lemmas = [self._sector_lemma(t) for t in tokens]
         matches: list[tuple[int, int, list[Term]]] = []
         i = 0
         while i < len(words):
@@ -268,6 +269,17 @@ class KnowledgeBase:
             if key in self.sectors:
                 return n, self.sectors[key], self.title_roles.get(key)
         return 0, None, None
+
+    def _sector_lemma(self, tok: Any) -> str:
+        """The lemma an agent noun is looked up by: a plural the tagger took for a name keeps
+        its plural as its lemma ("BEIRUT — Protesters in Lebanon ..."), so it is singularised
+        when the singular is an agent noun."""
+        lemma = tok.lemma_.lower()
+        if tok.tag_ in ("NNP", "NNPS") and lemma == tok.lower_ and len(lemma) > 3:
+            for plural, singular in (("ies", "y"), ("s", "")):
+                if lemma.endswith(plural) and (lemma[: -len(plural)] + singular,) in self.sectors:
+                    return lemma[: -len(plural)] + singular
+        return lemma
 
     def role_on(self, person: str, day: Date | None) -> tuple[Role | None, Role | None]:
         """(role held on ``day``, latest role ever) of a person; ``day`` None means latest."""
@@ -319,6 +331,12 @@ def check(kb: KnowledgeBase) -> list[str]:
     marked current, unknown country codes, duplicate or overlapping roles. One line a problem."""
     out = list(kb.problems)
     out += _check_state_codes(kb)
+    for code, row in kb.orgs.items():
+        home = (row.get("country") or "").upper()
+        if home and home not in kb.states:
+            out.append(f"{kb.sources[code][-1]}: {code}: unknown home country {home!r}")
+        if home and row.get("type") == "IGO":
+            out.append(f"{kb.sources[code][-1]}: {code}: an IGO has no home country")
     for table in (kb.folded, kb.exact):
         for key, terms in table.items():
             states = {t.country for t in terms if t.kind in ("state", "adjective", "capital",
@@ -473,8 +491,10 @@ def entity_from_terms(kb: KnowledgeBase, matches: list[tuple[int, int, list[Term
             if org.sector is None and noun_sector:     # a region's people: "Latin American
                 return Entity(code=org.key + noun_sector, sector=noun_sector, text=text,
                               name=org.name)           # clergymen" → LAMREL
-            return Entity(code=org.key, country=None, sector=org.sector, text=text, name=org.name,
-                          wikidata=org.wikidata)
+            # an armed group, party or company keeps its own code and carries its home state
+            # (Hezbollah -> HEZ, country LBN), as PLOVER and POLECAT code them; an IGO has none
+            return Entity(code=org.key, country=org.country, sector=org.sector, text=text,
+                          name=org.name, wikidata=org.wikidata)
         noun_sector = noun_sector or sector
     if country is None:
         return None

@@ -1,7 +1,7 @@
 """The actor knowledge base as plain tables, read without spaCy: one facade for every room.
 
 The rows of the packaged tables (``actors/data/``: ``states.tsv``, ``orgs.tsv`` with
-``armed_groups.tsv``, ``sectors.tsv``, ``references.tsv``, ``people.tsv``) and of a user's actor
+``armed_groups.tsv``, ``parties.tsv``, ``companies.tsv``, ``sectors.tsv``, ``references.tsv``, ``people.tsv``) and of a user's actor
 files (YAML or TSV, ``--actors``) on top, each with the file and line it came from. What the
 importers and the analyses need is here — state and organisation codes, the names a state goes
 by, people's countries — and the coder's :class:`~eventdesk.actors.KnowledgeBase` builds its
@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 
 PKG = "eventdesk.actors"
 #: the kinds of rows, and the packaged files of each (in the order they are read)
-PACKAGED = {"states": ("states.tsv",), "orgs": ("orgs.tsv", "armed_groups.tsv"),
+PACKAGED = {"states": ("states.tsv",),
+            "orgs": ("orgs.tsv", "armed_groups.tsv", "parties.tsv", "companies.tsv"),
             "sectors": ("sectors.tsv",), "references": ("references.tsv",),
             "people": ("people.tsv",)}
 KINDS = tuple(PACKAGED)

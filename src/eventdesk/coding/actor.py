@@ -14,12 +14,16 @@ from typing import Any
 
 from ..model import Entity
 from .draft import UNKNOWN, DocState, Draft, Phrase, char_span
-from .phrases import ANTECEDENT_LABELS, phrase, resolve
+from .phrases import ANTECEDENT_LABELS, phrase, place_stands_for_state, resolve, sector_in_place
 from .registry import Stage
 
 SUBJECTS = {"nsubj", "csubj"}
 SUBJECT = Stage("subject", "the head of the actor phrase of a verb")
 ACTOR = Stage("actor", "who did it")
+# phrase-level strategies: tried inside every party's phrase (coding/phrases.py), named first in
+# decided_by ("sector_in_place via subject")
+ACTOR.strategy("sector_in_place", noted=True)(sector_in_place)
+ACTOR.strategy("place_stands_for_state", noted=True)(place_stands_for_state)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,43 @@ def reduced_relative_misread(st: DocState, v: Any, verb: Any, level: int) -> Fou
     ) and not any(c.dep_ in SUBJECTS for c in verb.children):
         return Found(verb.head)
     return None
+
+
+def in_dateline(st: DocState, tok: Any) -> bool:
+    """Is the token part of a wire dateline: the capitalised place a sentence opens with, before
+    a dash ("GENEVA —", "CARACAS, Venezuela —")? It is where the copy was filed, not a party."""
+    sent = tok.sent
+    first = sent[0]
+    if not (first.text.isupper() and len(first.text) > 1 and first.is_alpha):
+        return False
+    dashes = st.know.words.dash | st.know.words.pair_dash
+    doc = sent.doc
+    # a spaced dash ("GENEVA — ", not "30-day"), after capitalised words only ("CARACAS,
+    # Venezuela"; not "US President Donald Trump set a 30-day ...")
+    dash = next((t for t in sent[:8] if t.text in dashes and t.i > sent.start
+                 and doc[t.i - 1].whitespace_), None)
+    if dash is None or tok.i >= dash.i:
+        return False
+    head = [t for t in doc[sent.start: dash.i] if t.is_alpha]
+    caps = [t for t in head if t.text.isupper()]
+    return len(caps) >= 1 and all(t.text.isupper() or t.i > sent.start and t.is_title and
+                                  doc[caps[-1].i + 1].text == "," for t in head)
+
+
+@SUBJECT.strategy("subject_after_dateline")
+def subject_after_dateline(st: DocState, v: Any, verb: Any, level: int) -> Found | None:
+    """the subject after a dateline the parser took for one ("GENEVA — The head of the WHO
+    urged China": Geneva is where the copy was filed)"""
+    subs = [c for c in v.children if c.dep_ in SUBJECTS]
+    if not subs or not in_dateline(st, subs[0]):
+        return None
+    if len(subs) > 1:
+        return Found(subs[1])
+    # the real subject hung on the dateline ("SOCHI, Russia — Russia and Turkey agreed"): the
+    # first word after the dash in its subtree whose head lies in the dateline
+    after = [t for t in subs[0].subtree if not in_dateline(st, t) and t.is_alpha
+             and in_dateline(st, t.head)]
+    return Found(after[0]) if after else None
 
 
 @SUBJECT.strategy("subject")
@@ -188,7 +229,9 @@ def subject_phrase(d: Draft) -> tuple[Phrase, str] | None:
     head, _, how = find_subject(d.st, d.trigger)
     if head is None:
         return None
-    return phrase(d.st, head, d.sent, _unknown_mode(d)), how or "subject"
+    found = phrase(d.st, head, d.sent, _unknown_mode(d))
+    how = how or "subject"
+    return found, f"{found.how} via {how}" if found.how else how
 
 
 @ACTOR.strategy("unnamed_doer_of_passive_deed")

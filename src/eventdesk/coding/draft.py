@@ -35,6 +35,9 @@ class Phrase:
     entities: list[Entity] = field(default_factory=list)
     spans: list[list[int]] = field(default_factory=list)
     tokens: set[int] = field(default_factory=set)
+    #: the phrase-level strategy that found an entity, where one did (``sector_in_place``,
+    #: ``place_stands_for_state``): the stage that read the phrase names it in ``decided_by``
+    how: str | None = None
 
     def add(self, e: Entity, span: list[int]) -> bool:
         """Add an entity not already there; False if it was."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..actors import entity_from_terms
-from ..geo import PLACE_LABELS, place_nouns
+from ..geo import PLACE_LABELS, gazetteer, location_of, place_nouns
 from ..model import Entity
 from .draft import UNKNOWN, DocState, Phrase, char_span
 
@@ -83,7 +83,14 @@ def phrase(st: DocState, head: Any, sent: Any, unknown: str = "none",
                 out.add(e, char_span(sent, toks[0], toks[-1]))
             out.tokens.update(t.i for t in toks)
             continue
-        found, toks = _conjunct(st, c, toks, avoid)
+        countries = frozenset(e.country for e in out.entities if e.country)
+        found, toks, how = _conjunct(st, c, toks, avoid, countries)
+        if found and how == "place_stands_for_state" and all(
+                e.country in {o.country for o in out.entities} for e, _ in found):
+            out.tokens.update(t.i for t in toks)
+            continue     # two places of one state are one party ("between Madrid and Valencia")
+        if found and how:
+            out.how = out.how or how
         span_i = (toks[0].i, toks[-1].i + 1)
         if not found and unknown != "none" and c.ent_type_ not in PLACE_LABELS and (
                 unknown == "any" or c.pos_ == "PRON" or any(
@@ -101,11 +108,13 @@ def phrase(st: DocState, head: Any, sent: Any, unknown: str = "none",
     return out
 
 
-def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str]
-              ) -> tuple[list[tuple[Entity, tuple[int, int]]] | None, list[Any]]:
-    """The entities (with token ranges) one conjunct names, and the tokens it was read from:
-    its own name, else an apposition's ("Joseph Yun, the U.S. special representative"), else
-    what it refers back to."""
+def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
+              countries: frozenset[str] = frozenset()) -> tuple[list[tuple[Entity, tuple[int, int]]] | None, list[Any], str | None]:
+    """The entities (with token ranges) one conjunct names, the tokens it was read from, and
+    the phrase-level strategy that found them if one did: its own name, else an apposition's
+    ("Joseph Yun, the U.S. special representative"), else the state of the place where a
+    sector acts (:func:`sector_in_place`), else the state a place or a thing from a place
+    stands for (:func:`place_stands_for_state`), else what it refers back to."""
     ent = resolve(st, toks, c)
     if ent is None:
         for ap in (a for a in c.children if a.dep_ == "appos"):
@@ -114,11 +123,144 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str]
             if ent is not None:
                 toks = ap_toks
                 break
+    how = None
+    if ent is not None and not (ent.country or ent.name or ent.sector in ("IGO", "NGO")):
+        placed = sector_in_place(st, c, ent)
+        if placed is not None:
+            ent, toks, how = placed[0], placed[1], "sector_in_place"
+    if ent is None and c.pos_ != "PRON":
+        placed = place_stands_for_state(st, c, toks,
+                                        countries | st.mentions.countries_before(c.i))
+        if placed is not None:
+            ent, toks, how = placed[0], placed[1], "place_stands_for_state"
     span = (toks[0].i, toks[-1].i + 1)
     if ent is None or not (ent.country or ent.name or ent.sector in ("IGO", "NGO")):
-        return refer_back(st, toks, c, ent, avoid), toks
+        return refer_back(st, toks, c, ent, avoid), toks, None
     st.mentions.add(ent, c.i, ent.name in st.know.kb.roles, span, c.tag_ in ("NNS", "NNPS"))
-    return [(ent, span)] + of_conjuncts(st, c, ent), toks
+    return [(ent, span)] + of_conjuncts(st, c, ent), toks, how
+
+
+def _with_phrase(toks: list[Any], prep: Any) -> list[Any]:
+    """The tokens of a phrase with one of its prepositional phrases added, in order."""
+    return sorted({t.i: t for t in [*toks, *prep.subtree]}.values(), key=lambda t: t.i)
+
+
+def place_state(st: DocState, toks: list[Any], countries: frozenset[str] = frozenset()
+                ) -> tuple[str, str] | None:
+    """(state, text) of the place a phrase names: a state, a capital, a city or port the
+    gazetteer knows ("Caracas", "the port of Bandar Abbas", "eastern Congo", "the north of
+    Syria"), or a part of a state named by its adjective or name ("Lebanese territory", "a North
+    Korean port": a head noun of ``stand_in_places.tsv``)."""
+    kb = st.know.kb
+    heads = [t for t in toks if t.head not in toks or t.head.i == t.i]
+    text = toks[0].doc[toks[0].i: toks[-1].i + 1].text
+    if heads and heads[0].lemma_.lower() in st.know.words.stand_in_places:
+        found = _state_adjective(st, toks)
+        if found is not None:
+            return found[0], text
+    loc = location_of(kb, toks, countries)
+    if loc is not None and loc.country and loc.feature != "feature":
+        return loc.country, text
+    return None
+
+
+#: a name the tagger did not mark as a place stands for a state only if it is a city this large
+CITY_STAND_IN = 100_000
+#: ... and one the tagger took for a person's name only if it is a city this large ("shelled
+#: Kharkiv"), so that a person who shares a town's name is not read as a state
+PERSON_CITY_STAND_IN = 500_000
+
+
+def _between(head: Any) -> bool:
+    """Is the phrase (or the phrase it is conjoined to) the object of "between"?"""
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head
+    return head.dep_ == "pobj" and head.head.lower_ == "between"
+
+
+def _state_adjective(st: DocState, toks: list[Any]) -> tuple[str, str] | None:
+    """(state, text) of a state's adjective or name modifying the phrase ("a Russian one")."""
+    words = [t.text for t in toks]
+    for i in range(len(words)):
+        _, terms = st.know.kb.match(words, i)
+        state = next((t.country for t in terms if t.kind in ("state", "adjective")), None)
+        if state:
+            return state, toks[0].doc[toks[0].i: toks[-1].i + 1].text
+    return None
+
+
+def sector_in_place(st: DocState, head: Any, ent: Entity
+                    ) -> tuple[Entity, list[Any]] | None:
+    """a sector or unnamed group that names no state acts for the state of the place it is in
+    or from ("police in Kenya", "security forces in Mali", "troops in the north of Syria",
+    "protesters in Caracas", "officials from Iran")"""
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in st.know.words.actor_place_preps:
+            continue
+        for g in (g for g in prep.children if g.dep_ == "pobj"):
+            found = place_state(st, np_tokens(st, g))
+            if found is None:
+                continue
+            country, _ = found
+            toks = _with_phrase(np_tokens(st, head), prep)
+            text = head.doc[toks[0].i: toks[-1].i + 1].text
+            return (Entity(code=f"{country}{ent.sector or ''}", country=country,
+                           sector=ent.sector, text=text), toks)
+    return None
+
+
+def place_stands_for_state(st: DocState, head: Any, toks: list[Any],
+                           countries: frozenset[str] = frozenset()
+                           ) -> tuple[Entity, list[Any]] | None:
+    """a place, or a thing from a place, stands for its state when no person or organisation
+    is named ("a new route between Vladivostok and Shanghai", "struck Haifa", "a vessel from
+    the Iranian port of Bandar Abbas", "a drone launched from Lebanese territory"); after a
+    preposition only a party's ("between", "to", "from": function_words.tsv stand_in_preps),
+    never a venue or a topic ("talks in Geneva", "a deal on Idlib"). ``countries``
+    (of the phrase's other conjuncts and the document so far) rank an ambiguous name: "between
+    Madrid and Valencia" is Spain's Valencia"""
+    words = st.know.words
+    top = head
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    if top.dep_ == "pobj" and top.head.lower_ not in words.stand_in_preps:
+        return None
+    if head.lemma_.lower() == "one" and head.dep_ == "conj" and \
+            head.head.lemma_.lower() in words.stand_in_places:
+        stand_in = True        # "between a North Korean port and a Russian one"
+    else:
+        stand_in = head.ent_type_ in PLACE_LABELS or head.lemma_.lower() in words.stand_in_places
+    if stand_in:
+        found = place_state(st, toks, countries) or _state_adjective(st, toks)
+        if found is not None:
+            return Entity(code=found[0], country=found[0], text=found[1]), toks
+        return None
+    if head.pos_ == "PROPN" and (head.ent_type_ not in ("ORG", "NORP", "PERSON")
+                                 or _between(head)):
+        # a city the tagger missed or took for a person or a firm ("between Vladivostok and
+        # ...", "between Almaty and Urumqi")
+        name = " ".join(t.text for t in toks if t.pos_ == "PROPN")
+        city = gazetteer().find(name, countries) if name else None
+        least = CITY_STAND_IN if head.ent_type_ != "PERSON" or _between(head) else \
+            PERSON_CITY_STAND_IN
+        if city is not None and city.population >= least and city.country:
+            return Entity(code=city.country, country=city.country, text=name), toks
+        return None
+    if head.lemma_.lower() not in words.carriers:
+        return None
+    # a vehicle or munition from a place: "a vessel from ...", "a drone launched from ..."
+    hosts = [head] + [c for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+    for h in hosts:
+        for prep in h.children:
+            if prep.dep_ != "prep" or prep.lower_ not in words.origin_preps:
+                continue
+            for g in (g for g in prep.children if g.dep_ == "pobj"):
+                found = place_state(st, np_tokens(st, g), countries)
+                if found is not None:
+                    out = _with_phrase(toks, prep) if h is head else toks
+                    return (Entity(code=found[0], country=found[0],
+                                   text=head.doc[out[0].i: out[-1].i + 1].text), out)
+    return None
 
 
 def of_conjuncts(st: DocState, head: Any, ent: Entity) -> list[tuple[Entity, tuple[int, int]]]:
@@ -160,8 +302,9 @@ def dash_pair(st: DocState, toks: list[Any], head: Any) -> list[Entity]:
 def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
                avoid: frozenset[str] = frozenset()) -> list[tuple[Entity, tuple[int, int]]]:
     """Entities (with the token range of their mention) that a pronoun, a reciprocal phrase
-    ("the two sides") or a definite description ("the minister", "the government") refers
-    to; else the generic entity, if any."""
+    ("the two sides"), an organisation's epithet ("the alliance": the last IGO named) or a
+    definite description ("the minister", "the government") refers to; else the generic
+    entity, if any."""
     ctx, kb, words = st.mentions, st.know.kb, st.know.words
     own = (toks[0].i, toks[-1].i + 1)
     fallback = [(generic, own)] if generic else []
@@ -174,6 +317,9 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
                      avoid=avoid if head.pos_ == "PRON" else frozenset(),
                      singular=head.lower_ in words.singular_pronouns)
         return [(m.entity, m.span)] if m else fallback
+    if kind == "igo":     # "the alliance", "the bloc": the last IGO named, else nobody
+        m = ctx.last(head.i, person=False, sector="IGO")
+        return [(m.entity, own)] if m else []
     if kind in ("both", "both_people"):
         two = ctx.last_two(head.i, people=kind == "both_people")
         return [(m.entity, own) for m in two] or fallback

@@ -14,6 +14,7 @@ from ..geo import location_of, place_nouns
 from ..model import Entity
 from .draft import DocState, Draft, Phrase, tokens_span
 from .lexicon import Pattern
+from .draft import UNKNOWN
 from .phrases import np_tokens, phrase
 from .registry import Stage
 
@@ -50,7 +51,10 @@ for _name, _about in (
         ("place_state_in_phrase", "the state of a place inside a recipient phrase that names no "
                                   "actor (\"troops to the UN mission in Mali\")"),
         ("nested_preposition", "a party named inside a recipient phrase that names no actor "
-                               "(\"agreed to a ceasefire with the Taliban\")")):
+                               "(\"agreed to a ceasefire with the Taliban\")"),
+        ("arrival_place", "the place a carrier on a new connection arrived at (\"a ship from "
+                          "Ningbo docked in Chittagong, opening a shipping line\"; "
+                          "coding/data/connections.tsv), read by the connection_subject trigger")):
     RECIPIENT.note(_name, _about)
 
 
@@ -371,7 +375,7 @@ def read_heads(d: Draft, heads: Heads) -> None:
         for e, sp in zip(r.entities, r.spans):
             if h.dep_ == "dobj" and own_means(d, e):
                 continue
-            _take(d, e, sp, how)
+            _take(d, e, sp, f"{r.how} via {how}" if r.how else how)
         d.recipient.tokens |= r.tokens
         if not r.entities:
             _nested(d, h, how, avoid)
@@ -438,12 +442,17 @@ def reciprocal_parties(d: Draft) -> None:
 def between_parties(d: Draft) -> bool:
     """no actor named, but the action names both its parties ("a ferry line between North Korea
     and Russia"): the first is the actor; False if there are not two"""
-    if d.actors:
-        return True
+    if d.actors and not (names_between(d) and all(a.code == UNKNOWN and not a.text
+                                                   for a in d.actors)):
+        return True      # (an unnamed doer gives way to the parties "between" names)
     if len(d.recipients) < 2:
-        return False
-    d.promote_recipient("between_parties")
-    d.decided["recipient"] = "between_parties"
+        return bool(d.actors)      # an unnamed doer of a passive deed stays
+    # the places' states stand for the parties: the name says so for decided_by
+    how = "between_parties" + (" via place_stands_for_state"
+                               if "place_stands_for_state" in d.decided.get("recipient", "")
+                               else "")
+    d.promote_recipient(how)
+    d.decided["recipient"] = how
     return True
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from .draft import DocState, Draft
-from .lexicon import Pattern
+from .._tsv import data_path, read_tsv, split_multi
+from ..model import Entity
+from .draft import DocState, Draft, tokens_span
+from .lexicon import Pattern, parse_pattern
+from .phrases import np_tokens, place_state
 from .registry import Stage
 
 TRIGGERS = Stage("triggers", "the words that name an action, and their patterns")
@@ -134,3 +138,75 @@ def noun_pattern(st: DocState, sent: Any, s_index: int, light: set[int]) -> Iter
         for p in st.know.nouns.by_verb.get(tok.lemma_.lower(), ()):
             yield Draft(st, sent, s_index, tok, p, None, nominal=True)
             break
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A row of ``coding/data/connections.tsv``: a verb whose subject is a connection or a
+    carrier (see the file's header)."""
+
+    pattern: Pattern
+    verbs: frozenset[str]
+    subjects: frozenset[str]
+    requires: frozenset[str]
+    preps: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def connections() -> tuple[Connection, ...]:
+    path = data_path("eventdesk.coding", "connections.tsv")
+    out = []
+    for lineno, row in read_tsv(path):
+        verbs = frozenset(split_multi(row["verbs"]))
+        preps = frozenset(split_multi(row.get("preps", "")))
+        # the pattern of the event: the first verb, with the connection's own prepositions
+        p = parse_pattern(f"{min(verbs)} >{'|'.join(sorted(preps))}" if preps else min(verbs),
+                          id=row["id"], cameo=row["cameo"], source=f"{path.name}:{lineno}")
+        out.append(Connection(p, verbs, frozenset(split_multi(row["subjects"])),
+                              frozenset(split_multi(row.get("requires", ""))), preps))
+    return tuple(out)
+
+
+@TRIGGERS.strategy("connection_subject")
+def connection_subject(st: DocState, sent: Any, s_index: int, light: set[int]
+                       ) -> Iterator[Draft]:
+    """a verb whose subject is a cross-border connection or a carrier on one (connections.tsv:
+    "a shipping route between Vladivostok and Shanghai opened", "a ship from Ningbo docked in
+    Chittagong, opening a shipping line"): material cooperation between the places' states"""
+    for tok in sent:
+        if tok.pos_ not in ("VERB", "AUX") and tok.tag_[:2] != "VB":
+            continue
+        lemmas = set(lemma_candidates(tok))
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None or match_verb(st, tok) is not None:
+            continue          # a pattern of verbs.tsv codes it ("a service was launched")
+        for conn in connections():
+            if not (lemmas & conn.verbs) or subj.lemma_.lower() not in conn.subjects:
+                continue
+            if conn.requires and not any(t.lemma_.lower() in conn.requires and t.i != subj.i
+                                         for t in tok.subtree):
+                continue
+            d = Draft(st, sent, s_index, tok, conn.pattern, subj if not conn.requires else None)
+            if conn.requires:
+                arrival_place(d, tok, conn)
+            light.update(t.i for t in tok.subtree if t.lemma_.lower() in conn.requires)
+            yield d
+            break
+
+
+def arrival_place(d: Draft, verb: Any, conn: Connection) -> None:
+    """The state of the place a carrier arrived at ("docked in Karachi") is the other party:
+    a locative phrase here names a party, not a venue (described in the recipient
+    stage as ``arrival_place``)."""
+    for c in verb.children:
+        if c.dep_ != "prep" or c.lower_ not in conn.preps:
+            continue
+        for g in (g for g in c.children if g.dep_ == "pobj"):
+            toks = np_tokens(d.st, g)
+            found = place_state(d.st, toks)
+            if found is not None:
+                d.recipient.add(Entity(code=found[0], country=found[0], text=found[1]),
+                                tokens_span(d.sent, toks))
+                d.decided["recipient"] = "place_stands_for_state via arrival_place"
+                return
+
