@@ -304,9 +304,10 @@ def _state_sector(e: Entity | None) -> bool:
 def conjoined_modifiers(st: DocState, head: Any, ent: Entity
                         ) -> list[tuple[Entity, tuple[int, int]]]:
     """the other states of a head noun that two modifiers share ("Indian and Chinese troops",
-    "US and South Korean forces", "Russian and Ukrainian negotiators"): each conjoined state
+    "US and South Korean forces", "Armenian and Azerbaijani units"): each conjoined state
     adjective or name with the head's sector, so that the phrase names both sides"""
-    if not _state_sector(ent):
+    # a state's sector ("Indian troops"), or a state's plural things ("Armenian units")
+    if not (_state_sector(ent) or _bare_state(ent) and head.tag_ in ("NNS", "NNPS")):
         return []
     out: list[tuple[Entity, tuple[int, int]]] = []
     for m in head.children:
@@ -318,7 +319,7 @@ def conjoined_modifiers(st: DocState, head: Any, ent: Entity
             if not _bare_state(other) or other.country == ent.country or \
                     any(e.country == other.country for e, _ in out):
                 continue
-            code = f"{other.country}{ent.sector}"
+            code = f"{other.country}{ent.sector or ''}"
             out.append((Entity(code=code, country=other.country, sector=ent.sector,
                                text=head.doc[toks[0].i: toks[-1].i + 1].text),
                         (toks[0].i, toks[-1].i + 1)))
@@ -359,6 +360,15 @@ def dash_pair(st: DocState, toks: list[Any], head: Any) -> list[Entity]:
     return []
 
 
+def _with_sector(e: Entity, generic: Entity) -> Entity:
+    """The state of an antecedent with the sector a referring phrase names ("the two
+    armies")."""
+    if not e.country or not generic.sector:
+        return e
+    return Entity(code=f"{e.country}{generic.sector}", country=e.country, sector=generic.sector,
+                  text=generic.text)
+
+
 def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
                avoid: frozenset[str] = frozenset()) -> list[tuple[Entity, tuple[int, int]]]:
     """Entities (with the token range of their mention) that a pronoun, a reciprocal phrase
@@ -382,7 +392,18 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
         return [(m.entity, own)] if m else []
     if kind in ("both", "both_people"):
         two = ctx.last_two(head.i, people=kind == "both_people")
+        if kind == "both" and generic is not None and generic.sector:
+            # "the two armies" after "India and China": each state's army
+            return [(_with_sector(m.entity, generic), own) for m in two] or fallback
         return [(m.entity, own) for m in two] or fallback
+    poss = next((c for c in head.children if c.dep_ == "poss"), None)
+    if poss is not None and generic is not None and generic.sector:
+        # "the two countries' defence ministers": each state's, with the head's sector
+        words = tuple(t.lower_ for t in poss.subtree if t.dep_ != "case")
+        if kb.references.get(words) == "both" or kb.references.get(words[1:]) == "both":
+            two = ctx.last_two(head.i, people=False)
+            if two:
+                return [(_with_sector(m.entity, generic), own) for m in two]
     definite = any(t.dep_ == "det" and t.lower_ in words.definite for t in head.children)
     if generic is not None and definite and head.tag_ in ("NN", "NNP"):
         # "the president", "the ministry": the last entity of that sector, or the
