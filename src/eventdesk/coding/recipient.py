@@ -431,8 +431,8 @@ def inside_noun_preposition(d: Draft) -> None:
 
 def _is_mutual(d: Draft, t: Any) -> bool:
     """Is the token a reciprocal pronoun ("each other", "one another": reciprocal_pronouns.tsv)?"""
-    words = sorted([t, *(c for c in t.children if c.i < t.i and c.dep_ != "case")],
-                   key=lambda w: w.i)
+    words = sorted([t, *(c for c in t.children if c.dep_ in ("det", "nummod", "amod"))],
+                   key=lambda w: w.i)        # "each other"; "one another" (another: det of one)
     return " ".join(w.lower_ for w in words) in d.st.know.words.reciprocal_pronouns
 
 
