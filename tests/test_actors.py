@@ -136,7 +136,7 @@ COREF_CASES = [
     ("Tillerson met Lavrov in Moscow. The two sides held talks for hours.",
      (["USAGOV"], ["RUSGOV"], "04")),
     ("Putin spoke with Xi by telephone. The two leaders agreed to meet.",
-     (["CHNGOV", "RUSGOV"], [], "03")),
+     (["RUSGOV"], ["CHNGOV"], "03")),       # an agreement of the two: each with the other
     ("Xi Jinping arrived in Florida. The president met Trump.", (["CHNGOV"], ["USAGOV"], "04")),
     ("Russia suspended the memorandum. The government rejected the criticism.",
      (["RUSGOV"], [], "12")),

@@ -63,8 +63,8 @@ def test_a_one_way_act_of_a_joint_subject_is_one_event_with_both_actors(coder, t
     ("Putin met Xi and Modi in Qingdao.", [("RUS", "CHN+IND", True),
                                           ("CHN+IND", "RUS", False)]),
     # a joint subject meeting a third party: the two sides are the subject and the third
-    ("Russia and China met with NATO officials in Brussels.",
-     [("RUS+CHN", "NAT", True), ("NAT", "RUS+CHN", False)]),
+    ("Russia and China met with Iranian officials in Moscow.",
+     [("RUS+CHN", "IRN", True), ("IRN", "RUS+CHN", False)]),
 ])
 def test_which_side_is_which(coder, text, expected):
     assert dyads(coder.code(text, date=DAY)) == expected
@@ -145,3 +145,10 @@ def test_eval_counts_a_symmetric_act_once_whichever_way_the_gold_codes_it(coder,
     (item,) = items
     score_item(item, coder.code(item.text, date=item.date), None, s)
     assert s.triples == [1, 0, 0]
+
+
+def test_a_target_named_elsewhere_is_not_the_other_side(coder):
+    # the agreement is between France and Germany; Ukraine agreed to nothing
+    events = coder.code("France and Germany agreed to send tanks to Ukraine.", date=DAY)
+    assert not any(e.decided_by["actor"].startswith("other_direction") for e in events)
+    assert all(e.recipient[0].country == "UKR" for e in events)

@@ -465,7 +465,7 @@ def reciprocal_parties(d: Draft) -> None:
     mutual = each_other(d)
     if not (d.pattern.reciprocal or mutual):
         return
-    if d.nominal and d.recipients or any(_party(e) for e in d.recipients):
+    if d.nominal and d.recipients or any(e.country for e in d.recipients):
         return
     d.split_reciprocal("each_other" if mutual else "reciprocal_parties")
 
@@ -473,6 +473,24 @@ def reciprocal_parties(d: Draft) -> None:
 #: how a recipient was found when the parties were split from one list ("Russia and China met",
 #: "a line between A and B", "accused each other"): each party acted with every other
 SPLIT_PARTIES = ("reciprocal_parties", "each_other", "between_parties")
+
+
+def _other_side(d: Draft, ev: Event) -> bool:
+    """Are the recipients the other side of the symmetric act itself: the object of "with"
+    ("met with Lavrov", "talks with Iran": function_words.tsv mutual_preps) on the verb or
+    what it acts on, or the direct object of a verb without an object head ("met Lavrov"),
+    rather than a target named elsewhere ("agreed to send tanks to Ukraine")?"""
+    sent, toks = d.sent, set()
+    hosts = [d.trigger] + ([d.obj] if d.obj is not None else [])
+    for h in hosts:
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ in d.st.know.words.mutual_preps:
+                toks |= {t.idx - sent.start_char for g in _pobjs(c) for t in g.subtree}
+            elif h is d.trigger and c.dep_ == "dobj" and not d.pattern.objects \
+                    and not d.nominal:
+                toks |= {t.idx - sent.start_char for t in c.subtree}
+    spans = ev.spans.get("recipient", [])[:len(ev.recipient)]
+    return bool(spans) and all(any(a <= x < b for x in toks) for a, b in spans)
 
 
 @RECIPIENT.strategy("other_direction", noted=True)
@@ -485,6 +503,8 @@ def other_direction(d: Draft, ev: Event) -> list[Event]:
     split = how.split(" via ")[0] in SPLIT_PARTIES
     if not (split or d.pattern.reciprocal) or not ev.actor or not ev.recipient:
         return []
+    if not split and not _other_side(d, ev):
+        return []       # "France and Germany agreed to send tanks to Ukraine": not Ukraine's
     if not all(_party(e) for e in (*ev.actor, *ev.recipient)):
         return []
     ents = [*ev.actor, *ev.recipient]
