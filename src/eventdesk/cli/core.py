@@ -294,6 +294,15 @@ def cmd_explain(args: argparse.Namespace) -> int:
         f"rule      {ev.pattern}" + (f": {pattern.verb}{'_' + pattern.particle if pattern.particle else ''}"
                                      f" ({pattern.source})" if pattern else " (not in the current lexicon)"),
     ]
+    if ev.decided_by.get("code") == "second_opinion":
+        from ..coding.second import CLASS_NAMES, CLASSES
+
+        label = ev.pattern.rpartition(".")[2]
+        name = CLASS_NAMES[CLASSES.index(label)] if label in CLASSES else "?"
+        lines[-1] = (f"rule      {ev.pattern}: no pattern fits; the learned second opinion "
+                     f"(coding/second.py) read the sentence as class {label} ({name}), coded "
+                     f"as its generic CAMEO {ev.cameo}; confidence "
+                     f"{'-' if ev.confidence is None else f'{ev.confidence:.2f}'}")
     if pattern is not None and pattern.cameo != ev.cameo:
         if refusal_of(pattern.cameo) == ev.cameo:
             lines.append(f"          CAMEO {pattern.cameo} refused, so coded as the rejection "

@@ -48,7 +48,7 @@ def code_sentence(st: DocState, s_index: int, sent: Any) -> list[Event]:
     when the coder has a model)."""
     found = kept_pairs(unfiltered(st, s_index, sent))
     if not found and st.second is not None:
-        found = kept_pairs(second_opinion(st, sent, s_index))
+        found = kept_pairs(second_opinion(st, sent, s_index, decide))
     return mark_primary(found)
 
 

@@ -21,7 +21,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -188,12 +188,13 @@ def resolved(entities: Iterable[Any]) -> bool:
 
 
 @SECOND.strategy("second_opinion", noted=True)
-def second_opinion(st: DocState, sent: Any, s_index: int) -> list[tuple[Any, Event]]:
+def second_opinion(st: DocState, sent: Any, s_index: int,
+                   decide: Callable[[Draft], Event | None]) -> list[tuple[Any, Event]]:
     """the learned second opinion (coding/second.py): a sentence classifier trained on labelled
     news sentences gives the class of an event whose verb no pattern fits, with a lower
     confidence"""
-    from .pipeline import decide
-
+    # ``decide`` is the pipeline's (actor, recipient, then the rest), passed in so that this
+    # module does not import the pipeline that calls it
     model = st.second
     if model is None:
         return []
