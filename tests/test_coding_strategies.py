@@ -107,6 +107,8 @@ CASES = [
                                  "invasion of Bolivia on May 3.", "19"),
     ("status", "modal via stated_intent", "The ministry said the army would crush any attempt "
                                           "by Taipei to declare independence.", "13"),
+    # code: no pattern fits the verb; the learned second opinion (tests/test_second_opinion.py)
+    ("code", "second_opinion", "India upbraided Canada over the remarks.", None),
 ]
 
 
