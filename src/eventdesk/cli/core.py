@@ -122,6 +122,9 @@ def _code_on_cluster(args: argparse.Namespace, problems: Problems, stats: Any) -
 
     if not args.output:
         raise UsageError("--dask needs -o DIR, the Parquet dataset to write")
+    if args.second_opinion is not None:
+        raise UsageError("--dask codes with the packaged second opinion; --no-second-opinion "
+                         "and --second-opinion FILE do not go with --dask")
     with Progress(not args.quiet) as bar:
         run = code_on_cluster(_inputs(args, problems, stats), args.dask, args.output,
                               actor_files=args.actors or (), partition_size=args.partition_size,
