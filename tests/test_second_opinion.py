@@ -23,7 +23,7 @@ def _second(events):
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """A model trained by the command on the packaged file of labelled sentences alone."""
-    from tests.conftest import run_cli
+    from conftest import run_cli
 
     out = tmp_path_factory.mktemp("model") / "mine.json.gz"
     r = run_cli("train", "-o", out, "--min-df", "1")
@@ -115,3 +115,14 @@ def test_explain_says_the_second_opinion_decided(coder, cli, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "code: second_opinion — the learned second opinion" in r.stdout
     assert "no pattern fits; the learned second opinion" in r.stdout
+
+
+def test_second_opinion_event_is_a_valid_record(coder):
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads(resources.files("eventdesk").joinpath("schema/event-v3.json")
+                        .read_text(encoding="utf-8"))
+    [ev] = _second(coder.code(NO_PATTERN, date="2023-09-20"))
+    jsonschema.Draft202012Validator(schema).validate(json.loads(json.dumps(ev.to_dict())))
