@@ -75,6 +75,10 @@ def verb_frame(st: DocState, verb: Any) -> VerbFrame:
     children += [g for c in children if c.dep_ == "prep" and c.lower_ in particles
                  and c.i == verb.i + 1 for g in c.children if g.dep_ == "prep"]
     preps = {c.lower_ for c in children if c.dep_ in ("prep", "agent", "dative")}
+    # a for-to clause the parser reads as an adverbial clause is the verb's "for" ("called for
+    # Israel to halt the evictions")
+    preps |= {m.lower_ for c in children if c.dep_ == "advcl" for m in c.children
+              if m.dep_ == "mark" and m.lower_ == "for" and m.i == verb.i + 1}
     objs = [c for c in children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
     if verb.dep_ == "acl" and verb.tag_ == "VBN" and not any(c.dep_ == "dobj"
                                                              for c in children):
@@ -111,9 +115,7 @@ def in_class(st: DocState, tok: Any, cls: str) -> bool:
     object_classes.tsv (by its lemma, form or modifier_head names), or, for the built-in class
     ``named``, a named state, organisation, group or person, or a personal pronoun?"""
     if cls == "named":
-        return (tok.ent_type_ in NAMED_LABELS or tok.lower_ in PERSONAL_PRONOUNS
-                or any(c.dep_ == "compound" and c.ent_type_ in NAMED_LABELS
-                       for c in tok.children))
+        return tok.ent_type_ in NAMED_LABELS or tok.lower_ in PERSONAL_PRONOUNS
     return bool(object_keys(st, tok) & st.know.classes.get(cls, frozenset()))
 
 
