@@ -148,7 +148,19 @@ def verb_sense(st: DocState, p: Pattern, f: VerbFrame, obj: Any | None) -> str |
     object or passive subject; its clause complement a ``ccomp`` ("agreed that ...")."""
     objs = [obj] if obj is not None else [o for o in f.objs
                                            if o.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
-    return sense_of(st, p, objs, "ccomp" in f.deps)
+    return sense_of(st, p, objs, any(c.dep_ == "ccomp" and not reporting_aside(st, c)
+                                     for c in f.children))
+
+
+def reporting_aside(st: DocState, c: Any) -> bool:
+    """Is the clause ``c`` the parser hung under a verb the speaker's aside that reports it
+    ("agreed to a ceasefire, the secretary-general announced"): a reporting verb after a comma?
+    Not a clause complement of the verb."""
+    cues = st.know.cues
+    doc = c.doc
+    before = doc[c.left_edge.i - 1] if c.left_edge.i > 0 else None
+    return (c.i > c.head.i and before is not None and before.lower_ == ","
+            and any(cues.governors.get(lem) == "reported" for lem in lemma_candidates(c)))
 
 
 def noun_sense(st: DocState, p: Pattern, noun: Any) -> str | None:
