@@ -148,8 +148,15 @@ def verb_sense(st: DocState, p: Pattern, f: VerbFrame, obj: Any | None) -> str |
     object or passive subject; its clause complement a ``ccomp`` ("agreed that ...")."""
     objs = [obj] if obj is not None else [o for o in f.objs
                                            if o.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
-    return sense_of(st, p, objs, any(c.dep_ == "ccomp" and not reporting_aside(st, c)
-                                     for c in f.children))
+    return sense_of(st, p, objs, any(c.dep_ == "ccomp" and has_subject(c)
+                                     and not reporting_aside(st, c) for c in f.children))
+
+
+def has_subject(c: Any) -> bool:
+    """Does the clause have a subject or a "that" of its own (a clause complement does; a
+    misread predicate, "the expansion agreed in Johannesburg is symbolic", does not)?"""
+    return any(g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")
+               or (g.dep_ == "mark" and g.lower_ == "that") for g in c.children)
 
 
 def reporting_aside(st: DocState, c: Any) -> bool:
