@@ -41,6 +41,8 @@ def _one(coder, sentence, prefix):
     ("Russia recognized the new government in Kabul.", "054", "object_class =polity !clause"),
     # the built-in class "clause", forbidden: agreeing to act is intent to cooperate
     ("Seoul agreed to resume talks with Tokyo.", "030", "object_class !clause"),
+    # ... and required: agreeing that something is so is an expression of accord
+    ("Seoul agreed that the talks had been useful.", "019", "object_class =clause"),
     # a noun's constraint: the recognition of a state
     ("Washington's recognition of Kosovo angered Serbia.", "054", "object_class =named !clause"),
 ])
@@ -56,6 +58,8 @@ def test_a_constraint_that_holds_codes_and_is_recorded(coder, sentence, code, se
     ("Analysts recognize the need for talks.", "054"),                # =polity|named
     ("Analysts recognize that Beijing has little leverage over Pyongyang.", "054"),  # !clause
     ("Most diplomats agree that the framework has run its course.", "030"),         # !clause
+    ("The expansion agreed in Johannesburg is symbolic.", "019"),     # a clause has a subject
+    ("Yemen's parties agreed to a truce, the envoy announced.", "019"),  # an aside is no clause
     ("The recognition that the talks had failed came late.", "054"),  # a noun's !clause
     ("Istanbul provides a logical venue for talks.", "070"),          # !setting
     ("The EU targeted the measures at Russian banks.", "194"),        # !measure
@@ -77,6 +81,12 @@ def test_the_other_sense_of_the_verb_still_codes(coder):
     assert "163" in _codes(coder, "New Delhi raised tariffs on Chinese steel.")
     assert "012" in _codes(coder, "Indian officials raised concerns about Chinese road building.")
     assert "083" in _codes(coder, "The government met the rebels' main demands.")
+    # holding talks is a negotiation, holding elections no event between states
+    assert "046" in _codes(coder, "Kenya held talks with Somalia on Monday.")
+    assert _codes(coder, "Mali held elections in July.") == []
+    # agreeing to act is intent to cooperate, agreeing that something is so an expression of
+    # accord (=clause), never the signing of an agreement
+    assert _codes(coder, "Seoul agreed that the talks had been useful.") == ["019"]
 
 
 def test_explain_describes_the_constraint():

@@ -22,8 +22,9 @@ required particle. ``=a|b`` and ``!a|b`` are **sense constraints**: the object h
 belong to one of the object classes ``a``, ``b``. The classes are the word lists of
 ``coding/data/object_classes.tsv`` (an object answers to a class when one of its names — lemma,
 form, modifier_head — is listed) and two built in: ``clause``, a clause complement of the verb
-("agreed that the talks had been useful": a that-clause or bare finite clause, dependency
-``ccomp``; for a noun, its ``acl``/``ccomp``), and ``named``, an object that is a named
+("agreed that the talks had been useful": a ``ccomp`` with a subject or a "that" of its own,
+not a reporting aside the parser hung under the verb, "agreed to a truce, the envoy
+announced"; for a noun, a finite ``acl``/``ccomp``), and ``named``, an object that is a named
 state, organisation, group or person, or a personal pronoun. A row whose constraint fails does
 not code (a less specific row of the same verb may); the event of a row with a constraint names
 it in ``decided_by["sense"]``. The more specific of two matching entries wins (object, required
