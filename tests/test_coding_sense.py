@@ -9,7 +9,7 @@ these tests."""
 import pytest
 
 from eventdesk.coding.lexicon import check_lexicon, object_classes, parse_pattern
-from eventdesk.coding.registry import describe
+from eventdesk.coding.pipeline import describe   # imports every stage
 from eventdesk.errors import DataError
 
 DAY = "2021-03-09"
@@ -147,3 +147,20 @@ def test_hopes_possibilities_and_habits_are_not_facts(coder, sentence, code, sta
 ])
 def test_plain_facts_stay_asserted(coder, sentence, code):
     assert _one(coder, sentence, code).status.value == "asserted"
+
+
+def test_explain_prints_the_pattern_and_the_constraint_that_decided(coder, tmp_path, cli):
+    import eventdesk
+    from datetime import date as Date
+
+    from eventdesk.model import Document
+
+    db = tmp_path / "s.duckdb"
+    with eventdesk.open_store(db) as store:
+        store.ingest([Document(id="d1", text="Merkel met Putin in Sochi on Friday.",
+                               date=Date.fromisoformat(DAY))], coder=coder)
+        event_id = store.con.execute("SELECT event_id FROM event_rows").fetchone()[0]
+    r = cli("explain", "--db", db, event_id)
+    assert r.returncode == 0, r.stderr
+    assert "sense: object_class !goal — the pattern's sense constraint held" in r.stdout
+    assert "rule      040.meet: meet !goal (verbs.tsv:" in r.stdout
