@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -207,8 +207,10 @@ class StatusCues:
     adverbs: dict[str, str]      # usually → generic (an adverb of the event verb)
     habitual_marks: frozenset[str]   # when, whenever: with a verb in the present, a habit
     refusals: frozenset[str]     # refuse, decline; will, can (with "not"): a refusal
-    root_auxes: dict[str, str] = None     # to → future: "Abe to visit Brussels" (headline)
-    quantifiers: dict[str, str] = None    # any → hypothetical: "any statement that criticises"
+    #: to → future: the root infinitive of a headline ("Abe to visit Brussels")
+    root_auxes: dict[str, str] = field(default_factory=dict)
+    #: any → hypothetical: a relative clause of a quantified noun ("any statement that ...")
+    quantifiers: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
