@@ -295,7 +295,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         *_decided_lines(ev),
         f"sentence  {_mark(ev.text, ev.spans)}",
         f"rule      {ev.pattern}" + (f": {pattern.verb}{'_' + pattern.particle if pattern.particle else ''}"
-                                     f" ({pattern.source})" if pattern else " (not in the current lexicon)"),
+                                     + (f" {pattern.sense}" if pattern.sense else "")
+                                     + f" ({pattern.source})" if pattern else " (not in the current lexicon)"),
     ]
     if ev.decided_by.get("code") == "second_opinion":
         from ..coding.second import CLASS_NAMES, CLASSES

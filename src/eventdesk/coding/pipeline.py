@@ -57,6 +57,8 @@ def unfiltered(st: DocState, s_index: int, sent: Any) -> list[tuple[Any, Event]]
     found: list[tuple[Any, Event]] = []
     light: set[int] = set()          # objects of coded light verbs ("held a summit")
     for trigger in TRIGGERS:
+        if trigger.noted:
+            continue
         for d in trigger(st, sent, s_index, light):
             ev = decide(d)
             if ev is not None:
@@ -168,7 +170,8 @@ def finish(d: Draft) -> Event:
         cameo=code.code, cameo_name=code.name, goldstein=code.goldstein, quad=code.quad,
         penta=code.penta, plover=code.plover, mode=code.mode, context=code.context,
         status=status, pattern=d.pattern.id, source_of_claim=claimants, location=where.location,
-        spans=spans, decided_by={k: d.decided[k] for k in DECIDED_FIELDS},
+        spans=spans, decided_by={k: d.decided[k] for k in (*DECIDED_FIELDS, "sense")
+                                 if k in d.decided},
         mention=date_how in MENTION_DATES)
 
 
