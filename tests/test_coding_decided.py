@@ -64,12 +64,13 @@ def test_eval_writes_the_decisions_beside_each_miss(cli, tmp_path):
     with open(misses, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     assert len(rows) == 1
-    # the meeting, then its other direction
+    # the meeting, then its other direction; the meeting's row holds a sense constraint
     assert rows[0]["decided_by"].split(" | ") == [
         "actor=subject;recipient=direct_object;status=asserted_by_default;date=no_date;"
-        "place=locative_phrase",
+        "place=locative_phrase;sense=object_class !goal",
         "actor=other_direction via direct_object;recipient=other_direction via subject;"
-        "status=asserted_by_default;date=no_date;place=locative_phrase"]
+        "status=asserted_by_default;date=no_date;place=locative_phrase;"
+        "sense=object_class !goal"]
 
 
 def test_a_version_7_store_gains_the_columns_of_version_8(coder, tmp_path):
