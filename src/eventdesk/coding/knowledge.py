@@ -24,9 +24,8 @@ PHRASE_LISTS = ("earlier_preps",)
 #: the lists of coding/data/function_words.tsv
 FUNCTION_LISTS = ("locative_preps", "date_preps", "nested_preps", "author_preps",
                   "control_preps", "contrast", "definite", "singular_pronouns", "np_keep_preps",
-                  "dash", "pair_dash", "intent_modals", "intent_nouns", "actor_place_preps",
-                  "origin_preps",
-                  "stand_in_preps")
+                  "dash", "pair_dash", "intent_modals", "intent_nouns", "inversion_auxes",
+                  "indefinite", "actor_place_preps", "origin_preps", "stand_in_preps")
 #: the lists of coding/data/clause_recipients.tsv (which complements name a recipient)
 CLAUSE_LISTS = ("complement_subject", "transparent")
 #: the files of several lists each (column ``list`` names the list)

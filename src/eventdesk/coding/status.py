@@ -227,6 +227,56 @@ def _quantified(v: Any, cues: StatusCues, marks: Marks) -> None:
         marks.mark(Status(cues.quantifiers[q]), "quantified_noun")
 
 
+def _inverted_condition(st: Any, verb: Any, marks: Marks) -> None:
+    """A condition without "if", its auxiliary before its subject ("Were the Houthis to stop
+    attacking ships, ...", "Should Beijing begin reclamation, ...", "Had Finland joined NATO,
+    ..."): the clause (and the verbs it governs: "stop attacking") is hypothetical, as after
+    "if" (``inversion_auxes`` in function_words.tsv)."""
+    inversion = st.know.words.inversion_auxes
+    v = verb
+    for _ in range(4):
+        if v.dep_ == "advcl" and v.head.i != v.i:
+            subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass", "expl")),
+                        None)
+            first = v.left_edge
+            aux = v if v.lower_ in inversion else next(
+                (c for c in v.children if c.dep_ in ("aux", "auxpass")
+                 and c.lower_ in inversion), None)
+            if subj is not None and aux is not None and aux.i < subj.i and first.i == aux.i \
+                    and not any(c.dep_ == "mark" for c in v.children):
+                marks.mark(Status.HYPOTHETICAL, "inverted_condition")
+            return
+        if v.dep_ not in ("xcomp", "conj") or v.head.i == v.i:
+            return
+        v = v.head
+
+
+STATUS.note("inverted_condition", "a condition without \"if\", its auxiliary first "
+                                  "(\"Were the Houthis to stop attacking ships\", \"Should "
+                                  "Beijing begin\", \"Had Finland joined\"): hypothetical")
+
+
+def _indefinite_subject(st: Any, noun: Any, cues: StatusCues, marks: Marks) -> None:
+    """An event noun under "a"/"an" that is the subject of a verb under a modal ("A Chinese
+    blockade of Taiwan would cut off ...", "An Israeli strike on Iran might delay ..."): an
+    event supposed, not reported; it takes the modal's status (hypothetical, future). A
+    definite or possessed noun ("Russia's invasion could reshape Europe") names an event that
+    happened (``indefinite`` in function_words.tsv)."""
+    if noun.pos_ != "NOUN" or noun.dep_ not in ("nsubj", "nsubjpass") or noun.head.i == noun.i \
+            or not any(c.dep_ == "det" and c.lower_ in st.know.words.indefinite
+                       for c in noun.children):
+        return
+    modal = next((c for c in noun.head.children if c.dep_ == "aux" and c.lower_ in cues.modals),
+                 None)
+    if modal is not None:
+        marks.mark(Status(cues.modals[modal.lower_]), "indefinite_subject_of_modal")
+
+
+STATUS.note("indefinite_subject_of_modal", "an event noun under \"a\" that is the subject of a "
+                                           "modal verb (\"A Chinese blockade would cut off "
+                                           "...\"): the modal's status")
+
+
 def stated_intent(st: Any, verb: Any, status: Status) -> bool:
     """Is the event an act its actor is said to be going to do, rather than one it does: a
     future or hypothetical act under a modal of intention of its own (``intent_modals`` in
@@ -273,6 +323,8 @@ def decide_status(st: Any, verb: Any) -> tuple[Status, str, Any | None, bool]:
     _own(verb, cues, marks)
     v = _conjoined(verb, cues, st.know.words.contrast, marks)
     _quantified(v, cues, marks)
+    _inverted_condition(st, verb, marks)
+    _indefinite_subject(st, verb, cues, marks)
     _governors(st, v, cues, marks)
     if marks.refused:
         for s in marks.refusal:
