@@ -285,7 +285,9 @@ def stated_intent(st: Any, verb: Any, status: Status) -> bool:
     that if Russia attacks ..."), nor negated, nor an obligation ("said Serbia should resume
     talks": obligations.tsv). So is the to-infinitive of a holder noun of intention
     (``intent_nouns``: "the administration's threat to cut aid", "Ankara's promise to expand
-    trade"). The pipeline then codes the statement of intent or the threat
+    trade"), and an act under will/would in the that-clause of a speech noun
+    (speech_nouns.tsv: "the joint announcement that they would observe the ceasefire"). The
+    pipeline then codes the statement of intent or the threat
     (``intents.tsv``); the status stays the act's."""
     if status not in (Status.FUTURE, Status.HYPOTHETICAL):
         return False
@@ -298,9 +300,14 @@ def stated_intent(st: Any, verb: Any, status: Status) -> bool:
     noun = holder_noun(st, v)
     if noun is not None and noun.lemma_.lower() in st.know.words.intent_nouns:
         return True                                  # "the threat to cut aid", "the promise to"
+    kids = list(v.children)
+    if v.dep_ == "acl" and v.head.i != v.i and any(c.dep_ == "mark" and c.lower_ == "that"
+                                                   for c in kids) \
+            and v.head.lemma_.lower() in st.know.words.speech_nouns:
+        # the that-clause of a speech noun ("the ministry's statement that it would retaliate")
+        return any(c.dep_ == "aux" and c.lower_ in st.know.words.intent_modals for c in kids)
     if v.dep_ != "ccomp" or v.head.i == v.i:
         return False
-    kids = list(v.children)
     if any(c.dep_ == "mark" and c.lower_ in cues.marks for c in kids):
         return False
     intends = any(c.dep_ == "aux" and c.lower_ in st.know.words.intent_modals for c in kids)
