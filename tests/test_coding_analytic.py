@@ -126,3 +126,10 @@ def test_a_definite_event_noun_under_a_modal_stays_a_fact(coder):
 def test_an_event_noun_names_its_parties(coder, sentence, prefix, actor, recipient):
     ev = _one(coder, sentence, prefix)
     assert actor in _countries(ev.actor) and recipient in _countries(ev.recipient)
+
+
+def test_an_act_in_the_that_clause_of_a_speech_noun_is_a_stated_intention(coder):
+    ev = [e for e in _events(coder, "The ministry's statement that Moscow would retaliate "
+                                    "against Oslo was read as a threat.") if e.primary][0]
+    assert ev.cameo == "130" and _countries(ev.actor) == {"RUS"}
+    assert ev.decided_by["status"].endswith("via stated_intent")
