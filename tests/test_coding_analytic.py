@@ -133,3 +133,12 @@ def test_an_act_in_the_that_clause_of_a_speech_noun_is_a_stated_intention(coder)
                                     "against Oslo was read as a threat.") if e.primary][0]
     assert ev.cameo == "130" and _countries(ev.actor) == {"RUS"}
     assert ev.decided_by["status"].endswith("via stated_intent")
+
+
+def test_a_parenthetical_participle_is_no_clause_of_the_noun(coder):
+    # "announced on Monday" sets the recognition off; it is no "recognition that ..."
+    ev = _one(coder, "Washington's recognition of Israeli sovereignty over the Golan Heights, "
+                     "announced on Monday, reverses decades of policy.", "054")
+    assert _countries(ev.actor) == {"USA"} and "ISR" in _countries(ev.recipient)
+    assert not [e for e in _events(coder, "Analysts welcomed the recognition that the talks "
+                                          "had failed.") if e.cameo == "054"]
