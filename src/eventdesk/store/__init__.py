@@ -923,6 +923,15 @@ class Store:
              "asserted": "SELECT count(*) FROM events WHERE status = 'asserted'",
              "corroborated": "SELECT count(*) FROM groups",
              "corroborated_asserted": "SELECT count(*) FROM groups WHERE status = 'asserted'"}
+        if not self._ungrouped:
+            # the stored tables: the same counts without the views' derivations (the events
+            # view has a row per stored report; a report without status is asserted)
+            q |= {"events": "SELECT count(*) FROM event_rows",
+                  "asserted": "SELECT count(*) FROM event_rows WHERE "
+                              "coalesce(status, 'asserted') = 'asserted'",
+                  "corroborated": "SELECT count(*) FROM corroborated",
+                  "corroborated_asserted": "SELECT count(*) FROM corroborated WHERE "
+                                           "status = 'asserted'"}
         return {k: self.con.execute(v).fetchone()[0] for k, v in q.items()}
 
     def summary(self) -> dict[str, Any]:
