@@ -92,11 +92,13 @@ def signals(con: Any, rel: str, *, watch: list[str] | None = None, since: Date |
             until: Date | None = None, by: str = "month", lookback: int = 365, top: int = 20,
             few_sources: int = 1, baseline: int = 12, min_score: float = 3.0,
             fold_days: int = 30, touching: list[str] | None = None,
-            max_change_dyads: int = 5000) -> list[Signal]:
+            max_change_dyads: int = 5000, days: str | None = None) -> list[Signal]:
     """The ``top`` signals from ``since`` (default: the last three periods of the data) to
     ``until``, ranked by priority then score (see the module's text), each with up to three
     sentences behind it; ``touching`` keeps only signals whose pair holds one of those
-    countries."""
+    countries. ``days``: the store's per-day sums of the same events (a relation with the
+    columns of ``agg_day``, restricted to the same statuses and mentions), from which the
+    period signals read their series instead of the events (the same counts and means)."""
     check_period(by)
     watch = watch or []
     p = Params()
@@ -110,7 +112,7 @@ def signals(con: Any, rel: str, *, watch: list[str] | None = None, since: Date |
         raise UsageError(f"empty period: no events on or after {since} (the last is {last[0]})")
     win = Window(since, until)
     found = (_events(con, rel, win, lookback, few_sources, fold_days)
-             + _series_signals(con, rel, win, by, baseline, max_change_dyads))
+             + _series_signals(con, rel, win, by, baseline, max_change_dyads, days))
     _relevance(con, rel, found, watch, Window(since - timedelta(days=lookback), until))
     if touching:
         keep = set(touching)
@@ -218,13 +220,19 @@ def _events(con: Any, rel: str, win: Window, lookback: int, few: int, fold: int
 
 # -- period signals -------------------------------------------------------------------------------
 def _series_signals(con: Any, rel: str, win: Window, by: str, baseline: int,
-                    max_change: int) -> list[Signal]:
+                    max_change: int, days: str | None = None) -> list[Signal]:
     p = Params()
-    sql = f"""
-        SELECT {PAIR}, CAST(date_trunc('{by}', date) AS DATE) AS period, count(*) AS n,
-               avg(goldstein) AS mean
-        FROM {rel} WHERE {DYADIC} AND {Window(None, win.until).sql(p)} GROUP BY ALL"""
-    agg = con.execute(sql, p).df()
+    if days is None:
+        sql = f"""
+            SELECT {PAIR}, CAST(date_trunc('{by}', date) AS DATE) AS period, count(*) AS n,
+                   avg(goldstein) AS mean
+            FROM {rel} WHERE {DYADIC} AND {Window(None, win.until).sql(p)} GROUP BY ALL"""
+    else:
+        sql = f"""
+            SELECT {PAIR}, CAST(date_trunc('{by}', date) AS DATE) AS period,
+                   CAST(sum(n) AS BIGINT) AS n, sum(sum_g) / nullif(sum(n_g), 0) AS mean
+            FROM {days} WHERE {DYADIC} AND {Window(None, win.until).sql(p)} GROUP BY ALL"""
+    agg = con.execute(sql, p).df().sort_values(["pa", "pb", "period"], kind="stable")
     if agg.empty:
         return []
     periods = pd.date_range(agg.period.min(), agg.period.max(), freq=FREQ[by])

@@ -460,7 +460,11 @@ def signals(store: Store, watch: list[str], *, by: str, win: Window, top: int = 
     API's frame flattens their evidence, whose event ids the page links to)."""
     from ..analysis.signals import signals as _signals
 
-    return _signals(store.con, relation(store, include_mentions=include_mentions), watch=watch, since=win.since, until=win.until,
+    days = None if store._ungrouped else (
+        "(SELECT * FROM agg_day WHERE status = 'asserted'"
+        + ("" if include_mentions else " AND NOT mention_only") + ")")
+    return _signals(store.con, relation(store, include_mentions=include_mentions), days=days,
+                    watch=watch, since=win.since, until=win.until,
                     by=by, top=top)
 
 
