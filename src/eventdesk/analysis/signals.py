@@ -396,6 +396,14 @@ def _evidence(con: Any, rel: str, chosen: list[Signal], by: str, per: int = 3) -
     ids = [(k, e) for k, s in enumerate(chosen) if s.event_id is not None
            for e in s.event_ids[:per]]
     per_ = [(k, s) for k, s in enumerate(chosen) if s.event_id is None]
+    # only the rows that can be evidence: the events named, and the dates of the periods
+    # (a period lasts at most 366 days), so DuckDB reads the sentences of those alone
+    near = ["event_id IN (SELECT event_id FROM ek_)"] if ids else []
+    if per_:
+        lo = min(s.period for _, s in per_)
+        hi = max(s.period for _, s in per_)
+        near.append(f"(date >= {p(lo)} AND date <= CAST({p(hi)} AS DATE) + 366)")
+    near = " OR ".join(near) or "false"
     sql = f"""
         WITH ek_ AS (SELECT unnest({p([k for k, _ in ids] or [-1])}) AS k,
                             unnest({p([e for _, e in ids] or [""])}) AS event_id,
@@ -405,7 +413,8 @@ def _evidence(con: Any, rel: str, chosen: list[Signal], by: str, per: int = 3) -
                        unnest({p([s.b for _, s in per_] or [""])}) AS b,
                        unnest({p([s.period for _, s in per_] or [Date(1, 1, 1)])}) AS period),
         sel_ AS (SELECT {PAIR}, CAST(date_trunc('{by}', date) AS DATE) AS period, event_id,
-                        doc_id, sentence, goldstein, date FROM {rel} WHERE {DYADIC}),
+                        doc_id, sentence, goldstein, date FROM {rel} WHERE {DYADIC}
+                 AND ({near})),
         both_ AS (SELECT ek_.k, ek_.o AS o, s.* FROM ek_ JOIN sel_ s USING (event_id)
                   UNION ALL
                   SELECT pk_.k, 0 AS o, s.* FROM pk_ JOIN sel_ s ON s.pa = pk_.a
