@@ -148,3 +148,47 @@ def test_a_store_of_version_8_gets_the_tables_when_opened(tmp_path, coder):
         assert check(store) > 300
         assert store.con.execute("SELECT value FROM meta WHERE key = 'store_version'"
                                  ).fetchone()[0] == "9"
+
+
+def test_the_workbench_reads_the_same_analyses_from_the_per_day_sums(tmp_path, coder):
+    """The overview's ranking and timeline, the signals' period series and the triangle's
+    edge statistics from ``agg_day`` give what the analyses give over the events."""
+    from eventdesk.analysis import api
+    from eventdesk.analysis.common import Window
+    from eventdesk.analysis.dyads import top_dyads, top_dyads_from_days
+    from eventdesk.analysis.signals import signals
+    from eventdesk.analysis.triangle import triangle
+    from eventdesk.serve import data
+
+    db = tmp_path / "s.duckdb"
+    with open_store(db) as store:
+        store.ingest([Document(id=i, text=t, date=parse_date(d)[0]) for i, d, t in DOCS], coder)
+        import_file(store, gdelt_file(tmp_path / "a.tsv", 4000, 1))
+    with open_store(db, read_only=True) as store:
+        con, rel = store.con, data.relation(store)
+        for m in (False, True):
+            days, rel_m = data.days_relation(m), data.relation(store, include_mentions=m)
+            for rank in ("activity", "movement"):
+                for by in ("week", "month"):
+                    a = top_dyads(con, rel_m, top=50, rank=rank, by=by).round(9)
+                    b = top_dyads_from_days(con, days, top=50, rank=rank, by=by).round(9)
+                    assert a.to_dict("list") == b.to_dict("list")
+        sig = lambda **kw: [(s.kind, s.a, s.b, s.when, round(s.score, 9), s.evidence)  # noqa
+                            for s in signals(con, rel, watch=["USA", "RUS"], by="week",
+                                             min_score=0.0, top=200, **kw)]
+        assert sig() == sig(days=data.days_relation()) and sig()
+        players = ["USA", "RUS", "CHN"]
+        t0 = triangle(con, rel, players, by="week", win=Window())
+        t1 = triangle(con, rel, players, by="week", win=Window(), days=data.days_relation())
+        assert t0.frame.round(9).equals(t1.frame.round(9)) and t0.changes == t1.changes
+        # the overview's timeline against the one over the events
+        o = data.overview(store)
+        direct = con.execute(
+            f"SELECT CAST(date_trunc('month', date) AS DATE) AS period, count(*) FILTER "
+            f"(WHERE quad IN (1, 2)), count(*) FILTER (WHERE quad IN (3, 4)), "
+            f"round(avg(goldstein), 9) FROM {rel} WHERE date IS NOT NULL GROUP BY 1 "
+            f"ORDER BY 1").fetchall()
+        got = [(r.period.date(), r.cooperation, r.conflict, round(r.mean_goldstein, 9))
+               for r in o["timeline"].itertuples()]
+        assert got == [tuple(r) for r in direct]
+        assert o["activity"]["n"].tolist() == api.dyads(store, top=10)["n"].tolist()

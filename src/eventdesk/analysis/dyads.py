@@ -99,7 +99,9 @@ def top_dyads(con: Any, rel: str, *, top: int = 20, rank: str = "activity", by: 
         raise UsageError(f"no events between two countries in {win.describe()}")
     se = df["sd"].fillna(0).clip(lower=1.0) / np.sqrt(df["n_last"].clip(lower=1))
     df["movement"] = ((df["mean_last"] - df["mean_before"]) / se).fillna(0.0)
-    key = df["n"] if rank == "activity" else df["movement"].abs()
+    # movements equal to 9 decimals are a tie (broken by the pair's codes), so the ranking
+    # does not hang on rounding (the sums of squares and DuckDB's stddev differ below that)
+    key = df["n"] if rank == "activity" else df["movement"].abs().round(9)
     df = df.assign(_k=key).sort_values(["_k", "a", "b"], ascending=[False, True, True])
     return df.drop(columns=["_k", "sd"]).head(top).reset_index(drop=True)
 
@@ -143,6 +145,8 @@ def top_dyads_from_days(con: Any, days: str, *, top: int = 20, rank: str = "acti
         raise UsageError(f"no events between two countries in {win.describe()}")
     se = df["sd"].fillna(0).clip(lower=1.0) / np.sqrt(df["n_last"].clip(lower=1))
     df["movement"] = ((df["mean_last"] - df["mean_before"]) / se).fillna(0.0)
-    key = df["n"] if rank == "activity" else df["movement"].abs()
+    # movements equal to 9 decimals are a tie (broken by the pair's codes), so the ranking
+    # does not hang on rounding (the sums of squares and DuckDB's stddev differ below that)
+    key = df["n"] if rank == "activity" else df["movement"].abs().round(9)
     df = df.assign(_k=key).sort_values(["_k", "a", "b"], ascending=[False, True, True])
     return df.drop(columns=["_k", "sd"]).head(top).reset_index(drop=True)

@@ -165,6 +165,14 @@ def stored(store: Store, flt: "Filter") -> bool:
     return not flt.reports and not store._ungrouped
 
 
+def days_relation(include_mentions: bool = False) -> str:
+    """The store's per-day sums (``agg_day``, store version 9) of the events
+    :func:`relation` gives: corroborated asserted events, without the mentions of earlier
+    events unless ``include_mentions``."""
+    return ("(SELECT * FROM agg_day WHERE status = 'asserted'"
+            + ("" if include_mentions else " AND NOT mention_only") + ")")
+
+
 def check_actors(store: Store, codes: list[str]) -> list[str]:
     """Each code must name a party of the store's (asserted) events: a :class:`UsageError`
     with the reason otherwise."""
@@ -383,10 +391,7 @@ def overview(store: Store, *, include_mentions: bool = False) -> dict[str, Any]:
     first, last = store.con.execute("SELECT min(event_date), max(event_date) FROM event_rows"
                                     ).fetchone()
     out: dict[str, Any] = {"counts": counts, "first": first, "last": last}
-    days = None
-    if not store._ungrouped:
-        days = ("(SELECT * FROM agg_day WHERE status = 'asserted'"
-                + ("" if include_mentions else " AND NOT mention_only") + ")")
+    days = None if store._ungrouped else days_relation(include_mentions)
     for rank in ("activity", "movement"):
         try:
             if days is not None:
@@ -450,8 +455,17 @@ def triangle(store: Store, players: list[str], *, by: str, win: Window, band: fl
              reps: int = 500, include_mentions: bool = False) -> Any:
     from ..analysis import api
 
-    return api.triangle(store, players, by=by, since=win.since, until=win.until, band=band,
-                        reps=reps, include_mentions=include_mentions)
+    if store._ungrouped:
+        return api.triangle(store, players, by=by, since=win.since, until=win.until,
+                            band=band, reps=reps, include_mentions=include_mentions)
+    from ..analysis.common import distinct
+    from ..analysis.triangle import triangle as run
+
+    # as api.triangle, with the per-day sums for the edges' statistics
+    rel = relation(store, include_mentions=include_mentions)
+    players = distinct(_check_actors(store.con, rel, players), 3, "a triangle")
+    return run(store.con, rel, players, by=by, win=win, band=band, reps=reps,
+               days=days_relation(include_mentions))
 
 
 def signals(store: Store, watch: list[str], *, by: str, win: Window, top: int = 20,
@@ -460,9 +474,7 @@ def signals(store: Store, watch: list[str], *, by: str, win: Window, top: int = 
     API's frame flattens their evidence, whose event ids the page links to)."""
     from ..analysis.signals import signals as _signals
 
-    days = None if store._ungrouped else (
-        "(SELECT * FROM agg_day WHERE status = 'asserted'"
-        + ("" if include_mentions else " AND NOT mention_only") + ")")
+    days = None if store._ungrouped else days_relation(include_mentions)
     return _signals(store.con, relation(store, include_mentions=include_mentions), days=days,
                     watch=watch, since=win.since, until=win.until,
                     by=by, top=top)
