@@ -192,3 +192,28 @@ def test_the_workbench_reads_the_same_analyses_from_the_per_day_sums(tmp_path, c
                for r in o["timeline"].itertuples()]
         assert got == [tuple(r) for r in direct]
         assert o["activity"]["n"].tolist() == api.dyads(store, top=10)["n"].tolist()
+
+
+def test_a_dyads_series_from_the_per_day_sums_is_the_one_over_the_events(tmp_path, coder):
+    from eventdesk.analysis.common import Window
+    from eventdesk.analysis.dyads import dyad_series
+    from eventdesk.serve import data
+
+    db = tmp_path / "s.duckdb"
+    with open_store(db) as store:
+        store.ingest([Document(id=i, text=t, date=parse_date(d)[0]) for i, d, t in DOCS], coder)
+        import_file(store, gdelt_file(tmp_path / "a.tsv", 3000, 1))
+    with open_store(db, read_only=True) as store:
+        for m in (False, True):
+            rel, days = data.relation(store, include_mentions=m), data.days_relation(m)
+            for by, directed, win in (("week", False, Window()), ("month", True, Window()),
+                                      ("day", False, Window(parse_date("2017-04-01")[0],
+                                                            parse_date("2017-04-20")[0]))):
+                for a, b in (("USA", "SYR"), ("RUS", "CHN")):
+                    x = dyad_series(store.con, rel, a, b, by=by, directed=directed, win=win)
+                    y = dyad_series(store.con, rel, a, b, by=by, directed=directed, win=win,
+                                    days=days)
+                    assert x["period"].equals(y["period"])
+                    assert x.drop(columns="period").round(9).equals(
+                        y.drop(columns="period").round(9)), (a, b, by)
+                    assert list(x.dtypes) == list(y.dtypes)

@@ -22,23 +22,43 @@ def pair_sql(a: str, b: str, directed: bool, p: Params) -> str:
 
 def dyad_series(con: Any, rel: str, a: str, b: str, *, by: str = "month",
                 directed: bool = False, win: Window = Window(), alpha: float = 0.3,
-                baseline: int = 12) -> pd.DataFrame:
+                baseline: int = 12, days: str | None = None) -> pd.DataFrame:
     """Per period (empty periods included): counts by quad class, net and mean Goldstein, mean
     intensity (mean |Goldstein|), cooperation and conflict mass (sums of the positive and of the
     negative scores, kept apart), balance ratio (C+ − C−)/(C+ + C−), net Goldstein per 100
     events that involve either party in that period with anyone (volume-normalised: a pair
     that is simply more in the news does not score higher), an EWMA of the mean, and
-    the mean's robust z against the ``baseline`` periods before it."""
+    the mean's robust z against the ``baseline`` periods before it. ``days``: the store's
+    per-day sums of the same events (``agg_day``'s columns), read instead of the events when
+    both actors are states (their country column, which the sums keep, says it all)."""
+    from .common import state_codes
+
     check_period(by)
     if a == b:
         raise UsageError(f"a dyad needs two different actors, got {a} twice")
     hit = "FILTER (WHERE hit)"
-    quads = ", ".join(f"count(*) {hit[:-1]} AND quad = {q}) AS {name}"
-                      for q, name in QUADS.items())
     # one scan: the dyad's figures and the volume of both parties' events per period together
     p = Params()
     either = " OR ".join(side_sql(role, x, p) for role in ("actor", "recipient") for x in (a, b))
-    sql = f"""
+    if days is not None and a in state_codes() and b in state_codes():
+        quads = ", ".join(f"CAST(coalesce(sum(n) {hit[:-1]} AND quad = {q}), 0) AS BIGINT) "
+                          f"AS {name}" for q, name in QUADS.items())
+        agg = f"""
+        WITH sel_ AS (SELECT date_trunc('{by}', date) AS period, quad, n, n_g, sum_g, sum_pos,
+                             sum_neg, sum_abs, {pair_sql(a, b, directed, p)} AS hit FROM {days}
+                      WHERE {win.sql(p)} AND ({either})),
+        agg_ AS (SELECT period, CAST(coalesce(sum(n) {hit}, 0) AS BIGINT) AS n, {quads},
+                        sum(sum_g) {hit} AS net_goldstein,
+                        sum(sum_g) {hit} / nullif(sum(n_g) {hit}, 0) AS mean_goldstein,
+                        sum(sum_abs) {hit} / nullif(sum(n_g) {hit}, 0) AS intensity,
+                        sum(sum_pos) {hit} AS coop_mass,
+                        sum(sum_neg) {hit} AS conflict_mass,
+                        CAST(sum(n) AS BIGINT) AS n_all
+                 FROM sel_ GROUP BY period),"""
+    else:
+        quads = ", ".join(f"count(*) {hit[:-1]} AND quad = {q}) AS {name}"
+                          for q, name in QUADS.items())
+        agg = f"""
         WITH sel_ AS (SELECT date_trunc('{by}', date) AS period, goldstein, quad,
                              {pair_sql(a, b, directed, p)} AS hit FROM {rel}
                       WHERE {win.sql(p)} AND ({either})),
@@ -49,7 +69,8 @@ def dyad_series(con: Any, rel: str, a: str, b: str, *, by: str = "month",
                         sum(greatest(goldstein, 0)) {hit} AS coop_mass,
                         sum(greatest(-goldstein, 0)) {hit} AS conflict_mass,
                         count(*) AS n_all
-                 FROM sel_ GROUP BY period),
+                 FROM sel_ GROUP BY period),"""
+    sql = agg + f"""
         span_ AS (SELECT unnest(generate_series(min(period), max(period),
                                                 INTERVAL 1 {by})) AS period FROM agg_
                   WHERE n > 0)

@@ -435,8 +435,18 @@ def dyad(store: Store, a: str, b: str, *, by: str, directed: bool, win: Window,
     (the yardstick of the series' robust z)."""
     from ..analysis import api
 
-    df = api.dyad(store, a, b, by=by, directed=directed, since=win.since, until=win.until,
-                  include_mentions=include_mentions)
+    if store._ungrouped:
+        df = api.dyad(store, a, b, by=by, directed=directed, since=win.since,
+                      until=win.until, include_mentions=include_mentions)
+    else:
+        # as api.dyad, with the per-day sums for two states
+        from ..analysis.dyads import dyad_series
+
+        rel = relation(store, include_mentions=include_mentions)
+        a, b = _check_actors(store.con, rel, [a, b])
+        df = dyad_series(store.con, rel, a, b, by=by, directed=directed, win=win,
+                         days=days_relation(include_mentions))
+        df["period"] = pd.to_datetime(df["period"]).dt.date
     df["period_end"] = [period_end(p, by) for p in df["period"]]
     mean = df["mean_goldstein"].to_numpy(dtype=float)
     lo, hi = np.full(len(mean), np.nan), np.full(len(mean), np.nan)
