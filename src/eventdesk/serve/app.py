@@ -281,8 +281,12 @@ class Workbench:
                     return JSONResponse({"error": "this view has no table to download"}, 400)
                 return Response(_csv(v.rows), media_type="text/csv; charset=utf-8", headers={
                     "Content-Disposition": f'attachment; filename="{v.filename}.csv"'})
-            return Response(json.dumps(jsonable(v.api), ensure_ascii=False, allow_nan=False),
-                            media_type="application/json")
+            # serialised once per cached result (a dyad by week is 370 KB of JSON: 30 ms)
+            body = v.__dict__.get("json_body")
+            if body is None:
+                body = v.__dict__["json_body"] = json.dumps(jsonable(v.api), ensure_ascii=False,
+                                                            allow_nan=False)
+            return Response(body, media_type="application/json")
         return endpoint
 
     def _html(self, template: str, context: dict[str, Any], status: int = 200,

@@ -162,7 +162,7 @@ def relation(store: Store, *, reports: bool = False,
 def stored(store: Store, flt: "Filter") -> bool:
     """Whether the filter's relation is the stored ``corroborated`` table (store version 9),
     which also holds each event's place and confidence."""
-    return not flt.reports and not store._ungrouped
+    return not flt.reports and store.reads_stored
 
 
 def days_relation(include_mentions: bool = False) -> str:
@@ -391,7 +391,7 @@ def overview(store: Store, *, include_mentions: bool = False) -> dict[str, Any]:
     first, last = store.con.execute("SELECT min(event_date), max(event_date) FROM event_rows"
                                     ).fetchone()
     out: dict[str, Any] = {"counts": counts, "first": first, "last": last}
-    days = None if store._ungrouped else days_relation(include_mentions)
+    days = None if not store.reads_stored else days_relation(include_mentions)
     for rank in ("activity", "movement"):
         try:
             if days is not None:
@@ -435,7 +435,7 @@ def dyad(store: Store, a: str, b: str, *, by: str, directed: bool, win: Window,
     (the yardstick of the series' robust z)."""
     from ..analysis import api
 
-    if store._ungrouped:
+    if not store.reads_stored:
         df = api.dyad(store, a, b, by=by, directed=directed, since=win.since,
                       until=win.until, include_mentions=include_mentions)
     else:
@@ -465,7 +465,7 @@ def triangle(store: Store, players: list[str], *, by: str, win: Window, band: fl
              reps: int = 500, include_mentions: bool = False) -> Any:
     from ..analysis import api
 
-    if store._ungrouped:
+    if not store.reads_stored:
         return api.triangle(store, players, by=by, since=win.since, until=win.until,
                             band=band, reps=reps, include_mentions=include_mentions)
     from ..analysis.common import distinct
@@ -484,7 +484,7 @@ def signals(store: Store, watch: list[str], *, by: str, win: Window, top: int = 
     API's frame flattens their evidence, whose event ids the page links to)."""
     from ..analysis.signals import signals as _signals
 
-    days = None if store._ungrouped else days_relation(include_mentions)
+    days = None if not store.reads_stored else days_relation(include_mentions)
     return _signals(store.con, relation(store, include_mentions=include_mentions), days=days,
                     watch=watch, since=win.since, until=win.until,
                     by=by, top=top)

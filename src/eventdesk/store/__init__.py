@@ -28,7 +28,7 @@ from .corroborate import (SLICE_ROWS, STALE_COLUMNS, Rule, apply_batch, chain_ba
                           group_batch, pending_slices, pending_where, regroup_all, stale_sql)
 from .schema import (BUCKET, EVENT_NAMES, SINGLE_SELECT, STORE_VERSION, create, derive_sql,
                      ensure, meta, migrate, set_meta, store_version)
-from .materialize import add_singles, record_gone
+from .materialize import add_singles, rebuild, record_gone
 from .sql import ident, literal, literal_list
 
 if TYPE_CHECKING:
@@ -176,6 +176,13 @@ class Store:
                 raise damaged(self.path, exc) from None
             raise
 
+    @property
+    def reads_stored(self) -> bool:
+        """Whether reads of corroborated events use the stored tables (``corroborated``,
+        ``agg_day``): always, except on a read-only open that could not group an import's
+        reports (:meth:`_read_ungrouped`), which reads the views."""
+        return not self._ungrouped
+
     def _count_pending(self) -> int:
         return int(self.con.execute("SELECT (SELECT count(*) FROM group_pending) + "
                                     "(SELECT count(*) FROM group_stale)").fetchone()[0])
@@ -319,7 +326,12 @@ class Store:
     def _upgrade(self, version: int | None) -> None:
         """Create a new store, or migrate an older one, in one transaction."""
         if version == STORE_VERSION:
-            self.transaction(lambda: ensure(self.con), "cannot open the store for writing")
+            def current() -> None:
+                if ensure(self.con):
+                    # a new CAMEO table: the stored events' derived scores follow it
+                    rebuild(self.con)
+
+            self.transaction(current, "cannot open the store for writing")
             return
         step = "initialise" if version is None else f"migrate (from store version {version})"
 
@@ -329,8 +341,6 @@ class Store:
             elif version == 8:
                 # the groups stand: only the stored corroborated events and their
                 # aggregates are new in 9
-                from .materialize import rebuild
-
                 migrate(self.con, version)
                 rebuild(self.con)
             else:

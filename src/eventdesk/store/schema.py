@@ -326,16 +326,14 @@ def _ensure_views(con: Any) -> None:
         set_meta(con, "views", digest)
 
 
-def ensure(con: Any) -> None:
+def ensure(con: Any) -> bool:
     """On a writable open of a current store: tables and views a crash cannot have left out
-    cost nothing to assert; the views and the CAMEO table follow this eventdesk (and the
-    stored corroborated events, whose derived scores follow the CAMEO table)."""
+    cost nothing to assert; the views and the CAMEO table follow this eventdesk. Whether the
+    CAMEO table changed (the caller then rebuilds the stored corroborated events, whose
+    derived scores follow it)."""
     con.execute(SCHEMA)
     _ensure_views(con)
-    if fill_cameo_codes(con):
-        from .materialize import rebuild
-
-        rebuild(con)
+    return fill_cameo_codes(con)
 
 
 def migrate(con: Any, version: int) -> None:
