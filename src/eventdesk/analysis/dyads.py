@@ -115,16 +115,7 @@ def top_dyads(con: Any, rel: str, *, top: int = 20, rank: str = "activity", by: 
                avg(goldstein) FILTER (WHERE period < p) AS mean_before,
                stddev_samp(goldstein) AS sd
         FROM sel_, last_ GROUP BY a, b"""
-    df = con.execute(sql, p).df()
-    if df.empty:
-        raise UsageError(f"no events between two countries in {win.describe()}")
-    se = df["sd"].fillna(0).clip(lower=1.0) / np.sqrt(df["n_last"].clip(lower=1))
-    df["movement"] = ((df["mean_last"] - df["mean_before"]) / se).fillna(0.0)
-    # movements equal to 9 decimals are a tie (broken by the pair's codes), so the ranking
-    # does not hang on rounding (the sums of squares and DuckDB's stddev differ below that)
-    key = df["n"] if rank == "activity" else df["movement"].abs().round(9)
-    df = df.assign(_k=key).sort_values(["_k", "a", "b"], ascending=[False, True, True])
-    return df.drop(columns=["_k", "sd"]).head(top).reset_index(drop=True)
+    return _ranked(con.execute(sql, p).df(), rank, top, win)
 
 
 def top_dyads_from_days(con: Any, days: str, *, top: int = 20, rank: str = "activity",
@@ -161,7 +152,12 @@ def top_dyads_from_days(con: Any, days: str, *, top: int = 20, rank: str = "acti
                CASE WHEN n_g > 1 THEN sqrt(greatest(s2 - net_goldstein * net_goldstein / n_g, 0)
                                            / (n_g - 1)) END AS sd
         FROM pair_"""
-    df = con.execute(sql, p).df()
+    return _ranked(con.execute(sql, p).df(), rank, top, win)
+
+
+def _ranked(df: pd.DataFrame, rank: str, top: int, win: Window) -> pd.DataFrame:
+    """The pairs of :func:`top_dyads` ranked: by count, or by the size of the last period's
+    movement (its mean against the mean before, over the standard error)."""
     if df.empty:
         raise UsageError(f"no events between two countries in {win.describe()}")
     se = df["sd"].fillna(0).clip(lower=1.0) / np.sqrt(df["n_last"].clip(lower=1))
