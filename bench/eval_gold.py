@@ -142,6 +142,18 @@ def _is_mention(e: Any) -> bool:
                 or getattr(e, "earlier_mention", False) or _status(e) == "mention")
 
 
+def code_record(coder: Any, rec: dict[str, Any]) -> list[Any]:
+    """The events of a record's ``text``. With a ``context`` (the sentences before it in its
+    paragraph) the paragraph is coded as one document, so that words referring back ("he",
+    "the country") can find what the context names, and only the events of the text's own
+    sentences are kept (an event's sentence, ``Event.text``, lies inside the record's text)."""
+    context = (rec.get("context") or "").strip()
+    if not context:
+        return coder.code(rec["text"], date=rec.get("date"))
+    events = coder.code(context + " " + rec["text"], date=rec.get("date"))
+    return [e for e in events if (e.text or "").strip() and e.text.strip() in rec["text"]]
+
+
 # -- scoring ----------------------------------------------------------------------------------
 class Tally:
     """Counts for one group of records (a split, a register)."""
@@ -308,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     every = Tally()
     misses = []
     for rec in records:
-        events = coder.code(rec["text"], date=rec.get("date"))
+        events = code_record(coder, rec)
         prim = primary_of(events, main_event)
         tallies = [by_split[rec["split"]], by_reg[(rec["split"], rec["register"])]]
         if len(splits) > 1:

@@ -21,6 +21,8 @@ class Mention:
     span: tuple[int, int]  # token range of the mention
     plural: bool = False   # "clergymen", "Russian officials": not what "it" refers to
     seq: int = 0           # order of registration, which breaks ties between equal positions
+    subject: bool = False  # the head is a clause's subject: the salient party of its sentence
+    sent: int = -1         # token index where the mention's sentence starts
 
 
 class _Sorted:
@@ -74,14 +76,14 @@ class Mentions:
         return self._lists[key]
 
     def add(self, entity: Entity, i: int, person: bool, span: tuple[int, int],
-            plural: bool = False) -> None:
+            plural: bool = False, subject: bool = False, sent: int = -1) -> None:
         if not (entity.country or entity.name or entity.sector in ("IGO", "NGO", "REB")):
             return              # sector-only entities ("officials") are not antecedents
         key = (i, entity.code)
         if key in self._seen:
             return
         self._seen.add(key)
-        m = Mention(entity, i, person, span, plural, len(self._seen))
+        m = Mention(entity, i, person, span, plural, len(self._seen), subject, sent)
         for k in (("all",), ("person", person), ("sector", person, entity.sector)):
             self._list(k).insert(m)
         if entity.country and i < self._first_country.get(entity.country, i + 1):
@@ -103,12 +105,28 @@ class Mentions:
         return {c for c, first in self._first_country.items() if first < i}
 
     def last(self, i: int, person: bool | None = None, sector: str | None = None,
-             avoid: frozenset[str] = frozenset(), singular: bool = False) -> Mention | None:
+             avoid: frozenset[str] = frozenset(), singular: bool = False,
+             salient: bool = False, fits: Callable[[Mention], bool] | None = None
+             ) -> Mention | None:
+        """The nearest mention before token ``i`` that fits (of people or not, of a sector,
+        not avoided, singular when asked, passing ``fits``). With ``salient`` (a pronoun), the
+        sentence of that nearest mention is searched on for a subject that fits: the subject of
+        the sentence before ("Lavrov met Pompeo. He said ...": Lavrov), or of the clause
+        ("Iran warned Britain that it ...": Iran), outranks a nearer object."""
+        first: Mention | None = None
         for m in self.before(i, person, sector):
-            if m.entity.code in avoid or (singular and m.plural):
+            if m.entity.code in avoid or (singular and m.plural) or (fits and not fits(m)):
                 continue
-            return m
-        return None
+            if first is None:
+                first = m
+                if not salient or m.subject or m.sent < 0:
+                    return m
+                continue
+            if m.sent != first.sent:
+                break
+            if m.subject:
+                return m
+        return first
 
     def last_two(self, i: int, people: bool) -> list[Mention]:
         """The last two distinct parties named: people ("the two leaders"), else states and

@@ -2,8 +2,10 @@
 parties joined by a dash, and words that refer back to an earlier mention."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from .._tsv import data_path, read_tsv
 from ..actors import entity_from_terms
 from ..geo import PLACE_LABELS, gazetteer, location_of, place_nouns
 from ..model import Entity
@@ -136,8 +138,23 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
     span = (toks[0].i, toks[-1].i + 1)
     if ent is None or not (ent.country or ent.name or ent.sector in ("IGO", "NGO")):
         return refer_back(st, toks, c, ent, avoid), toks, None
-    st.mentions.add(ent, c.i, ent.name in st.know.kb.roles, span, c.tag_ in ("NNS", "NNPS"))
+    st.mentions.add(ent, c.i, ent.name in st.know.kb.roles, span, c.tag_ in ("NNS", "NNPS"),
+                    is_subject(c), c.sent.start)
     return [(ent, span)] + of_conjuncts(st, c, ent), toks, how
+
+
+def is_subject(tok: Any) -> bool:
+    """Is the token (or the phrase it is conjoined to) the subject of its sentence's main
+    clause (of the root verb or a verb conjoined to it), the salient party a later pronoun
+    refers back to first? ("Lithuania allowed Taiwan to open ...": Lithuania, not Taiwan)"""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass", "csubj"):
+        return False
+    verb = tok.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.dep_ == "ROOT"
 
 
 def _with_phrase(toks: list[Any], prep: Any) -> list[Any]:
@@ -312,18 +329,39 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
     if kind is None and head.pos_ == "PRON":
         kind = kb.references.get((head.lower_,))
     if kind in ("person", "group"):
-        # an object pronoun is not the clause's own subject ("Lavrov met him")
-        m = ctx.last(head.i, person=kind == "person",
-                     avoid=avoid if head.pos_ == "PRON" else frozenset(),
-                     singular=head.lower_ in words.singular_pronouns)
+        # an object pronoun is not the clause's own subject ("Lavrov met him"); a pronoun
+        # prefers the subject of its antecedent's sentence (Mentions.last, salient)
+        pron = head.pos_ == "PRON"
+        m = ctx.last(head.i, person=kind == "person", avoid=avoid if pron else frozenset(),
+                     singular=head.lower_ in words.singular_pronouns, salient=pron)
         return [(m.entity, m.span)] if m else fallback
+    definite = any(t.dep_ == "det" and t.lower_ in words.definite for t in head.children)
+    if kind == "state" and definite:   # "the country", "the kingdom": the last state named
+        kinds = state_kinds().get(" ".join(t.lower_ for t in toks if t.dep_ != "det"))
+        # of the fitting kind, the salient one first, never the clause's own subject when the
+        # description is an object ("Armenia accused the country of ...")
+        m = ctx.last(head.i, person=False, avoid=avoid, salient=True,
+                     fits=lambda m: _names_state(m) and (kinds is None or
+                                                         m.entity.country in kinds)) or \
+            ctx.last(head.i, person=True, avoid=avoid, salient=True,
+                     fits=lambda m: bool(m.entity.country) and (kinds is None or
+                                                                m.entity.country in kinds))
+        if m is None:
+            return fallback
+        c = m.entity.country
+        return [(Entity(code=c, country=c, text=own_text(head, own)), own)]
+    if generic is not None and generic.sector and not generic.country:
+        owner = possessor_of(st, head, avoid)
+        if owner is not None:       # "its navy", "their army", "his government"
+            c = owner.country
+            return [(Entity(code=f"{c}{generic.sector}", country=c, sector=generic.sector,
+                            text=generic.text), own)]
     if kind == "igo":     # "the alliance", "the bloc": the last IGO named, else nobody
         m = ctx.last(head.i, person=False, sector="IGO")
         return [(m.entity, own)] if m else []
     if kind in ("both", "both_people"):
         two = ctx.last_two(head.i, people=kind == "both_people")
         return [(m.entity, own) for m in two] or fallback
-    definite = any(t.dep_ == "det" and t.lower_ in words.definite for t in head.children)
     if generic is not None and definite and head.tag_ in ("NN", "NNP"):
         # "the president", "the ministry": the last entity of that sector, or the
         # government of the last state named
@@ -336,3 +374,42 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
             return [(Entity(code=f"{c}{generic.sector}", country=c, sector=generic.sector,
                             text=generic.text), own)]
     return fallback
+
+
+def own_text(head: Any, span: tuple[int, int]) -> str:
+    return head.doc[span[0]: span[1]].text
+
+
+def _names_state(m: Any) -> bool:
+    """Is the mention a state itself, or its government ("Iran", "Saudi oil facilities", "the
+    Iranian government")?"""
+    e = m.entity
+    return bool(e.country) and e.code in (e.country, f"{e.country}GOV")
+
+
+@lru_cache(maxsize=None)
+def state_kinds() -> dict[str, frozenset[str]]:
+    """The descriptions that refer back to a state of one kind, and its states
+    (``coding/data/state_kinds.tsv``: "kingdom", "emirate", "island nation")."""
+    out: dict[str, set[str]] = {}
+    for _, r in read_tsv(data_path("eventdesk.coding", "state_kinds.tsv")):
+        out.setdefault(r["phrase"].lower(), set()).add(r["country"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def possessor_of(st: DocState, head: Any, avoid: frozenset[str] = frozenset()) -> Entity | None:
+    """The state a possessive pronoun of the phrase refers back to ("its navy": the state or
+    organisation named last, the subject of its sentence first; "his government": the
+    country of the person named last), if the phrase has one."""
+    ctx, kb, words = st.mentions, st.know.kb, st.know.words
+    for p in head.children:
+        if p.dep_ != "poss" or p.pos_ != "PRON":
+            continue
+        kind = kb.references.get((p.lower_,))
+        if kind not in ("person", "group"):
+            return None
+        m = ctx.last(p.i, person=kind == "person", salient=True,
+                     singular=p.lower_ in words.singular_pronouns,
+                     fits=lambda m: bool(m.entity.country))
+        return m.entity if m is not None else None
+    return None
