@@ -23,6 +23,7 @@ class Mention:
     seq: int = 0           # order of registration, which breaks ties between equal positions
     subject: bool = False  # the head is a clause's subject: the salient party of its sentence
     sent: int = -1         # token index where the mention's sentence starts
+    group: int = -1        # head of the first conjunct of its coordination ("Turkey and Russia")
 
 
 class _Sorted:
@@ -68,6 +69,7 @@ class Mentions:
         self._seen: set[tuple[int, str]] = set()
         self._lists: dict[tuple, _Sorted] = {}
         self._first_country: dict[str, int] = {}
+        self._groups: dict[int, list[Mention]] = {}
         self.examined = 0
 
     def _list(self, key: tuple) -> _Sorted:
@@ -76,14 +78,17 @@ class Mentions:
         return self._lists[key]
 
     def add(self, entity: Entity, i: int, person: bool, span: tuple[int, int],
-            plural: bool = False, subject: bool = False, sent: int = -1) -> None:
+            plural: bool = False, subject: bool = False, sent: int = -1, group: int = -1
+            ) -> None:
         if not (entity.country or entity.name or entity.sector in ("IGO", "NGO", "REB")):
             return              # sector-only entities ("officials") are not antecedents
         key = (i, entity.code)
         if key in self._seen:
             return
         self._seen.add(key)
-        m = Mention(entity, i, person, span, plural, len(self._seen), subject, sent)
+        m = Mention(entity, i, person, span, plural, len(self._seen), subject, sent, group)
+        if group >= 0:
+            self._groups.setdefault(group, []).append(m)
         for k in (("all",), ("person", person), ("sector", person, entity.sector)):
             self._list(k).insert(m)
         if entity.country and i < self._first_country.get(entity.country, i + 1):
@@ -127,6 +132,18 @@ class Mentions:
             if m.subject:
                 return m
         return first
+
+    def together(self, m: Mention) -> list[Mention]:
+        """The mention and the others of its coordination, in order ("Turkey and Russia": both),
+        one per party; what "they" and "their" refer back to when they refer to one of them."""
+        if m.group < 0:
+            return [m]
+        out: list[Mention] = []
+        for o in sorted(self._groups[m.group], key=lambda o: o.i):
+            if o.person == m.person and all((o.entity.country or o.entity.code) !=
+                                            (x.entity.country or x.entity.code) for x in out):
+                out.append(o)
+        return out or [m]
 
     def last_two(self, i: int, people: bool) -> list[Mention]:
         """The last two distinct parties named: people ("the two leaders"), else states and

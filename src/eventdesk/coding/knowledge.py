@@ -23,7 +23,8 @@ WORD_LISTS = ("speech_nouns", "measure_nouns", "subject_control", "particles",
 PHRASE_LISTS = ("earlier_preps",)
 #: the lists of coding/data/function_words.tsv
 FUNCTION_LISTS = ("locative_preps", "date_preps", "nested_preps", "author_preps",
-                  "control_preps", "contrast", "definite", "singular_pronouns", "np_keep_preps",
+                  "control_preps", "contrast", "definite", "singular_pronouns", "plural_pronouns",
+                  "np_keep_preps",
                   "dash", "pair_dash", "intent_modals", "actor_place_preps", "origin_preps",
                   "stand_in_preps")
 #: the lists of coding/data/clause_recipients.tsv (which complements name a recipient)

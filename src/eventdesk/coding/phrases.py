@@ -139,8 +139,19 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
     if ent is None or not (ent.country or ent.name or ent.sector in ("IGO", "NGO")):
         return refer_back(st, toks, c, ent, avoid), toks, None
     st.mentions.add(ent, c.i, ent.name in st.know.kb.roles, span, c.tag_ in ("NNS", "NNPS"),
-                    is_subject(c), c.sent.start)
+                    is_subject(c), c.sent.start, coordination(c))
     return [(ent, span)] + of_conjuncts(st, c, ent), toks, how
+
+
+def coordination(tok: Any) -> int:
+    """The head of the first conjunct of the token's coordination ("Turkey and Russia":
+    Turkey), or -1 when it is not conjoined."""
+    top = tok
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    if top.i == tok.i and not any(c.dep_ == "conj" for c in tok.children):
+        return -1
+    return top.i
 
 
 def is_subject(tok: Any) -> bool:
@@ -332,9 +343,15 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
         # an object pronoun is not the clause's own subject ("Lavrov met him"); a pronoun
         # prefers the subject of its antecedent's sentence (Mentions.last, salient)
         pron = head.pos_ == "PRON"
-        m = ctx.last(head.i, person=kind == "person", avoid=avoid if pron else frozenset(),
+        # only an object is kept from the clause's subject: "Bloc says it was not notified"
+        bound = avoid if pron and head.dep_ not in ("nsubj", "nsubjpass") else frozenset()
+        m = ctx.last(head.i, person=kind == "person", avoid=bound,
                      singular=head.lower_ in words.singular_pronouns, salient=pron)
-        return [(m.entity, m.span)] if m else fallback
+        if m is None:
+            return fallback
+        if pron and head.lower_ in words.plural_pronouns:   # "they": the whole coordination
+            return [(o.entity, o.span) for o in ctx.together(m)]
+        return [(m.entity, m.span)]
     definite = any(t.dep_ == "det" and t.lower_ in words.definite for t in head.children)
     if kind == "state" and definite:   # "the country", "the kingdom": the last state named
         kinds = state_kinds().get(" ".join(t.lower_ for t in toks if t.dep_ != "det"))
@@ -351,11 +368,20 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
         c = m.entity.country
         return [(Entity(code=c, country=c, text=own_text(head, own)), own)]
     if generic is not None and generic.sector and not generic.country:
-        owner = possessor_of(st, head, avoid)
-        if owner is not None:       # "its navy", "their army", "his government"
-            c = owner.country
-            return [(Entity(code=f"{c}{generic.sector}", country=c, sector=generic.sector,
-                            text=generic.text), own)]
+        owners = possessor_of(st, head)
+        # "its navy", "their armies", "his government"; but an object that belongs to its own
+        # clause's subject is that party's own agent, no other party ("Algiers recalled its
+        # ambassador": no recipient)
+        own_agent = head.dep_ not in ("nsubj", "nsubjpass") and (any(
+            m.subject and m.sent == head.sent.start for m in owners) or _same_pronoun_subject(
+                st, head))
+        if owners and not own_agent and not any(
+                m.entity.country in {a[:3] for a in avoid} for m in owners):
+            return [(Entity(code=f"{m.entity.country}{generic.sector}",
+                            country=m.entity.country, sector=generic.sector,
+                            text=generic.text), own) for m in owners]
+        if owners:
+            return fallback
     if kind == "igo":     # "the alliance", "the bloc": the last IGO named, else nobody
         m = ctx.last(head.i, person=False, sector="IGO")
         return [(m.entity, own)] if m else []
@@ -397,19 +423,38 @@ def state_kinds() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def possessor_of(st: DocState, head: Any, avoid: frozenset[str] = frozenset()) -> Entity | None:
-    """The state a possessive pronoun of the phrase refers back to ("its navy": the state or
-    organisation named last, the subject of its sentence first; "his government": the
-    country of the person named last), if the phrase has one."""
+def _same_pronoun_subject(st: DocState, head: Any) -> bool:
+    """Is the subject of the phrase's clause a pronoun of the same number as the phrase's
+    possessive ("They recalled their ambassadors", "It moved its troops")?"""
+    words = st.know.words
+    poss = next((p for p in head.children if p.dep_ == "poss" and p.pos_ == "PRON"), None)
+    verb = head.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if poss is None or subj is None or subj.pos_ != "PRON":
+        return False
+    return all((subj.lower_ in ws) == (poss.lower_ in ws)
+               for ws in (words.plural_pronouns, words.singular_pronouns))
+
+
+def possessor_of(st: DocState, head: Any) -> list[Any]:
+    """The mentions of the states a possessive pronoun of the phrase refers back to ("its navy": the state or
+    organisation named last, the subject of its sentence first; "his government": the country
+    of the person named last; "their foreign ministers": every state of a coordination), if the
+    phrase has one."""
     ctx, kb, words = st.mentions, st.know.kb, st.know.words
     for p in head.children:
         if p.dep_ != "poss" or p.pos_ != "PRON":
             continue
         kind = kb.references.get((p.lower_,))
         if kind not in ("person", "group"):
-            return None
+            return []
         m = ctx.last(p.i, person=kind == "person", salient=True,
                      singular=p.lower_ in words.singular_pronouns,
                      fits=lambda m: bool(m.entity.country))
-        return m.entity if m is not None else None
-    return None
+        if m is None:
+            return []
+        found = ctx.together(m) if p.lower_ in words.plural_pronouns else [m]
+        return [o for o in found if o.entity.country]
+    return []

@@ -16,7 +16,7 @@ from .actor import ACTOR
 from .draft import UNKNOWN, DocState, Draft, char_span
 from .filters import kept_pairs
 from .lexicon import intent_of, refusal_of
-from .phrases import ANTECEDENT_LABELS, is_subject, phrase, resolve
+from .phrases import ANTECEDENT_LABELS, coordination, is_subject, phrase, resolve
 from .place import PLACE, Where
 from .primary import mark_primary
 from .registry import describe
@@ -38,7 +38,7 @@ def register_names(st: DocState, sent: Any) -> None:
                 plural = r.tag_ in ("NNS", "NNPS") or (
                     r.dep_ in ("amod", "compound") and r.head.tag_ in ("NNS", "NNPS"))
                 st.mentions.add(e, r.i, e.name in st.know.kb.roles, (ent.start, ent.end),
-                                plural, is_subject(r), r.sent.start)
+                                plural, is_subject(r), r.sent.start, coordination(r))
 
 
 def code_sentence(st: DocState, s_index: int, sent: Any) -> list[Event]:
