@@ -137,10 +137,24 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
             ent, toks, how = placed[0], placed[1], "place_stands_for_state"
     span = (toks[0].i, toks[-1].i + 1)
     if ent is None or not (ent.country or ent.name or ent.sector in ("IGO", "NGO")):
-        return refer_back(st, toks, c, ent, avoid), toks, None
+        found = refer_back(st, toks, c, ent, avoid)
+        _register_referents(st, c, found)
+        return found, toks, None
     st.mentions.add(ent, c.i, ent.name in st.know.kb.roles, span, c.tag_ in ("NNS", "NNPS"),
                     is_subject(c), c.sent.start, coordination(c))
     return [(ent, span)] + of_conjuncts(st, c, ent), toks, how
+
+
+def _register_referents(st: DocState, c: Any, found: list[tuple[Entity, tuple[int, int]]]
+                        ) -> None:
+    """What a word referring back resolved to is a mention at the word, so that a chain
+    refers on ("Bloc says it ...": the bloc; "He said ... He added ...": the same man), the
+    salience of its position kept (a pronoun subject is its sentence's subject)."""
+    group = c.i if len(found) > 1 else -1
+    plural = c.tag_ in ("NNS", "NNPS") or c.lower_ in st.know.words.plural_pronouns
+    for e, _ in found:
+        st.mentions.add(e, c.i, bool(e.name) and e.name in st.know.kb.roles, (c.i, c.i + 1),
+                        plural, is_subject(c), c.sent.start, group)
 
 
 def coordination(tok: Any) -> int:
