@@ -26,6 +26,10 @@ class Mention:
     group: int = -1        # head of the first conjunct of its coordination ("Turkey and Russia")
 
 
+#: how many of the nearest mentions "the two sides" looks through for two parties named together
+PAIR_WITHIN = 8
+
+
 class _Sorted:
     """Mentions sorted by position (ties in the order they were registered), walked backwards."""
 
@@ -150,9 +154,24 @@ class Mentions:
         organisations, falling back to the people's states ("the two sides" after a meeting
         of two ministers)."""
         if people:
-            return _pick(self.before(i, True), lambda e: e.name)
-        return (_pick(self.before(i, False), lambda e: e.country or e.code)
+            return self._pair(self.before(i, True)) or _pick(self.before(i, True),
+                                                             lambda e: e.name)
+        return (self._pair(self.before(i, False))
+                or _pick(self.before(i, False), lambda e: e.country or e.code)
                 or _pick(self.before(i), lambda e: e.country or e.code))
+
+    def _pair(self, cands: Iterator[Mention], within: int = PAIR_WITHIN) -> list[Mention]:
+        """The two parties of the last coordination of two named among the nearest
+        ``within`` mentions ("Russia and Ukraine agreed ..., Macron said after the Paris
+        summit. The two sides ...": Russia and Ukraine, not France)."""
+        for k, m in enumerate(cands):
+            if k >= within:
+                break
+            if m.group >= 0:
+                two = self.together(m)
+                if len(two) == 2:
+                    return two
+        return []
 
 
 def _pick(cands: Iterator[Mention], key: Callable[[Entity], Any]) -> list[Mention]:

@@ -140,7 +140,8 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
         found = refer_back(st, toks, c, ent, avoid)
         _register_referents(st, c, found)
         return found, toks, None
-    st.mentions.add(ent, c.i, ent.name in st.know.kb.roles, span, c.tag_ in ("NNS", "NNPS"),
+    person = ent.name in st.know.kb.roles or c.ent_type_ == "PERSON"
+    st.mentions.add(ent, c.i, person, span, c.tag_ in ("NNS", "NNPS"),
                     is_subject(c), c.sent.start, coordination(c))
     return [(ent, span)] + of_conjuncts(st, c, ent), toks, how
 
@@ -150,11 +151,14 @@ def _register_referents(st: DocState, c: Any, found: list[tuple[Entity, tuple[in
     """What a word referring back resolved to is a mention at the word, so that a chain
     refers on ("Bloc says it ...": the bloc; "He said ... He added ...": the same man), the
     salience of its position kept (a pronoun subject is its sentence's subject)."""
+    kb = st.know.kb
     group = c.i if len(found) > 1 else -1
     plural = c.tag_ in ("NNS", "NNPS") or c.lower_ in st.know.words.plural_pronouns
+    words = tuple(t.lower_ for t in c.subtree if t.dep_ != "det" and t.i <= c.i)
+    person = kb.references.get(words) == "person" or kb.references.get((c.lower_,)) == "person"
     for e, _ in found:
-        st.mentions.add(e, c.i, bool(e.name) and e.name in st.know.kb.roles, (c.i, c.i + 1),
-                        plural, is_subject(c), c.sent.start, group)
+        st.mentions.add(e, c.i, person or (bool(e.name) and e.name in kb.roles),
+                        (c.i, c.i + 1), plural, is_subject(c), c.sent.start, group)
 
 
 def coordination(tok: Any) -> int:
@@ -179,6 +183,8 @@ def is_subject(tok: Any) -> bool:
     verb = tok.head
     while verb.dep_ == "conj" and verb.head.i != verb.i:
         verb = verb.head
+    if verb.dep_ in ("ccomp", "parataxis") and verb.i < verb.head.i and verb.head.dep_ == "ROOT":
+        return True     # the reported clause of "X did Y, officials said"
     return verb.dep_ == "ROOT"
 
 
@@ -353,16 +359,23 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
     kind = kb.references.get(tuple(t.lower_ for t in toks))
     if kind is None and head.pos_ == "PRON":
         kind = kb.references.get((head.lower_,))
+    m, pron = None, head.pos_ == "PRON"
     if kind in ("person", "group"):
         # an object pronoun is not the clause's own subject ("Lavrov met him"); a pronoun
         # prefers the subject of its antecedent's sentence (Mentions.last, salient)
-        pron = head.pos_ == "PRON"
         # only an object is kept from the clause's subject: "Bloc says it was not notified"
         bound = avoid if pron and head.dep_ not in ("nsubj", "nsubjpass") else frozenset()
+        # an office ("the defence minister") refers to a person who holds it, else to the
+        # office of the last state named (below)
+        title = None if pron else kb.title_roles.get(
+            tuple(t.lower_ for t in toks if t.dep_ != "det"))
+        fits = None if title is None else (
+            lambda m: any(r.role == title for r in kb.roles.get(m.entity.name or "", ())))
         m = ctx.last(head.i, person=kind == "person", avoid=bound,
-                     singular=head.lower_ in words.singular_pronouns, salient=pron)
-        if m is None:
+                     singular=head.lower_ in words.singular_pronouns, salient=pron, fits=fits)
+        if m is None and title is None:
             return fallback
+    if m is not None:
         if pron and head.lower_ in words.plural_pronouns:   # "they": the whole coordination
             return [(o.entity, o.span) for o in ctx.together(m)]
         return [(m.entity, m.span)]
