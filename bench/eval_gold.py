@@ -21,6 +21,10 @@ sentence's primary event (the one the coder marks ``primary`` if it marks any, e
   and actor that is asserted or reported, dated the document's date and not marked a mention);
 - the same core figures by register (analytic, wire, headline, reported).
 
+A record with a ``context`` (the sentences before its text in a paragraph, as in
+bench/gold/refs.json) is coded as one document, context then text, and scored on the events of
+its text's sentences only, so that words referring back can be measured.
+
 The held half is for the end of a change (see bench/gold/README.md): its misses are written only
 with --show-held-misses. --check validates the gold file and exits.
 """
@@ -97,6 +101,8 @@ def check(records: Any) -> list[str]:
                 out.append(f"{where}: quad {r.get('quad')} for cameo {cameo}")
             if r.get("status") not in STATUSES:
                 out.append(f"{where}: status {r.get('status')!r}")
+        if "context" in r and not isinstance(r["context"], str):
+            out.append(f"{where}: context is not a string")
         if bool(r.get("earlier")) != bool(r.get("mention_of_earlier")):
             out.append(f"{where}: mention_of_earlier and earlier disagree")
     return out

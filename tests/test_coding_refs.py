@@ -62,3 +62,38 @@ def test_an_indefinite_country_refers_to_nobody(coder):
                         "A country in the region accused Tokyo of hypocrisy.", date=DAY)
     accuse = [e for e in events if e.sentence_index == 1 and e.cameo.startswith("11")]
     assert all("JPN" not in _countries(e.actor) for e in accuse)
+
+
+def test_they_and_their_are_every_party_of_a_coordination(coder):
+    ev = _last(coder, "Chile and Peru protested to Bolivia over the river dispute. "
+                      "Their foreign ministers accused La Paz of diverting the water.", "11")
+    assert sorted(_countries(ev.actor)) == ["CHL", "PER"]
+
+
+def test_an_object_owned_by_its_own_subject_is_no_recipient(coder):
+    ev = _last(coder, "Morocco recalled its ambassador after the remarks.", "16")
+    assert _countries(ev.actor) == ["MAR"]
+    assert not [r for r in ev.recipient if r.country == "MAR"]
+
+
+def test_an_office_refers_to_its_holder_else_to_the_states_office(coder):
+    # the only person named is a head of government, so "the defence minister" is not him
+    ev = _last(coder, "Pakistani Prime Minister Shehbaz Sharif visited Beijing on Monday. "
+                      "The defence minister accused India of arming separatists.", "11")
+    assert [a.code for a in ev.actor] == ["PAKGOV"]
+    assert not any(a.name for a in ev.actor)
+
+
+def test_the_two_sides_are_the_two_named_together(coder):
+    ev = _last(coder, "Serbia and Kosovo agreed to recognise each other's licence plates, "
+                      "Italian Prime Minister Giorgia Meloni said after the summit in Rome. "
+                      "The two sides also promised to reopen a border crossing.", "03")
+    assert sorted(_countries(ev.actor)) == ["SRB", "XKX"] or sorted(
+        _countries(ev.actor)) == ["KOS", "SRB"]
+
+
+def test_a_chain_of_pronouns_refers_on(coder):
+    ev = _last(coder, "Antony Blinken received Wang Yi in Washington on Thursday. "
+                      "He said the talks were candid. He also accused Beijing of helping "
+                      "Moscow's war effort.", "11")
+    assert _countries(ev.actor) == ["USA"]

@@ -359,7 +359,7 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
     kind = kb.references.get(tuple(t.lower_ for t in toks))
     if kind is None and head.pos_ == "PRON":
         kind = kb.references.get((head.lower_,))
-    m, pron = None, head.pos_ == "PRON"
+    m, pron, title = None, head.pos_ == "PRON", None
     if kind in ("person", "group"):
         # an object pronoun is not the clause's own subject ("Lavrov met him"); a pronoun
         # prefers the subject of its antecedent's sentence (Mentions.last, salient)
@@ -415,6 +415,15 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
     if kind in ("both", "both_people"):
         two = ctx.last_two(head.i, people=kind == "both_people")
         return [(m.entity, own) for m in two] or fallback
+    if generic is not None and definite and head.tag_ in ("NN", "NNP") and title is not None \
+            and kind == "person":
+        # an office no one named holds: that office of the salient party's state ("Pakistani
+        # Prime Minister Shehbaz Sharif visited Beijing. The defence minister ...": Pakistan's)
+        m = ctx.last(head.i, salient=True, fits=lambda m: bool(m.entity.country))
+        if m is not None:
+            c = m.entity.country
+            return [(Entity(code=f"{c}{generic.sector}", country=c, sector=generic.sector,
+                            text=generic.text), own)]
     if generic is not None and definite and head.tag_ in ("NN", "NNP"):
         # "the president", "the ministry": the last entity of that sector, or the
         # government of the last state named
