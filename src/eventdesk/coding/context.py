@@ -21,6 +21,7 @@ class Mention:
     span: tuple[int, int]  # token range of the mention
     plural: bool = False   # "clergymen", "Russian officials": not what "it" refers to
     seq: int = 0           # order of registration, which breaks ties between equal positions
+    venue: bool = False    # where something happened ("met in Brussels"), not one of its parties
     subject: bool = False  # the head is a clause's subject: the salient party of its sentence
     sent: int = -1         # token index where the mention's sentence starts
     group: int = -1        # head of the first conjunct of its coordination ("Turkey and Russia")
@@ -82,15 +83,16 @@ class Mentions:
         return self._lists[key]
 
     def add(self, entity: Entity, i: int, person: bool, span: tuple[int, int],
-            plural: bool = False, subject: bool = False, sent: int = -1, group: int = -1
-            ) -> None:
+            plural: bool = False, venue: bool = False, subject: bool = False,
+            sent: int = -1, group: int = -1) -> None:
         if not (entity.country or entity.name or entity.sector in ("IGO", "NGO", "REB")):
             return              # sector-only entities ("officials") are not antecedents
         key = (i, entity.code)
         if key in self._seen:
             return
         self._seen.add(key)
-        m = Mention(entity, i, person, span, plural, len(self._seen), subject, sent, group)
+        m = Mention(entity, i, person, span, plural, len(self._seen), venue, subject, sent,
+                    group)
         if group >= 0:
             self._groups.setdefault(group, []).append(m)
         for k in (("all",), ("person", person), ("sector", person, entity.sector)):
@@ -152,13 +154,16 @@ class Mentions:
     def last_two(self, i: int, people: bool) -> list[Mention]:
         """The last two distinct parties named: people ("the two leaders"), else states and
         organisations, falling back to the people's states ("the two sides" after a meeting
-        of two ministers)."""
+        of two ministers); never a venue."""
         if people:
             return self._pair(self.before(i, True)) or _pick(self.before(i, True),
                                                              lambda e: e.name)
-        return (self._pair(self.before(i, False))
-                or _pick(self.before(i, False), lambda e: e.country or e.code)
-                or _pick(self.before(i), lambda e: e.country or e.code))
+        # a venue is not a party ("met in Brussels ... the two sides agreed")
+        return (self._pair(m for m in self.before(i, False) if not m.venue)
+                or _pick((m for m in self.before(i, False) if not m.venue),
+                         lambda e: e.country or e.code)
+                or _pick((m for m in self.before(i) if not m.venue),
+                         lambda e: e.country or e.code))
 
     def _pair(self, cands: Iterator[Mention], within: int = PAIR_WITHIN) -> list[Mention]:
         """The two parties of the last coordination of two named among the nearest
