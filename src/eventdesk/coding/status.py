@@ -288,7 +288,7 @@ def stated_intent(st: Any, verb: Any, status: Status) -> bool:
     trade"), and an act under will/would in the that-clause of a speech noun
     (speech_nouns.tsv: "the joint announcement that they would observe the ceasefire"). The
     pipeline then codes the statement of intent or the threat
-    (``intents.tsv``); the status stays the act's."""
+    (``intents.tsv``), its status set by ``pipeline.status_of_saying``."""
     if status not in (Status.FUTURE, Status.HYPOTHETICAL):
         return False
     cues = st.know.cues
