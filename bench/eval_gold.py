@@ -21,6 +21,10 @@ sentence's primary event (the one the coder marks ``primary`` if it marks any, e
   and actor that is asserted or reported, dated the document's date and not marked a mention);
 - the same core figures by register (analytic, wire, headline, reported).
 
+A record with a ``context`` (the sentences before its text in a paragraph, as in
+bench/gold/refs.json) is coded as one document, context then text, and scored on the events of
+its text's sentences only, so that words referring back can be measured.
+
 The held half is for the end of a change (see bench/gold/README.md): its misses are written only
 with --show-held-misses. --check validates the gold file and exits.
 """
@@ -97,6 +101,8 @@ def check(records: Any) -> list[str]:
                 out.append(f"{where}: quad {r.get('quad')} for cameo {cameo}")
             if r.get("status") not in STATUSES:
                 out.append(f"{where}: status {r.get('status')!r}")
+        if "context" in r and not isinstance(r["context"], str):
+            out.append(f"{where}: context is not a string")
         if bool(r.get("earlier")) != bool(r.get("mention_of_earlier")):
             out.append(f"{where}: mention_of_earlier and earlier disagree")
     return out
@@ -140,6 +146,18 @@ def primary_of(events: list[Any], main_event: Any) -> Any:
 def _is_mention(e: Any) -> bool:
     return bool(getattr(e, "mention_of_earlier", False) or getattr(e, "mention", False)
                 or getattr(e, "earlier_mention", False) or _status(e) == "mention")
+
+
+def code_record(coder: Any, rec: dict[str, Any]) -> list[Any]:
+    """The events of a record's ``text``. With a ``context`` (the sentences before it in its
+    paragraph) the paragraph is coded as one document, so that words referring back ("he",
+    "the country") can find what the context names, and only the events of the text's own
+    sentences are kept (an event's sentence, ``Event.text``, lies inside the record's text)."""
+    context = (rec.get("context") or "").strip()
+    if not context:
+        return coder.code(rec["text"], date=rec.get("date"))
+    events = coder.code(context + " " + rec["text"], date=rec.get("date"))
+    return [e for e in events if (e.text or "").strip() and e.text.strip() in rec["text"]]
 
 
 # -- scoring ----------------------------------------------------------------------------------
@@ -308,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     every = Tally()
     misses = []
     for rec in records:
-        events = coder.code(rec["text"], date=rec.get("date"))
+        events = code_record(coder, rec)
         prim = primary_of(events, main_event)
         tallies = [by_split[rec["split"]], by_reg[(rec["split"], rec["register"])]]
         if len(splits) > 1:

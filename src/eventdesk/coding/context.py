@@ -22,6 +22,13 @@ class Mention:
     plural: bool = False   # "clergymen", "Russian officials": not what "it" refers to
     seq: int = 0           # order of registration, which breaks ties between equal positions
     venue: bool = False    # where something happened ("met in Brussels"), not one of its parties
+    subject: bool = False  # the head is a clause's subject: the salient party of its sentence
+    sent: int = -1         # token index where the mention's sentence starts
+    group: int = -1        # head of the first conjunct of its coordination ("Turkey and Russia")
+
+
+#: how many of the nearest mentions "the two sides" looks through for two parties named together
+PAIR_WITHIN = 8
 
 
 class _Sorted:
@@ -67,6 +74,7 @@ class Mentions:
         self._seen: set[tuple[int, str]] = set()
         self._lists: dict[tuple, _Sorted] = {}
         self._first_country: dict[str, int] = {}
+        self._groups: dict[int, list[Mention]] = {}
         self.examined = 0
 
     def _list(self, key: tuple) -> _Sorted:
@@ -75,14 +83,18 @@ class Mentions:
         return self._lists[key]
 
     def add(self, entity: Entity, i: int, person: bool, span: tuple[int, int],
-            plural: bool = False, venue: bool = False) -> None:
+            plural: bool = False, venue: bool = False, subject: bool = False,
+            sent: int = -1, group: int = -1) -> None:
         if not (entity.country or entity.name or entity.sector in ("IGO", "NGO", "REB")):
             return              # sector-only entities ("officials") are not antecedents
         key = (i, entity.code)
         if key in self._seen:
             return
         self._seen.add(key)
-        m = Mention(entity, i, person, span, plural, len(self._seen), venue)
+        m = Mention(entity, i, person, span, plural, len(self._seen), venue, subject, sent,
+                    group)
+        if group >= 0:
+            self._groups.setdefault(group, []).append(m)
         for k in (("all",), ("person", person), ("sector", person, entity.sector)):
             self._list(k).insert(m)
         if entity.country and i < self._first_country.get(entity.country, i + 1):
@@ -104,24 +116,67 @@ class Mentions:
         return {c for c, first in self._first_country.items() if first < i}
 
     def last(self, i: int, person: bool | None = None, sector: str | None = None,
-             avoid: frozenset[str] = frozenset(), singular: bool = False) -> Mention | None:
+             avoid: frozenset[str] = frozenset(), singular: bool = False,
+             salient: bool = False, fits: Callable[[Mention], bool] | None = None
+             ) -> Mention | None:
+        """The nearest mention before token ``i`` that fits (of people or not, of a sector,
+        not avoided, singular when asked, passing ``fits``). With ``salient`` (a pronoun), the
+        sentence of that nearest mention is searched on for a subject that fits: the subject of
+        the sentence before ("Lavrov met Pompeo. He said ...": Lavrov), or of the clause
+        ("Iran warned Britain that it ...": Iran), outranks a nearer object."""
+        first: Mention | None = None
         for m in self.before(i, person, sector):
-            if m.entity.code in avoid or (singular and m.plural):
+            if m.entity.code in avoid or (singular and m.plural) or (fits and not fits(m)):
                 continue
-            return m
-        return None
+            if first is None:
+                first = m
+                if not salient or m.subject or m.sent < 0:
+                    return m
+                continue
+            if m.sent != first.sent:
+                break
+            if m.subject:
+                return m
+        return first
+
+    def together(self, m: Mention) -> list[Mention]:
+        """The mention and the others of its coordination, in order ("Turkey and Russia": both),
+        one per party; what "they" and "their" refer back to when they refer to one of them."""
+        if m.group < 0:
+            return [m]
+        out: list[Mention] = []
+        for o in sorted(self._groups[m.group], key=lambda o: o.i):
+            if o.person == m.person and all((o.entity.country or o.entity.code) !=
+                                            (x.entity.country or x.entity.code) for x in out):
+                out.append(o)
+        return out or [m]
 
     def last_two(self, i: int, people: bool) -> list[Mention]:
         """The last two distinct parties named: people ("the two leaders"), else states and
         organisations, falling back to the people's states ("the two sides" after a meeting
         of two ministers); never a venue."""
         if people:
-            return _pick(self.before(i, True), lambda e: e.name)
+            return self._pair(self.before(i, True)) or _pick(self.before(i, True),
+                                                             lambda e: e.name)
         # a venue is not a party ("met in Brussels ... the two sides agreed")
-        return (_pick((m for m in self.before(i, False) if not m.venue),
-                      lambda e: e.country or e.code)
+        return (self._pair(m for m in self.before(i, False) if not m.venue)
+                or _pick((m for m in self.before(i, False) if not m.venue),
+                         lambda e: e.country or e.code)
                 or _pick((m for m in self.before(i) if not m.venue),
                          lambda e: e.country or e.code))
+
+    def _pair(self, cands: Iterator[Mention], within: int = PAIR_WITHIN) -> list[Mention]:
+        """The two parties of the last coordination of two named among the nearest
+        ``within`` mentions ("Russia and Ukraine agreed ..., Macron said after the Paris
+        summit. The two sides ...": Russia and Ukraine, not France)."""
+        for k, m in enumerate(cands):
+            if k >= within:
+                break
+            if m.group >= 0:
+                two = self.together(m)
+                if len(two) == 2:
+                    return two
+        return []
 
 
 def _pick(cands: Iterator[Mention], key: Callable[[Entity], Any]) -> list[Mention]:

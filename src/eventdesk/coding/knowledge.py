@@ -23,10 +23,10 @@ WORD_LISTS = ("speech_nouns", "measure_nouns", "subject_control", "particles",
 PHRASE_LISTS = ("earlier_preps", "reciprocal_pronouns")
 #: the lists of coding/data/function_words.tsv
 FUNCTION_LISTS = ("locative_preps", "date_preps", "nested_preps", "author_preps",
-                  "control_preps", "contrast", "definite", "singular_pronouns", "np_keep_preps",
-                  "dash", "pair_dash", "intent_modals", "intent_nouns", "inversion_auxes",
-                  "indefinite", "actor_place_preps", "origin_preps", "stand_in_preps",
-                  "mutual_preps")
+                  "control_preps", "contrast", "definite", "singular_pronouns", "plural_pronouns",
+                  "np_keep_preps", "dash", "pair_dash", "intent_modals", "intent_nouns",
+                  "inversion_auxes", "indefinite", "actor_place_preps", "origin_preps",
+                  "stand_in_preps", "mutual_preps")
 #: the lists of coding/data/clause_recipients.tsv (which complements name a recipient)
 CLAUSE_LISTS = ("complement_subject", "transparent")
 #: the files of several lists each (column ``list`` names the list)
@@ -125,7 +125,37 @@ def check_word_lists(folder: Path | None = None) -> list[str]:
                 problems.append(f"{name}: the list {group!r} has no word")
         if lists is None and not seen:
             problems.append(f"{name}: no word")
-    return problems + _check_roots()
+    return problems + _check_state_kinds(folder) + _check_roots()
+
+
+def _check_state_kinds(folder: Path | None = None) -> list[str]:
+    """Lint ``state_kinds.tsv`` (descriptions that refer back to a state of one kind): a header
+    comment, lower-case phrases, alpha-3 country codes, no repeated row."""
+    from ..errors import DataError
+
+    name = "state_kinds.tsv"
+    path = folder / name if folder is not None else data_path("eventdesk.coding", name)
+    if not path.exists():
+        return [] if folder is not None else [f"{name}: missing"]
+    out: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        if not fh.readline().startswith("#"):
+            out.append(f"{name}:1: no header comment saying what the list is for")
+    seen: dict[tuple[str, str], int] = {}
+    try:
+        rows = list(read_tsv(path, lambda e: out.append(str(e))))
+    except DataError as exc:
+        return out + [str(exc)]
+    for lineno, row in rows:
+        phrase, country = row.get("phrase", ""), row.get("country", "")
+        if not phrase or phrase != phrase.lower() or phrase != phrase.strip():
+            out.append(f"{name}:{lineno}: {phrase!r} is not a lower-case phrase")
+        if len(country) != 3 or not country.isalpha() or not country.isupper():
+            out.append(f"{name}:{lineno}: {country!r} is not an alpha-3 state code")
+        if (phrase, country) in seen:
+            out.append(f"{name}:{lineno}: repeats line {seen[(phrase, country)]}")
+        seen.setdefault((phrase, country), lineno)
+    return out
 
 
 def _check_roots() -> list[str]:

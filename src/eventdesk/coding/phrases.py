@@ -2,8 +2,10 @@
 parties joined by a dash, and words that refer back to an earlier mention."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from .._tsv import data_path, read_tsv
 from ..actors import entity_from_terms
 from ..geo import PLACE_LABELS, gazetteer, location_of, place_nouns
 from ..model import Entity
@@ -135,17 +137,66 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
             ent, toks, how = placed[0], placed[1], "place_stands_for_state"
     span = (toks[0].i, toks[-1].i + 1)
     if ent is None or not (ent.country or ent.name or ent.sector in ("IGO", "NGO")):
-        return refer_back(st, toks, c, ent, avoid), toks, None
+        found = refer_back(st, toks, c, ent, avoid)
+        _register_referents(st, c, found)
+        return found, toks, None
     shared_sector = possessor_conjunct(st, c, ent)
     if shared_sector is not None:
         ent, how = shared_sector, how or "conjoined_modifiers"
-    st.mentions.add(ent, c.i, ent.name in st.know.kb.roles, span, c.tag_ in ("NNS", "NNPS"))
+    person = ent.name in st.know.kb.roles or c.ent_type_ == "PERSON"
     shared = conjoined_modifiers(st, c, ent)
+    subject, group = is_subject(c), c.i if shared else coordination(c)
+    st.mentions.add(ent, c.i, person, span, c.tag_ in ("NNS", "NNPS"), subject=subject,
+                    sent=c.sent.start, group=group)
     if shared and how is None:
         how = "conjoined_modifiers"
-    for e, sp in shared:
-        st.mentions.add(e, sp[0], False, sp, True)
+    for e, sp in shared:     # "Indian and Chinese troops": both, named together
+        st.mentions.add(e, sp[0], False, sp, True, subject=subject, sent=c.sent.start,
+                        group=c.i)
     return [(ent, span)] + of_conjuncts(st, c, ent) + shared, toks, how
+
+
+def _register_referents(st: DocState, c: Any, found: list[tuple[Entity, tuple[int, int]]]
+                        ) -> None:
+    """What a word referring back resolved to is a mention at the word, so that a chain
+    refers on ("Bloc says it ...": the bloc; "He said ... He added ...": the same man), the
+    salience of its position kept (a pronoun subject is its sentence's subject)."""
+    kb = st.know.kb
+    group = c.i if len(found) > 1 else -1
+    plural = c.tag_ in ("NNS", "NNPS") or c.lower_ in st.know.words.plural_pronouns
+    words = tuple(t.lower_ for t in c.subtree if t.dep_ != "det" and t.i <= c.i)
+    person = kb.references.get(words) == "person" or kb.references.get((c.lower_,)) == "person"
+    for e, _ in found:
+        st.mentions.add(e, c.i, person or (bool(e.name) and e.name in kb.roles),
+                        (c.i, c.i + 1), plural, subject=is_subject(c), sent=c.sent.start,
+                        group=group)
+
+
+def coordination(tok: Any) -> int:
+    """The head of the first conjunct of the token's coordination ("Turkey and Russia":
+    Turkey), or -1 when it is not conjoined."""
+    top = tok
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    if top.i == tok.i and not any(c.dep_ == "conj" for c in tok.children):
+        return -1
+    return top.i
+
+
+def is_subject(tok: Any) -> bool:
+    """Is the token (or the phrase it is conjoined to) the subject of its sentence's main
+    clause (of the root verb or a verb conjoined to it), the salient party a later pronoun
+    refers back to first? ("Lithuania allowed Taiwan to open ...": Lithuania, not Taiwan)"""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass", "csubj"):
+        return False
+    verb = tok.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.dep_ in ("ccomp", "parataxis") and verb.i < verb.head.i and verb.head.dep_ == "ROOT":
+        return True     # the reported clause of "X did Y, officials said"
+    return verb.dep_ == "ROOT"
 
 
 def _with_phrase(toks: list[Any], prep: Any) -> list[Any]:
@@ -381,12 +432,56 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
     kind = kb.references.get(tuple(t.lower_ for t in toks))
     if kind is None and head.pos_ == "PRON":
         kind = kb.references.get((head.lower_,))
+    m, pron, title = None, head.pos_ == "PRON", None
     if kind in ("person", "group"):
-        # an object pronoun is not the clause's own subject ("Lavrov met him")
-        m = ctx.last(head.i, person=kind == "person",
-                     avoid=avoid if head.pos_ == "PRON" else frozenset(),
-                     singular=head.lower_ in words.singular_pronouns)
-        return [(m.entity, m.span)] if m else fallback
+        # an object pronoun is not the clause's own subject ("Lavrov met him"); a pronoun
+        # prefers the subject of its antecedent's sentence (Mentions.last, salient)
+        # only an object is kept from the clause's subject: "Bloc says it was not notified"
+        bound = avoid if pron and head.dep_ not in ("nsubj", "nsubjpass") else frozenset()
+        # an office ("the defence minister") refers to a person who holds it, else to the
+        # office of the last state named (below)
+        title = None if pron else kb.title_roles.get(
+            tuple(t.lower_ for t in toks if t.dep_ != "det"))
+        fits = None if title is None else (
+            lambda m: any(r.role == title for r in kb.roles.get(m.entity.name or "", ())))
+        m = ctx.last(head.i, person=kind == "person", avoid=bound,
+                     singular=head.lower_ in words.singular_pronouns, salient=pron, fits=fits)
+        if m is None and title is None:
+            return fallback
+    if m is not None:
+        if pron and head.lower_ in words.plural_pronouns:   # "they": the whole coordination
+            return [(o.entity, o.span) for o in ctx.together(m)]
+        return [(m.entity, m.span)]
+    definite = any(t.dep_ == "det" and t.lower_ in words.definite for t in head.children)
+    if kind == "state" and definite:   # "the country", "the kingdom": the last state named
+        kinds = state_kinds().get(" ".join(t.lower_ for t in toks if t.dep_ != "det"))
+        # of the fitting kind, the salient one first, never the clause's own subject when the
+        # description is an object ("Armenia accused the country of ...")
+        m = ctx.last(head.i, person=False, avoid=avoid, salient=True,
+                     fits=lambda m: _names_state(m) and (kinds is None or
+                                                         m.entity.country in kinds)) or \
+            ctx.last(head.i, person=True, avoid=avoid, salient=True,
+                     fits=lambda m: bool(m.entity.country) and (kinds is None or
+                                                                m.entity.country in kinds))
+        if m is None:
+            return fallback
+        c = m.entity.country
+        return [(Entity(code=c, country=c, text=own_text(head, own)), own)]
+    if generic is not None and generic.sector and not generic.country:
+        owners = possessor_of(st, head)
+        # "its navy", "their armies", "his government"; but an object that belongs to its own
+        # clause's subject is that party's own agent, no other party ("Algiers recalled its
+        # ambassador": no recipient)
+        own_agent = head.dep_ not in ("nsubj", "nsubjpass") and (any(
+            m.subject and m.sent == head.sent.start for m in owners) or _same_pronoun_subject(
+                st, head))
+        if owners and not own_agent and not any(
+                m.entity.country in {a[:3] for a in avoid} for m in owners):
+            return [(Entity(code=f"{m.entity.country}{generic.sector}",
+                            country=m.entity.country, sector=generic.sector,
+                            text=generic.text), own) for m in owners]
+        if owners:
+            return fallback
     if kind == "igo":     # "the alliance", "the bloc": the last IGO named, else nobody
         m = ctx.last(head.i, person=False, sector="IGO")
         return [(m.entity, own)] if m else []
@@ -399,12 +494,20 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
     poss = next((c for c in head.children if c.dep_ == "poss"), None)
     if poss is not None and generic is not None and generic.sector:
         # "the two countries' defence ministers": each state's, with the head's sector
-        words = tuple(t.lower_ for t in poss.subtree if t.dep_ != "case")
-        if kb.references.get(words) == "both" or kb.references.get(words[1:]) == "both":
+        pwords = tuple(t.lower_ for t in poss.subtree if t.dep_ != "case")
+        if kb.references.get(pwords) == "both" or kb.references.get(pwords[1:]) == "both":
             two = ctx.last_two(head.i, people=False)
             if two:
                 return [(_with_sector(m.entity, generic), own) for m in two]
-    definite = any(t.dep_ == "det" and t.lower_ in words.definite for t in head.children)
+    if generic is not None and definite and head.tag_ in ("NN", "NNP") and title is not None \
+            and kind == "person":
+        # an office no one named holds: that office of the salient party's state ("Pakistani
+        # Prime Minister Shehbaz Sharif visited Beijing. The defence minister ...": Pakistan's)
+        m = ctx.last(head.i, salient=True, fits=lambda m: bool(m.entity.country))
+        if m is not None:
+            c = m.entity.country
+            return [(Entity(code=f"{c}{generic.sector}", country=c, sector=generic.sector,
+                            text=generic.text), own)]
     if generic is not None and definite and head.tag_ in ("NN", "NNP"):
         # "the president", "the ministry": the last entity of that sector, or the
         # government of the last state named
@@ -417,3 +520,61 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
             return [(Entity(code=f"{c}{generic.sector}", country=c, sector=generic.sector,
                             text=generic.text), own)]
     return fallback
+
+
+def own_text(head: Any, span: tuple[int, int]) -> str:
+    return head.doc[span[0]: span[1]].text
+
+
+def _names_state(m: Any) -> bool:
+    """Is the mention a state itself, or its government ("Iran", "Saudi oil facilities", "the
+    Iranian government")?"""
+    e = m.entity
+    return bool(e.country) and e.code in (e.country, f"{e.country}GOV")
+
+
+@lru_cache(maxsize=None)
+def state_kinds() -> dict[str, frozenset[str]]:
+    """The descriptions that refer back to a state of one kind, and its states
+    (``coding/data/state_kinds.tsv``: "kingdom", "emirate", "island nation")."""
+    out: dict[str, set[str]] = {}
+    for _, r in read_tsv(data_path("eventdesk.coding", "state_kinds.tsv")):
+        out.setdefault(r["phrase"].lower(), set()).add(r["country"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _same_pronoun_subject(st: DocState, head: Any) -> bool:
+    """Is the subject of the phrase's clause a pronoun of the same number as the phrase's
+    possessive ("They recalled their ambassadors", "It moved its troops")?"""
+    words = st.know.words
+    poss = next((p for p in head.children if p.dep_ == "poss" and p.pos_ == "PRON"), None)
+    verb = head.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if poss is None or subj is None or subj.pos_ != "PRON":
+        return False
+    return all((subj.lower_ in ws) == (poss.lower_ in ws)
+               for ws in (words.plural_pronouns, words.singular_pronouns))
+
+
+def possessor_of(st: DocState, head: Any) -> list[Any]:
+    """The mentions of the states a possessive pronoun of the phrase refers back to ("its navy": the state or
+    organisation named last, the subject of its sentence first; "his government": the country
+    of the person named last; "their foreign ministers": every state of a coordination), if the
+    phrase has one."""
+    ctx, kb, words = st.mentions, st.know.kb, st.know.words
+    for p in head.children:
+        if p.dep_ != "poss" or p.pos_ != "PRON":
+            continue
+        kind = kb.references.get((p.lower_,))
+        if kind not in ("person", "group"):
+            return []
+        m = ctx.last(p.i, person=kind == "person", salient=True,
+                     singular=p.lower_ in words.singular_pronouns,
+                     fits=lambda m: bool(m.entity.country))
+        if m is None:
+            return []
+        found = ctx.together(m) if p.lower_ in words.plural_pronouns else [m]
+        return [o for o in found if o.entity.country]
+    return []

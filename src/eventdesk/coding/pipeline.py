@@ -16,7 +16,7 @@ from .actor import ACTOR
 from .draft import UNKNOWN, DocState, Draft, char_span
 from .filters import kept_pairs
 from .lexicon import intent_of, refusal_of
-from .phrases import ANTECEDENT_LABELS, phrase, resolve
+from .phrases import ANTECEDENT_LABELS, coordination, is_subject, phrase, resolve
 from .place import PLACE, Where
 from .primary import mark_primary
 from .registry import describe
@@ -42,7 +42,8 @@ def register_names(st: DocState, sent: Any) -> None:
                 venue = ent.label_ == "GPE" and r.dep_ == "pobj" and \
                     r.head.lower_ in st.know.words.locative_preps
                 st.mentions.add(e, r.i, e.name in st.know.kb.roles, (ent.start, ent.end),
-                                plural, venue)
+                                plural, venue, subject=is_subject(r), sent=r.sent.start,
+                                group=coordination(r))
 
 
 def code_sentence(st: DocState, s_index: int, sent: Any) -> list[Event]:
