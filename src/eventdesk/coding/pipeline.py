@@ -1,6 +1,6 @@
 """The coding pipeline: one sentence through the stages, in order.
 
-triggers → actor → recipient → status → place → date → filters → primary. Each stage is an ordered
+triggers → actor → recipient → status → place → date → confidence → filters → primary. Each stage is an ordered
 registry of named strategies (see :mod:`eventdesk.coding.registry`); the event records, per field,
 the name of the strategy that decided it (``Event.decided_by``); :func:`describe` gives a
 name's description.
@@ -12,6 +12,7 @@ from typing import Any
 from ..model import Entity, Event, Status, stable_hash
 from ..ontology import cameo
 from .actor import ACTOR
+from .confidence import with_confidence
 from .draft import UNKNOWN, DocState, Draft, char_span
 from .filters import kept_pairs
 from .lexicon import intent_of, refusal_of
@@ -53,7 +54,7 @@ def unfiltered(st: DocState, s_index: int, sent: Any) -> list[tuple[Any, Event]]
         for d in trigger(st, sent, s_index, light):
             ev = decide(d)
             if ev is not None:
-                found.append((d.trigger, ev))
+                found.append((d.trigger, with_confidence(ev, trigger.name, d.pattern)))
     return found
 
 
