@@ -25,8 +25,8 @@ are pulled toward the table's hand-set priors by an L2 penalty, its strength cho
 cross-validation within the tune half. The dev class file gets an intercept of its own (its
 label, the five-way class alone, is right more often than type and actor), not written to the
 table: the factors are shared, the table's base is the gold's, so a confidence estimates the
-chance that type and actor are right and runs below the dev file's share right. The validation/held halves are never used to fit; the
-table printed afterwards is the check. --cache FILE keeps the coded features (outside the repo),
+chance that type and actor are right and runs below the dev file's share right. The
+validation/held halves are never used to fit; the table printed afterwards is the check. --cache FILE keeps the coded features (outside the repo),
 so a second run does not code again (delete it after changing the coder).
 """
 from __future__ import annotations
@@ -134,7 +134,8 @@ def _design(rows: list[dict[str, Any]], names: list[str], factors: Any) -> tuple
     return X, y
 
 
-def _fit(X: Any, y: Any, dev: Any, w0: Any, fixed: Any, b0: float, lam: float) -> tuple[float, float, Any]:
+def _fit(X: Any, y: Any, dev: Any, w0: Any, fixed: Any, b0: float, lam: float
+         ) -> tuple[float, float, Any]:
     """``(intercept, dev offset, weights)``: the dev class file's own intercept is a nuisance
     (its label, the class alone, is right more often than type and actor), so the table's base
     is the gold's and only the factors are shared."""

@@ -224,5 +224,6 @@ def check_factors(path: Path | None = None) -> list[str]:
     return problems
 
 
-__all__ = ["DEFAULT_STAGES", "IGNORED_STAGES", "READ_FIELDS", "REFERENCE", "Factors", "check_factors", "combine", "default_factors", "event_features", "features",
+__all__ = ["DEFAULT_STAGES", "IGNORED_STAGES", "READ_FIELDS", "REFERENCE", "Factors",
+           "check_factors", "combine", "default_factors", "event_features", "features",
            "pattern_kind", "read_factors", "with_confidence"]
