@@ -168,8 +168,11 @@ def combine(earlier: float | None, mine: float) -> float:
 
 def with_confidence(ev: Event, trigger: str | None = None, pattern: Pattern | None = None,
                     factors: Factors | None = None) -> Event:
-    """The event with its confidence set (the lower of this score and one already there)."""
-    score = round((factors or default_factors()).score(features(ev, trigger, pattern)), 4)
+    """The event with its confidence set (the lower of this score and one already there).
+    Without ``trigger`` and ``pattern`` (an event read back), they are found by its pattern id
+    (:func:`event_features`)."""
+    feats = features(ev, trigger, pattern) if trigger or pattern else event_features(ev)
+    score = round((factors or default_factors()).score(feats), 4)
     return replace(ev, confidence=combine(ev.confidence, score))
 
 

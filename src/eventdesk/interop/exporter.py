@@ -116,7 +116,7 @@ CSV_COLUMNS = ("event_id, group_id, dataset, origin_id, doc_id, sentence_index, 
                " cameo, root, cameo_name, goldstein, quad, penta, plover, mode, context, status,"
                " location, location_country, location_lat, location_lon, source, url, "
                "published, n_mentions, n_sources, n_articles, pattern, is_primary AS \"primary\", "
-               "mention, mention_of, sentence")
+               "mention, mention_of, confidence, sentence")
 
 
 #: the file a parquet export writes into its folder: what it wrote, so that ``overwrite``
