@@ -78,7 +78,8 @@ def test_a_lower_confidence_set_by_another_stage_is_kept(coder):
 def test_every_registered_strategy_has_a_factor_or_a_documented_default():
     from eventdesk.coding import pipeline  # noqa: F401
     from eventdesk.coding.confidence import (DEFAULT_STAGES, IGNORED_STAGES, READ_FIELDS,
-                                             check_factors, default_factors)
+                                             default_factors)
+    from eventdesk.coding.confidence_lint import check_factors
     from eventdesk.coding.registry import STAGES
 
     assert check_factors() == []
@@ -96,7 +97,7 @@ def test_every_registered_strategy_has_a_factor_or_a_documented_default():
 
 def test_a_table_missing_a_strategy_fails_the_check(tmp_path):
     from eventdesk._tsv import data_path
-    from eventdesk.coding.confidence import check_factors
+    from eventdesk.coding.confidence_lint import check_factors
 
     text = data_path("eventdesk.coding", "confidence.tsv").read_text(encoding="utf-8")
     cut = tmp_path / "confidence.tsv"

@@ -357,12 +357,11 @@ def cmd_lexicon_check(args: argparse.Namespace) -> int:
     problems, stats = check_lexicon(path)
     lists = ""
     if path is None:            # the packaged lexicon comes with the coder's word lists
-        from ..coding.confidence import check_factors
+        from ..coding.confidence_lint import check_factors
 
         problems += check_word_lists() + check_factors()
         n_lists = len(WORD_LISTS) + sum(map(len, LISTED_FILES.values()))
-        lists = (f"; {n_lists} word lists, the per-root table and the confidence factors "
-                 "checked")
+        lists = f"; confidence factors, {n_lists} word lists and the per-root table checked"
     for p in problems:
         print(p)
     err(f"{stats['patterns']} patterns over {stats['verbs']} verbs; {stats['codes']} of "

@@ -14,7 +14,7 @@ hedged). Each feature has a factor, an odds ratio, in ``coding/data/confidence.t
 The factors are fitted on the tune halves of the dev data and of ``bench/gold`` by
 ``bench/calibration.py --fit`` (which also prints the reliability table); a reviewer reads and
 edits them as text. Every strategy registered in the stages the score reads has a row
-(:func:`check_factors`, linted by ``eventdesk lexicon check``).
+(:func:`eventdesk.coding.confidence_lint.check_factors`, run by ``eventdesk lexicon check``).
 
 An event that already carries a confidence from another stage (a learned second opinion) keeps
 the lower of the two (:func:`combine`).
@@ -176,57 +176,6 @@ def with_confidence(ev: Event, trigger: str | None = None, pattern: Pattern | No
     return replace(ev, confidence=combine(ev.confidence, score))
 
 
-def check_factors(path: Path | None = None) -> list[str]:
-    """Problems of the factor table, one line each: unreadable rows, a registered strategy of a
-    read stage without a row, a feature value without a row, an ignored stage without its
-    ``default:`` row, a row naming nothing that exists."""
-    from . import pipeline  # noqa: F401  (imports every stage)
-    from .registry import STAGES
-
-    path = path or data_path("eventdesk.coding", "confidence.tsv")
-    try:
-        table = read_factors(path)
-    except DataError as exc:
-        return [str(exc)]
-    problems: list[str] = []
-    known: set[str] = set()
-    for fld, stages in READ_FIELDS.items():
-        for stage in stages:
-            for s in STAGES[stage]:
-                known.add(f"{fld}:{s.name}")
-                if f"{fld}:{s.name}" not in table.factors:
-                    problems.append(f"{path.name}: no row {fld}:{s.name} (the {stage} stage's "
-                                    f"strategy {s.name!r})")
-    for s in STAGES["triggers"]:
-        known.add("trigger:" + s.name)
-        if "trigger:" + s.name not in table.factors:
-            problems.append(f"{path.name}: no row trigger:{s.name} (a trigger strategy)")
-    for kind, values in FEATURE_VALUES.items():
-        for v in values:
-            known.add(f"{kind}:{v}")
-            if f"{kind}:{v}" not in table.factors:
-                problems.append(f"{path.name}: no row {kind}:{v}")
-    for stage in (*READ_FIELDS, *DEFAULT_STAGES, *IGNORED_STAGES):
-        known.add("default:" + stage)
-        if stage not in READ_FIELDS and "default:" + stage not in table.factors:
-            problems.append(f"{path.name}: no row default:{stage} (the factor of every name "
-                            f"of the {stage} stage)")
-    for name in REFERENCE:
-        if table.factors.get(name, 1.0) != 1.0:
-            problems.append(f"{path.name}: {name} is a reference level: its factor must be 1")
-    # names a field records from another stage ("between_parties" for the actor,
-    # "place_stands_for_state" for the recipient): registered somewhere
-    registered = {s.name for st in STAGES.values() for s in st}
-    for name in table.factors:
-        kind, _, rest = name.partition(":")
-        if kind in DEFAULT_STAGES and rest in registered:
-            problems.append(f"{path.name}: row {name!r}: the {kind} stage's names take "
-                            f"default:{kind}")
-        elif name not in known and not (kind in READ_FIELDS and rest in registered):
-            problems.append(f"{path.name}: row {name!r} names no feature the score reads")
-    return problems
-
-
 __all__ = ["DEFAULT_STAGES", "IGNORED_STAGES", "READ_FIELDS", "REFERENCE", "Factors",
-           "check_factors", "combine", "default_factors", "event_features", "features",
+           "combine", "default_factors", "event_features", "features",
            "pattern_kind", "read_factors", "with_confidence"]
