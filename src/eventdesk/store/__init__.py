@@ -636,7 +636,8 @@ class Store:
         clauses, params = [], []
         cond = confidence_condition(min_confidence, "e.confidence")
         if cond:
-            clauses.append(cond)
+            clauses.append(cond[0])
+            params.extend(cond[1])
         for role, value in (("actor", actor), ("recipient", recipient)):
             if value:
                 # keys are '|code|country|...' for every entity: a code prefix or a country
@@ -712,7 +713,8 @@ class Store:
         clauses, params = [], []
         cond = confidence_condition(min_confidence, grouped=True)
         if cond:
-            clauses.append(cond)
+            clauses.append(cond[0])
+            params.extend(cond[1])
         for role, value in (("actor", actor), ("recipient", recipient)):
             if value:
                 clauses.append(f"({role}_country = ? OR starts_with({role}_code, ?))")
@@ -820,9 +822,9 @@ class Store:
         """
         self.ready()
         where = []
-        cond = confidence_condition(min_confidence, grouped=not raw)
+        cond = confidence_condition(min_confidence, grouped=not raw, inline=True)
         if cond:
-            where.append(cond)
+            where.append(cond[0])
         if statuses is not None:
             # a relation other queries embed, so the statuses are quoted, not bound
             where.append(f"status IN {literal_list(statuses)}")
@@ -1041,20 +1043,23 @@ def _link(con: Any, ev: Event, doc: Document, fresh: list[tuple[Document, Event]
 
 
 def confidence_condition(min_confidence: Any, column: str = "confidence", *,
-                         grouped: bool = False) -> str | None:
-    """The SQL condition of a least confidence, or None without one: ``column >=`` the value
-    over reports; over corroborated events (``grouped``), the confidence of the representative
-    report (``event_id``; the workbench's rule), read from ``event_rows``, where only coded
-    reports store their id. A report without a confidence (an imported one: NULL, not measured)
-    never passes. The value is checked (:func:`eventdesk.model.min_confidence`: a number from 0
-    to 1, else a :class:`~eventdesk.errors.UsageError`) and written as a number literal, so the
-    condition fits relations other queries embed."""
+                         grouped: bool = False, inline: bool = False
+                         ) -> tuple[str, list[Any]] | None:
+    """The SQL condition of a least confidence and its parameters, or None without one:
+    ``column >= ?`` over reports; over corroborated events (``grouped``), the confidence of the
+    representative report (``event_id``; the workbench's rule), read from ``event_rows``, where
+    only coded reports store their id. A report without a confidence (an imported one: NULL,
+    not measured) never passes. The value is checked (:func:`eventdesk.model.min_confidence`:
+    a number from 0 to 1, else a :class:`~eventdesk.errors.UsageError`) and bound as a
+    parameter, or with ``inline`` written as a checked literal (for relations other queries
+    embed) with no parameters."""
     x = check_min_confidence(min_confidence)
     if x is None:
         return None
-    if grouped:
-        return f"event_id IN (SELECT event_id FROM event_rows WHERE confidence >= {x!r})"
-    return f"{column} >= {x!r}"
+    value = literal(x) if inline else "?"
+    sql = (f"event_id IN (SELECT event_id FROM event_rows WHERE confidence >= {value})"
+           if grouped else f"{column} >= {value}")
+    return sql, ([] if inline else [x])
 
 
 #: the corroborated events whose every report is a mention of an earlier event (the reports of
