@@ -13,7 +13,11 @@ Two sources of judged events, each split by the fixed hash of bench/eval_dev.py 
   are (either orientation for a symmetric record; a record with no gold event: any event is
   wrong); tune records vs held records.
 
-A sentence the coder gives no event has no confidence and is only counted. For each source the
+A sentence the coder gives no event has no confidence and is only counted. An event of the
+learned second opinion (``decided_by["code"] == "second_opinion"``) carries its own confidence,
+of which the coder keeps the lower and the score: it is reported so, and left out of the fit
+(its value was measured with the table of the run that coded it: run without --cache after a
+fit for exact figures). For each source the
 table gives, per confidence bin, how many events fall in it, the share of them that are right,
 and their mean confidence; then the Brier score (mean squared difference between confidence and
 right=1/wrong=0) beside that of a constant guess at the tune half's share right, and the AUC (the
@@ -96,9 +100,12 @@ def judge(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for it, (_, events) in zip(items, coder.coded(docs)):
         marked = [e for e in events if e.primary]
         ev = marked[0] if marked else main_event(events)
-        row = {"source": it["source"], "split": it["split"], "features": None, "right": None}
+        row = {"source": it["source"], "split": it["split"], "features": None, "right": None,
+               "other": None}
         if ev is not None:
             row["features"] = event_features(ev, coder.lexicon)
+            if ev.decided_by.get("code") == "second_opinion":
+                row["other"] = ev.confidence     # its own, kept where lower than the score
             if it["source"] == "dev":
                 row["right"] = str(ev.penta) == it["label"]
             else:
@@ -175,7 +182,9 @@ def fit(rows: list[dict[str, Any]], path: Path) -> str:
     table = read_factors(path)
     priors = _column(path, "prior")
     names = [n for n in table.factors]
-    tune = [r for r in rows if r["split"] == "tune" and r["features"] is not None]
+    # the second opinion's events carry a confidence of their own: not fitted
+    tune = [r for r in rows if r["split"] == "tune" and r["features"] is not None
+            and r.get("other") is None]
     X, y = _design(tune, names, table)
     dev = np.array([1.0 if r["source"] == "dev" else 0.0 for r in tune])
     w0 = np.array([math.log(priors[n]) for n in names])
@@ -235,8 +244,15 @@ def scored(rows: list[dict[str, Any]], path: Path) -> list[tuple[str, str, float
     from eventdesk.coding.confidence import read_factors
 
     table = read_factors(path)
-    return [(r["source"], r["split"], table.score(r["features"]), bool(r["right"]))
-            for r in rows if r["features"] is not None]
+    out = []
+    for r in rows:
+        if r["features"] is None:
+            continue
+        score = table.score(r["features"])
+        if r.get("other") is not None:
+            score = min(score, r["other"])
+        out.append((r["source"], r["split"], score, bool(r["right"])))
+    return out
 
 
 def report(rows: list[dict[str, Any]], path: Path) -> str:

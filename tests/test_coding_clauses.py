@@ -23,7 +23,7 @@ def _countries(ev):
     ("Portugal insisted Luanda repay the loans on time.", "10", "AGO"),
     ("Thailand warned that Phnom Penh would regret any incursion.", "13", "KHM"),
     ("Uruguay urged that Brasilia reopen the bridge.", "02", "BRA"),
-    ("Jordan called for Israel to halt the evictions.", "04", "ISR"),
+    ("Jordan called for Israel to halt the evictions.", "02", "ISR"),   # an appeal
     # through verbs of going on, trying and starting
     ("Egypt promised to go on supplying gas to Jordan.", "03", "JOR"),
     ("Norway vowed to keep sending medicine to Sudan.", "03", "SDN"),

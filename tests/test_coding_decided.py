@@ -65,7 +65,9 @@ def test_eval_writes_the_decisions_beside_each_miss(cli, tmp_path):
     assert len(rows) == 1
     assert rows[0]["decided_by"] == ("actor=subject;recipient=direct_object;"
                                      "status=asserted_by_default;date=no_date;"
-                                     "place=locative_phrase")
+                                     "place=locative_phrase;"
+                                     # the meeting's row holds a sense constraint
+                                     "sense=object_class !goal")
 
 
 def test_a_version_7_store_gains_the_columns_of_version_8(coder, tmp_path):

@@ -208,6 +208,19 @@ def add_inputs(p: argparse.ArgumentParser) -> None:
                    help="code in N worker processes (default: one per core; 1 codes in this "
                         "process); the events are the same either way")
     add_actors(p)
+    add_second_opinion(p)
+
+
+def add_second_opinion(p: argparse.ArgumentParser) -> None:
+    """``--no-second-opinion`` / ``--second-opinion FILE``: the coder's learned second opinion
+    (``args.second_opinion``: None for the default, False for off, else a model file)."""
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--no-second-opinion", dest="second_opinion", action="store_false",
+                   default=None,
+                   help="no learned second opinion: only the rules code events")
+    g.add_argument("--second-opinion", dest="second_opinion", metavar="MODEL",
+                   help="the second opinion's model file (from `eventdesk train`) instead of "
+                        "the packaged one")
 
 
 def add_actors(p: argparse.ArgumentParser, dest: str = "actors") -> None:

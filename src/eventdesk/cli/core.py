@@ -10,8 +10,8 @@ from typing import Any
 
 from ..errors import InputError, UsageError
 from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, actor, add_actors, add_db,
-                     add_inputs, add_min_confidence, add_raw_csv, closing, committed_on_stop,
-                     count, day, documents, err)
+                     add_inputs, add_min_confidence, add_raw_csv, add_second_opinion, closing,
+                     committed_on_stop, count, day, documents, err)
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -37,9 +37,25 @@ def _coder(args: argparse.Namespace, workers: int | None = None) -> Any:
     for p in kb.problems:
         err(f"warning: {p}")
     workers = workers or getattr(args, "workers", None) or default_workers()
+    second = _second_opinion(args)
     if workers == 1:
-        return Coder(kb=kb)
-    return ParallelCoder(workers, args.actors or (), kb=kb)
+        return Coder(kb=kb, second_opinion=second)
+    return ParallelCoder(workers, args.actors or (), kb=kb, second_opinion=second)
+
+
+def _second_opinion(args: argparse.Namespace) -> Any:
+    """The ``second_opinion`` argument of the coder: None (the default), False, or a model
+    file, checked here so that a bad file is a usage error (exit 2)."""
+    from ..coding.second import load_model
+    from ..errors import DataError
+
+    second = getattr(args, "second_opinion", None)
+    if second not in (None, False):
+        try:
+            load_model(str(second))
+        except DataError as exc:
+            raise UsageError(str(exc)) from None
+    return second
 
 
 @contextmanager
@@ -114,6 +130,9 @@ def _code_on_cluster(args: argparse.Namespace, problems: Problems, stats: Any) -
 
     if not args.output:
         raise UsageError("--dask needs -o DIR, the Parquet dataset to write")
+    if args.second_opinion is not None:
+        raise UsageError("--dask codes with the packaged second opinion; --no-second-opinion "
+                         "and --second-opinion FILE do not go with --dask")
     with Progress(not args.quiet) as bar:
         run = code_on_cluster(_inputs(args, problems, stats), args.dask, args.output,
                               actor_files=args.actors or (), partition_size=args.partition_size,
@@ -286,8 +305,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
         *_decided_lines(ev),
         f"sentence  {_mark(ev.text, ev.spans)}",
         f"rule      {ev.pattern}" + (f": {pattern.verb}{'_' + pattern.particle if pattern.particle else ''}"
-                                     f" ({pattern.source})" if pattern else " (not in the current lexicon)"),
+                                     + (f" {pattern.sense}" if pattern.sense else "")
+                                     + f" ({pattern.source})" if pattern else " (not in the current lexicon)"),
     ]
+    if ev.decided_by.get("code") == "second_opinion":
+        from ..coding.second import CLASS_NAMES, CLASSES
+
+        label = ev.pattern.rpartition(".")[2]
+        name = CLASS_NAMES[CLASSES.index(label)] if label in CLASSES else "?"
+        lines[-1] = (f"rule      {ev.pattern}: no pattern fits; the learned second opinion "
+                     f"(coding/second.py) read the sentence as class {label} ({name}), coded "
+                     f"as its generic CAMEO {ev.cameo}; confidence "
+                     f"{'-' if ev.confidence is None else f'{ev.confidence:.2f}'}")
     if pattern is not None and pattern.cameo != ev.cameo:
         if refusal_of(pattern.cameo) == ev.cameo:
             lines.append(f"          CAMEO {pattern.cameo} refused, so coded as the rejection "
@@ -391,6 +420,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
     err(f"{len(items)} gold items scored; {n} with a miss written to {misses}"
          + (f"; {problems.skipped} records skipped" if problems.skipped else ""))
     return EXIT_SKIPPED if problems.skipped else EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..coding.second import SecondOpinion, train_from_files
+    from ..errors import DataError
+
+    for f in [args.dev, *args.gold, *(args.sentences or [])]:
+        if f and not Path(f).is_file():
+            raise UsageError(f"no such file: {f}")
+    try:
+        model = train_from_files(args.dev, args.gold, args.sentences, c=args.c,
+                                 min_df=args.min_df)
+    except DataError as exc:
+        raise UsageError(str(exc)) from None
+    model.save(args.output)
+    SecondOpinion.load(args.output)           # what was written reads back
+    a = model.about
+    err(f"trained on {a['examples']} sentences ({a['dev_tune']} dev tune, {a['gold_tune']} "
+        f"gold tune, {a['own']} own), {a['terms']} terms; classes "
+        + ", ".join(f"{k}:{v}" for k, v in a["per_class"].items())
+        + f"; codes {model.codes}; wrote {args.output} "
+          f"({Path(args.output).stat().st_size // 1024} KB)")
+    return EXIT_OK
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -537,7 +591,35 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p.add_argument("--limit", type=count, metavar="N", help="score only the first N items")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     add_actors(p)
+    add_second_opinion(p)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser(
+        "train", help="rebuild the coder's learned second opinion", formatter_class=fmt,
+        description="Train the second opinion (a TF-IDF + logistic-regression sentence "
+                    "classifier, numpy and scipy only) on the TUNE half of a dev class file "
+                    "(sentence<TAB>label 0-4; split by the hash bench/eval_dev.py uses), the "
+                    "tune records of gold files and files of labelled sentences (sentence<TAB>"
+                    "cameo; by default the packaged coding/data/second_opinion_sentences.tsv), "
+                    "and write the model file. Use it with `eventdesk code --second-opinion "
+                    "FILE`, or copy it over src/eventdesk/coding/data/second_opinion.json.gz.",
+        epilog=textwrap.dedent("""\
+            example (the packaged model):
+              eventdesk train --dev ../shared/data/dev/conflibert_cameo_class_train.tsv \\
+                  --gold bench/gold/*.json -o src/eventdesk/coding/data/second_opinion.json.gz"""))
+    p.add_argument("--dev", metavar="PATH",
+                   help="a five-way class file; only its tune half is used")
+    p.add_argument("--gold", nargs="*", default=[], metavar="FILE",
+                   help="gold files (bench/gold/*.json); only their tune records are used")
+    p.add_argument("--sentences", action="append", metavar="FILE",
+                   help="a file of labelled sentences (sentence<TAB>cameo); may be repeated "
+                        "(default: the packaged one)")
+    p.add_argument("-C", type=float, default=10.0, dest="c",
+                   help="inverse strength of the L2 penalty (default %(default)s)")
+    p.add_argument("--min-df", type=count, default=2,
+                   help="keep terms seen in at least N sentences (default %(default)s)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the model file to write")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("summary", help="counts, dates and busiest dyads of a store",
                        formatter_class=fmt, description="Summarise a store.",

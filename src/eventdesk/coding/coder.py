@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date as Date
+from pathlib import Path
 from typing import Any
 
 from .. import nlp
@@ -37,10 +38,21 @@ class Coder:
     """
 
     def __init__(self, lexicon: Lexicon | None = None, kb: KnowledgeBase | None = None,
-                 batch_size: int = 32, unknown_actors: bool = True):
+                 batch_size: int = 32, unknown_actors: bool = True,
+                 second_opinion: bool | str | Path | None = None):
         """``unknown_actors``: keep events whose actor (or a named recipient) is not in the
-        knowledge base, with the entity code ``---`` and the text as written."""
+        knowledge base, with the entity code ``---`` and the text as written.
+        ``second_opinion``: where the rules code nothing in a sentence, let the learned
+        classifier (:mod:`eventdesk.coding.second`) propose the event: True for the packaged
+        model, a path for a model file of your own (``eventdesk train``), False for none;
+        None (the default) follows :data:`eventdesk.coding.second.ON_BY_DEFAULT`."""
+        from .second import ON_BY_DEFAULT, load_model
+
         self.unknown_actors = unknown_actors
+        if second_opinion is None:
+            second_opinion = ON_BY_DEFAULT
+        self.second = (None if second_opinion is False else
+                       load_model(None if second_opinion is True else str(second_opinion)))
         self.know = Knowledge(lexicon=lexicon or default_lexicon(), kb=kb or knowledge_base())
         self.batch_size = batch_size
 
@@ -89,7 +101,7 @@ class Coder:
 
     def state(self, doc: Document) -> DocState:
         """A fresh per-document state (the entities it names, as coding goes)."""
-        return DocState(self.know, doc, self.unknown_actors)
+        return DocState(self.know, doc, self.unknown_actors, second=self.second)
 
     @staticmethod
     def code_state(st: DocState, parsed: Any) -> list[Event]:

@@ -37,8 +37,9 @@ from .lexicon import Lexicon, Pattern, default_lexicon
 READ_FIELDS = {"actor": ("actor", "subject"), "recipient": ("recipient",)}
 #: the stages whose names all take ``default:STAGE`` (the status is read through its value)
 DEFAULT_STAGES = ("status",)
-#: the stages the score does not read (their names fall to ``default:STAGE``, 1)
-IGNORED_STAGES = ("place", "date", "filters", "primary")
+#: the stages the score does not read (their names fall to ``default:STAGE``, 1); ``code`` is
+#: the second opinion's, which sets a confidence of its own (the lower of the two is kept)
+IGNORED_STAGES = ("place", "date", "filters", "primary", "code")
 #: the reference level of each feature, 1 by definition (``bench/calibration.py`` never fits it)
 REFERENCE = ("trigger:verb_pattern", "pattern:bare", "status_value:asserted",
              "actor_resolution:known", "recipient_resolution:known")

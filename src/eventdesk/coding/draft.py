@@ -60,6 +60,9 @@ class DocState:
     mentions: Mentions = field(default_factory=Mentions)
     #: the named entities of each sentence, by the sentence's first token (see :meth:`ents`)
     sentence_ents: dict[int, list[Any]] = field(default_factory=dict)
+    #: the learned second opinion (:class:`eventdesk.coding.second.SecondOpinion`), or None
+    #: when the coder runs without it
+    second: Any = None
 
     @property
     def day(self) -> Date | None:

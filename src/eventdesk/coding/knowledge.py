@@ -13,7 +13,7 @@ from .._tsv import data_path, read_tsv
 from ..actors import KnowledgeBase
 from ..ontology import RootBehaviour, root_behaviour
 from .lexicon import (DEFAULT_RECIPIENT_PREPS, Lexicon, Pattern, StatusCues, noun_lexicon,
-                      obligation_codes, status_cues)
+                      object_classes, obligation_codes, status_cues)
 
 #: the word lists of coding/data/, one file each (column ``word``)
 WORD_LISTS = ("speech_nouns", "measure_nouns", "subject_control", "particles",
@@ -68,6 +68,8 @@ class Knowledge:
     cues: StatusCues = field(default_factory=status_cues)
     obligations: dict[str, str] = field(default_factory=obligation_codes)
     words: Words = field(default_factory=Words)
+    #: the object classes of the lexicon's sense constraints (object_classes.tsv)
+    classes: dict[str, frozenset[str]] = field(default_factory=object_classes)
 
     def __post_init__(self) -> None:
         self.statement_verbs = {p.verb for p in self.lexicon.patterns if p.cameo == "010"}

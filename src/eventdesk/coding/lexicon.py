@@ -8,20 +8,33 @@ A pattern names the governing verb's lemma and, optionally, what else must be th
     call +on                     a required preposition: "called on Russia to ..."
     pull_out >of                 a required particle: "pulled out of"
     call -oprd|ccomp|xcomp       excluded dependents: not "called the talks useful"
+    meet >with !goal             a forbidden object class: not "met its emission targets"
+    recognize =polity|named !clause   a required object class: "recognized Kosovo", not
+                                 "recognized the need" nor "recognize that ..."
 
 Every pattern also takes the recipient after with, to, against, on and toward (the
 ``DEFAULT_RECIPIENT_PREPS``). ``[a|b]`` is the required object head (``chemical_weapon``: head "weapon" with the modifier
 "chemical") (the direct object, or the passive subject), ``+p`` a
 required preposition whose object is the recipient, ``>p|q`` the prepositions that may introduce
 the recipient, ``-dep|dep`` dependency labels the verb must not have, and ``verb_prt`` a
-required particle. The more specific of two matching entries
-wins (object, required preposition and particle each count).
+required particle. ``=a|b`` and ``!a|b`` are **sense constraints**: the object head (the one
+``[...]`` matched, else the direct object or passive subject) must (``=``) or must not (``!``)
+belong to one of the object classes ``a``, ``b``. The classes are the word lists of
+``coding/data/object_classes.tsv`` (an object answers to a class when one of its names — lemma,
+form, modifier_head — is listed) and two built in: ``clause``, a clause complement of the verb
+("agreed that the talks had been useful": a ``ccomp`` with a subject or a "that" of its own,
+not a reporting aside the parser hung under the verb, "agreed to a truce, the envoy
+announced"; for a noun, a finite ``acl``/``ccomp``), and ``named``, an object that is a named
+state, organisation, group or person, or a personal pronoun. A row whose constraint fails does
+not code (a less specific row of the same verb may); the event of a row with a constraint names
+it in ``decided_by["sense"]``. The more specific of two matching entries wins (object, required
+preposition and particle each count; an excluded dependency or a sense constraint counts one).
 """
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,7 +46,10 @@ from ..ontology import is_cameo
 #: to", "imposed sanctions on", "warned against", "a shift toward"); ``>p`` adds others.
 DEFAULT_RECIPIENT_PREPS = frozenset({"with", "to", "against", "on", "toward", "towards"})
 
-_TOKEN = re.compile(r"\[[^\]]+\]|\+\S+|>\S+|-\S+|\S+")
+_TOKEN = re.compile(r"\[[^\]]+\]|\+\S+|>\S+|-\S+|=\S+|!\S+|\S+")
+
+#: object classes every lexicon may name without listing them in object_classes.tsv
+BUILTIN_CLASSES = frozenset({"clause", "named"})
 
 
 @dataclass(frozen=True)
@@ -49,12 +65,25 @@ class Pattern:
     excluded_deps: frozenset[str]
     reciprocal: bool
     source: str            # file:line
+    required_classes: frozenset[str] = frozenset()    # =a|b: the object is of one of them
+    forbidden_classes: frozenset[str] = frozenset()   # !a|b: the object is of none of them
 
     @property
     def specificity(self) -> int:
         compound = any("_" in o for o in self.objects)
         return (4 * bool(self.objects) + compound + 2 * bool(self.required_prep)
-                + 2 * bool(self.particle) + bool(self.excluded_deps))
+                + 2 * bool(self.particle) + bool(self.excluded_deps)
+                + bool(self.required_classes or self.forbidden_classes))
+
+    @property
+    def sense(self) -> str:
+        """The sense constraints as written (``=polity|named !clause``), or ``""``."""
+        parts = []
+        if self.required_classes:
+            parts.append("=" + "|".join(sorted(self.required_classes)))
+        if self.forbidden_classes:
+            parts.append("!" + "|".join(sorted(self.forbidden_classes)))
+        return " ".join(parts)
 
 
 def parse_pattern(text: str, *, id: str, cameo: str, flags: str = "", source: str = "") -> Pattern:
@@ -66,6 +95,8 @@ def parse_pattern(text: str, *, id: str, cameo: str, flags: str = "", source: st
     required: set[str] = set()
     preps: set[str] = set()
     excluded: set[str] = set()
+    required_classes: set[str] = set()
+    forbidden_classes: set[str] = set()
     for p in parts[1:]:
         if p.startswith("["):
             objects |= {o.strip().lower() for o in p[1:-1].split("|") if o.strip()}
@@ -75,6 +106,11 @@ def parse_pattern(text: str, *, id: str, cameo: str, flags: str = "", source: st
             preps |= set(p[1:].lower().split("|"))
         elif p.startswith("-"):
             excluded |= set(p[1:].lower().split("|"))
+        elif p.startswith("=") or p.startswith("!"):
+            names = {c for c in p[1:].lower().split("|") if c}
+            if not names:
+                raise DataError(f"{source}: {p!r} names no object class in pattern {text!r}")
+            (required_classes if p[0] == "=" else forbidden_classes).update(names)
         else:
             raise DataError(f"{source}: cannot read {p!r} in pattern {text!r}")
     if not is_cameo(cameo):
@@ -84,7 +120,43 @@ def parse_pattern(text: str, *, id: str, cameo: str, flags: str = "", source: st
                    recipient_preps=frozenset(preps | required | DEFAULT_RECIPIENT_PREPS),
                    explicit_preps=frozenset(preps | required),
                    excluded_deps=frozenset(excluded),
-                   reciprocal="recip" in flags.split(","), source=source)
+                   reciprocal="recip" in flags.split(","), source=source,
+                   required_classes=frozenset(required_classes),
+                   forbidden_classes=frozenset(forbidden_classes))
+
+
+@lru_cache(maxsize=None)
+def object_classes(path: Path | None = None) -> dict[str, frozenset[str]]:
+    """The object classes of the sense constraints (``coding/data/object_classes.tsv``: columns
+    ``class``, ``word``), class name -> its words; the built-in classes are not listed."""
+    path = path or data_path("eventdesk.coding", "object_classes.tsv")
+    out: dict[str, set[str]] = defaultdict(set)
+    for _, row in read_tsv(path):
+        out[row["class"].lower()].add(row["word"].lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def check_object_classes(path: Path | None = None) -> list[str]:
+    """Lint object_classes.tsv: a header comment, one lower-case word (``modifier_head`` allowed)
+    a row, no repeated row, no class named like a built-in one."""
+    path = path or data_path("eventdesk.coding", "object_classes.tsv")
+    problems: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        if not fh.readline().startswith("#"):
+            problems.append(f"{path.name}:1: no header comment saying what the classes are for")
+    seen: dict[tuple[str, str], int] = {}
+    for lineno, row in read_tsv(path, lambda e: problems.append(str(e))):
+        where, cls, word = f"{path.name}:{lineno}", row.get("class", ""), row.get("word", "")
+        if not re.fullmatch(r"[a-z][a-z_]*", cls):
+            problems.append(f"{where}: class {cls!r} is not a lower-case name")
+        elif cls in BUILTIN_CLASSES:
+            problems.append(f"{where}: class {cls!r} is built in; it takes no words")
+        if not re.fullmatch(r"[a-z0-9$][a-z0-9_'\-]*", word):
+            problems.append(f"{where}: {word!r} is not one lower-case word")
+        if (cls, word) in seen:
+            problems.append(f"{where}: {cls} {word!r} repeats line {seen[(cls, word)]}")
+        seen.setdefault((cls, word), lineno)
+    return problems
 
 
 class Lexicon:
@@ -135,6 +207,10 @@ class StatusCues:
     adverbs: dict[str, str]      # usually → generic (an adverb of the event verb)
     habitual_marks: frozenset[str]   # when, whenever: with a verb in the present, a habit
     refusals: frozenset[str]     # refuse, decline; will, can (with "not"): a refusal
+    #: to → future: the root infinitive of a headline ("Abe to visit Brussels")
+    root_auxes: dict[str, str] = field(default_factory=dict)
+    #: any → hypothetical: a relative clause of a quantified noun ("any statement that ...")
+    quantifiers: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -147,6 +223,8 @@ def status_cues() -> StatusCues:
     adverbs: dict[str, str] = {}
     habitual: set[str] = set()
     refusals: set[str] = set()
+    root_auxes: dict[str, str] = {}
+    quantifiers: dict[str, str] = {}
     path = data_path("eventdesk.coding", "status.tsv")
     for lineno, row in read_tsv(path):
         kind, word, status = row["kind"], row["word"].lower(), row["status"]
@@ -166,6 +244,10 @@ def status_cues() -> StatusCues:
             adverbs[word] = status
         elif kind == "habitual_mark":
             habitual.add(word)
+        elif kind == "root_aux":
+            root_auxes[word] = status
+        elif kind == "quantifier":
+            quantifiers[word] = status
         elif kind == "refusal":
             refusals.add(word)
             if word not in modals:
@@ -173,7 +255,7 @@ def status_cues() -> StatusCues:
         else:
             raise DataError(f"{path.name}:{lineno}: unknown cue kind {kind!r}")
     return StatusCues(modals, frozenset(negators), marks, governors, modifiers, adverbs,
-                      frozenset(habitual), frozenset(refusals))
+                      frozenset(habitual), frozenset(refusals), root_auxes, quantifiers)
 
 
 @lru_cache(maxsize=1)
@@ -258,9 +340,20 @@ def check_lexicon(path: Path | None = None) -> tuple[list[str], dict[str, int]]:
                                           flags=row.get("flags", ""), source=where))
         except DataError as exc:
             problems.append(str(exc))
+    known = set(object_classes()) | BUILTIN_CLASSES
+    for p in patterns:
+        unknown = (p.required_classes | p.forbidden_classes) - known
+        if unknown:
+            problems.append(f"{p.source}: {p.id} names the object class(es) "
+                            f"{'|'.join(sorted(unknown))}, which object_classes.tsv lacks")
+        both = p.required_classes & p.forbidden_classes
+        if both:
+            problems.append(f"{p.source}: {p.id} both requires and forbids "
+                            f"{'|'.join(sorted(both))}; it can never fire")
     seen: dict[tuple, Pattern] = {}
     for p in patterns:
-        key = (p.verb, p.particle, p.objects, p.required_prep, p.excluded_deps)
+        key = (p.verb, p.particle, p.objects, p.required_prep, p.excluded_deps,
+               p.required_classes, p.forbidden_classes)
         first = seen.get(key)
         if first is None:
             seen[key] = p
@@ -276,7 +369,8 @@ def check_lexicon(path: Path | None = None) -> tuple[list[str], dict[str, int]]:
     for p in patterns:
         if not p.objects:
             continue
-        key = (p.verb, p.particle, p.required_prep, p.excluded_deps, p.specificity)
+        key = (p.verb, p.particle, p.required_prep, p.excluded_deps, p.required_classes,
+               p.forbidden_classes, p.specificity)
         for first in taken[key]:
             shared = p.objects & first.objects
             if shared and p.objects != first.objects:
@@ -290,6 +384,12 @@ def check_lexicon(path: Path | None = None) -> tuple[list[str], dict[str, int]]:
     if missing and packaged:
         problems.append(f"{path.name}: {len(missing)} CAMEO codes no pattern reaches: "
                         + " ".join(missing))
+    if packaged:
+        problems += check_object_classes()
+        used = {c for lex in (patterns, noun_lexicon().patterns) for p in lex
+                for c in p.required_classes | p.forbidden_classes}
+        problems += [f"object_classes.tsv: the class {c!r} is named by no pattern"
+                     for c in sorted(set(object_classes()) - used)]
     stats = {"patterns": len(patterns), "codes": len(codes), "codes_in_table": len(table),
              "roots": len({c[:2] for c in codes}), "verbs": len({p.verb for p in patterns})}
     return problems, stats

@@ -1,7 +1,9 @@
 """The coding pipeline: one sentence through the stages, in order.
 
-triggers → actor → recipient → status → place → date → confidence → filters → primary. Each stage is an ordered
-registry of named strategies (see :mod:`eventdesk.coding.registry`); the event records, per field,
+triggers → actor → recipient → status → place → date → confidence → filters → primary; where
+the rules coded nothing in a sentence, the learned second opinion (:mod:`eventdesk.coding.second`).
+Each stage is an ordered registry of named strategies (see :mod:`eventdesk.coding.registry`); the
+event records, per field,
 the name of the strategy that decided it (``Event.decided_by``); :func:`describe` gives a
 name's description.
 """
@@ -20,6 +22,7 @@ from .phrases import ANTECEDENT_LABELS, phrase, resolve
 from .place import PLACE, Where
 from .primary import mark_primary
 from .registry import describe
+from .second import second_opinion
 from .recipient import (RECIPIENT, between_parties, inside_noun_preposition, light_verb_object,
                         names_between, noun_preposition, read_heads, reciprocal_parties)
 from .status import decide_status, stated_intent
@@ -42,8 +45,15 @@ def register_names(st: DocState, sent: Any) -> None:
 
 def code_sentence(st: DocState, s_index: int, sent: Any) -> list[Event]:
     """The events of one sentence: every trigger strategy's drafts, decided, then filtered; the
-    main one marked primary (:mod:`eventdesk.coding.primary`)."""
-    return mark_primary(kept_pairs(unfiltered(st, s_index, sent)))
+    main one marked primary (:mod:`eventdesk.coding.primary`). A sentence in which they code
+    nothing gets the second opinion's event, if it proposes one (:mod:`eventdesk.coding.second`,
+    when the coder has a model)."""
+    found = kept_pairs(unfiltered(st, s_index, sent))
+    if not found and st.second is not None:
+        # the second opinion sets its own (lower) confidence: the lower of the two is kept
+        found = [(t, with_confidence(ev))
+                 for t, ev in kept_pairs(second_opinion(st, sent, s_index, decide))]
+    return mark_primary(found)
 
 
 def unfiltered(st: DocState, s_index: int, sent: Any) -> list[tuple[Any, Event]]:
@@ -51,6 +61,8 @@ def unfiltered(st: DocState, s_index: int, sent: Any) -> list[tuple[Any, Event]]
     found: list[tuple[Any, Event]] = []
     light: set[int] = set()          # objects of coded light verbs ("held a summit")
     for trigger in TRIGGERS:
+        if trigger.noted:
+            continue
         for d in trigger(st, sent, s_index, light):
             ev = decide(d)
             if ev is not None:
@@ -162,7 +174,8 @@ def finish(d: Draft) -> Event:
         cameo=code.code, cameo_name=code.name, goldstein=code.goldstein, quad=code.quad,
         penta=code.penta, plover=code.plover, mode=code.mode, context=code.context,
         status=status, pattern=d.pattern.id, source_of_claim=claimants, location=where.location,
-        spans=spans, decided_by={k: d.decided[k] for k in DECIDED_FIELDS},
+        spans=spans, decided_by={k: d.decided[k] for k in (*DECIDED_FIELDS, "sense")
+                                 if k in d.decided},
         mention=date_how in MENTION_DATES)
 
 

@@ -108,8 +108,10 @@ def describe(stage: str, decided: str | None) -> str:
     if not decided:
         return "-"
     parts = []
-    for name in decided.split(" via "):
+    for part in decided.split(" via "):
+        name, _, arg = part.partition(" ")        # "object_class =polity !clause"
         owner = next((st for st in [STAGES.get(stage), *STAGES.values()]
                       if st is not None and name in st), None)
-        parts.append(owner[name].description if owner else name.replace("_", " "))
+        text = owner[name].description if owner else name.replace("_", " ")
+        parts.append(f"{text} ({arg})" if arg else text)
     return ", by way of ".join(parts)

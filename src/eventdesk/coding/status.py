@@ -66,6 +66,16 @@ def mark(c: Any, cues: StatusCues, present: bool) -> Status | None:
     return Status(cues.marks[c.lower_]) if c.dep_ == "mark" and c.lower_ in cues.marks else None
 
 
+@STATUS.strategy("headline_infinitive")
+def headline_infinitive(c: Any, cues: StatusCues, present: bool) -> Status | None:
+    """the "to" of a verb that is its sentence's root: a headline's future ("Abe to visit
+    Brussels")"""
+    if c.dep_ == "aux" and c.lower_ in cues.root_auxes and c.head.dep_ == "ROOT" \
+            and not any(s.dep_ == "aux" and s.i != c.i for s in c.head.children):
+        return Status(cues.root_auxes[c.lower_])
+    return None
+
+
 @STATUS.strategy("habitual_mark")
 def habitual_mark(c: Any, cues: StatusCues, present: bool) -> Status | None:
     """a when-word with the verb in the present ("whenever Russia vetoes")"""
@@ -112,6 +122,10 @@ for _name, _about in (
         ("governor", "a governing verb (\"hoped Russia would ...\", \"said that ...\")"),
         ("governor_negation", "the negation of a governing verb (\"did not agree to meet\")"),
         ("governor_modal", "a modal of a governing verb (\"may decide to strike\")"),
+        ("governor_noun", "a noun whose that-clause the event is (\"evidence that he was "
+                          "killed\", \"the hope that talks resume\"), and the verbs above it"),
+        ("quantified_noun", "a relative clause of a noun under \"any\" (\"would block any "
+                            "statement that criticises China\"): not a particular event"),
         ("refusal_without_rejection", "a refusal of something that has no rejection code: "
                                       "plainly negated (\"refused to attack\")"),
         ("asserted_by_default", "no cue: the text says it happened")):
@@ -149,13 +163,17 @@ def _governors(st: Any, v: Any, cues: StatusCues, marks: Marks) -> None:
     from .actor import find_subject
 
     for _ in range(3):
+        v = _noun_governor(v, cues, marks)
         if v.dep_ not in ("xcomp", "ccomp", "pcomp") or v.head.i == v.i:
             break
         gov = v.head
         if gov.dep_ == "prep" and gov.head.i != gov.i:   # "accused X of sending"
             gov = gov.head
         gov_negated = any(c.dep_ == "neg" for c in gov.children)
-        for lemma in lemma_candidates(gov):
+        # a particle verb first ("ruled out making concessions": rule_out)
+        prts = [c.lower_ for c in gov.children if c.dep_ == "prt"]
+        for lemma in [f"{lem}_{p}" for lem in lemma_candidates(gov) for p in prts] \
+                + lemma_candidates(gov):
             if lemma in cues.governors:
                 status = Status(cues.governors[lemma])
                 marks.mark(status, "governor")
@@ -170,6 +188,31 @@ def _governors(st: Any, v: Any, cues: StatusCues, marks: Marks) -> None:
             elif c.dep_ == "aux" and c.lower_ in cues.modals:
                 marks.mark(Status(cues.modals[c.lower_]), "governor_modal")
         v = gov
+
+
+def _noun_governor(v: Any, cues: StatusCues, marks: Marks) -> Any:
+    """A verb in the that-clause of a noun ("evidence that he was killed") takes the noun's
+    status cue (status.tsv governors: evidence → reported) and goes on up from the verb that
+    holds the noun ("said they had evidence that ..."); other verbs are returned as they are."""
+    noun = v.head
+    if v.dep_ != "acl" or noun.pos_ not in ("NOUN", "PROPN") or noun.i == v.i \
+            or not any(c.dep_ == "mark" and c.lower_ == "that" for c in v.children):
+        return v
+    if noun.lemma_.lower() in cues.governors:
+        marks.mark(Status(cues.governors[noun.lemma_.lower()]), "governor_noun")
+    up = noun.head
+    if noun.dep_ == "pobj" and up.dep_ == "prep" and up.head.i != up.i:
+        up = up.head
+    return up if up.i != noun.i and up.tag_[:2] == "VB" else v
+
+
+def _quantified(v: Any, cues: StatusCues, marks: Marks) -> None:
+    """A relative clause of a noun under a quantifier ("any statement that criticises")."""
+    if v.dep_ == "relcl" and any(c.dep_ == "det" and c.lower_ in cues.quantifiers
+                                 for c in v.head.children):
+        q = next(c.lower_ for c in v.head.children
+                 if c.dep_ == "det" and c.lower_ in cues.quantifiers)
+        marks.mark(Status(cues.quantifiers[q]), "quantified_noun")
 
 
 def stated_intent(st: Any, verb: Any, status: Status) -> bool:
@@ -210,6 +253,7 @@ def decide_status(st: Any, verb: Any) -> tuple[Status, str, Any | None, bool]:
     _own_refusal(verb, cues, marks)
     _own(verb, cues, marks)
     v = _conjoined(verb, cues, st.know.words.contrast, marks)
+    _quantified(v, cues, marks)
     _governors(st, v, cues, marks)
     if marks.refused:
         for s in marks.refusal:

@@ -16,6 +16,11 @@ from .phrases import np_tokens, place_state
 from .registry import Stage
 
 TRIGGERS = Stage("triggers", "the words that name an action, and their patterns")
+TRIGGERS.note("object_class", "the pattern's sense constraint held: its object is of a class "
+                              "it requires (=) and of none it forbids (!) (object_classes.tsv)")
+#: entity labels of an object that is a named party (the built-in object class ``named``)
+NAMED_LABELS = frozenset({"GPE", "ORG", "NORP", "PERSON"})
+PERSONAL_PRONOUNS = frozenset({"him", "her", "them", "us", "me", "you"})
 
 
 def lemma_candidates(tok: Any) -> list[str]:
@@ -70,6 +75,10 @@ def verb_frame(st: DocState, verb: Any) -> VerbFrame:
     children += [g for c in children if c.dep_ == "prep" and c.lower_ in particles
                  and c.i == verb.i + 1 for g in c.children if g.dep_ == "prep"]
     preps = {c.lower_ for c in children if c.dep_ in ("prep", "agent", "dative")}
+    # a for-to clause the parser reads as an adverbial clause is the verb's "for" ("called for
+    # Israel to halt the evictions")
+    preps |= {m.lower_ for c in children if c.dep_ == "advcl" for m in c.children
+              if m.dep_ == "mark" and m.lower_ == "for" and m.i == verb.i + 1}
     objs = [c for c in children if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
     if verb.dep_ == "acl" and verb.tag_ == "VBN" and not any(c.dep_ == "dobj"
                                                              for c in children):
@@ -101,14 +110,94 @@ def fits(st: DocState, p: Pattern, f: VerbFrame) -> tuple[bool, Any | None]:
     return True, obj
 
 
+def in_class(st: DocState, tok: Any, cls: str) -> bool:
+    """Is the object head ``tok`` of the object class ``cls``: a word of the class in
+    object_classes.tsv (by its lemma, form or modifier_head names), or, for the built-in class
+    ``named``, a named state, organisation, group or person, or a personal pronoun?"""
+    if cls == "named":
+        return tok.ent_type_ in NAMED_LABELS or tok.lower_ in PERSONAL_PRONOUNS
+    return bool(object_keys(st, tok) & st.know.classes.get(cls, frozenset()))
+
+
+def sense_of(st: DocState, p: Pattern, objs: list[Any], clause: bool) -> str | None:
+    """The sense constraints of ``p`` on its objects ``objs`` (and whether the trigger has a
+    clause complement): None when one fails; else ``""`` for a pattern with none, or the record
+    for ``decided_by["sense"]`` (``"object_class =polity !clause"``: the required class that
+    held, the forbidden ones that did not)."""
+    if not (p.required_classes or p.forbidden_classes):
+        return ""
+
+    def holds(cls: str) -> bool:
+        return clause if cls == "clause" else any(in_class(st, o, cls) for o in objs)
+
+    parts = ["object_class"]
+    if p.required_classes:
+        found = next((c for c in sorted(p.required_classes) if holds(c)), None)
+        if found is None:
+            return None
+        parts.append(f"={found}")
+    if p.forbidden_classes:
+        if any(holds(c) for c in p.forbidden_classes):
+            return None
+        parts.append("!" + "|".join(sorted(p.forbidden_classes)))
+    return " ".join(parts)
+
+
+def verb_sense(st: DocState, p: Pattern, f: VerbFrame, obj: Any | None) -> str | None:
+    """:func:`sense_of` for a verb: its object is the head ``[...]`` matched, else its direct
+    object or passive subject; its clause complement a ``ccomp`` ("agreed that ...")."""
+    objs = [obj] if obj is not None else [o for o in f.objs
+                                           if o.dep_ in ("dobj", "nsubjpass", "attr", "oprd")]
+    return sense_of(st, p, objs, any(c.dep_ == "ccomp" and has_subject(c)
+                                     and not reporting_aside(st, c) for c in f.children))
+
+
+def has_subject(c: Any) -> bool:
+    """Does the clause have a subject or a "that" of its own (a clause complement does; a
+    misread predicate, "the expansion agreed in Johannesburg is symbolic", does not)?"""
+    return any(g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")
+               or (g.dep_ == "mark" and g.lower_ == "that") for g in c.children)
+
+
+def reporting_aside(st: DocState, c: Any) -> bool:
+    """Is the clause ``c`` the parser hung under a verb the speaker's aside that reports it
+    ("agreed to a ceasefire, the secretary-general announced"): a reporting verb after a comma?
+    Not a clause complement of the verb."""
+    cues = st.know.cues
+    doc = c.doc
+    before = doc[c.left_edge.i - 1] if c.left_edge.i > 0 else None
+    return (c.i > c.head.i and before is not None and before.lower_ == ","
+            and any(cues.governors.get(lem) == "reported" for lem in lemma_candidates(c)))
+
+
+def noun_sense(st: DocState, p: Pattern, noun: Any) -> str | None:
+    """:func:`sense_of` for an event noun: its object is the object of its "of" ("recognition
+    of Kosovo"), its clause an ``acl`` or ``ccomp`` ("the recognition that ...")."""
+    objs = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+            for g in c.children if g.dep_ == "pobj"]
+    clause = any(c.dep_ in ("acl", "ccomp") and c.tag_[:2] == "VB" and c.tag_ != "VBG"
+                 and not any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+                 for c in noun.children)
+    return sense_of(st, p, objs, clause)
+
+
 def match_verb(st: DocState, verb: Any) -> tuple[Pattern, Any | None] | None:
     """The first pattern (the lexicon orders them most specific first) that fits the verb."""
+    found = match_verb_sense(st, verb)
+    return None if found is None else found[:2]
+
+
+def match_verb_sense(st: DocState, verb: Any) -> tuple[Pattern, Any | None, str] | None:
+    """:func:`match_verb` with the record of the pattern's sense constraints (``""`` for a
+    pattern with none): a pattern whose constraint fails is passed over."""
     frame = verb_frame(st, verb)
     for lemma in lemma_candidates(verb):
         for p in st.know.lexicon.by_verb.get(lemma, ()):
             ok, obj = fits(st, p, frame)
             if ok:
-                return p, obj
+                sense = verb_sense(st, p, frame, obj)
+                if sense is not None:
+                    return p, obj, sense
     return None
 
 
@@ -118,13 +207,16 @@ def verb_pattern(st: DocState, sent: Any, s_index: int, light: set[int]) -> Iter
     for tok in sent:
         if tok.pos_ not in ("VERB", "AUX") and tok.tag_[:2] != "VB":
             continue
-        match = match_verb(st, tok)
+        match = match_verb_sense(st, tok)
         if match is None:
             continue
-        pattern, obj = match
+        pattern, obj, sense = match
         if obj is not None:
             light.add(obj.i)
-        yield Draft(st, sent, s_index, tok, pattern, obj)
+        d = Draft(st, sent, s_index, tok, pattern, obj)
+        if sense:
+            d.decided["sense"] = sense
+        yield d
 
 
 @TRIGGERS.strategy("noun_pattern")
@@ -136,7 +228,13 @@ def noun_pattern(st: DocState, sent: Any, s_index: int, light: set[int]) -> Iter
         if tok.pos_ != "NOUN" or tok.i in light:
             continue
         for p in st.know.nouns.by_verb.get(tok.lemma_.lower(), ()):
-            yield Draft(st, sent, s_index, tok, p, None, nominal=True)
+            sense = noun_sense(st, p, tok)
+            if sense is None:
+                continue                 # its sense constraint fails: a less specific row may
+            d = Draft(st, sent, s_index, tok, p, None, nominal=True)
+            if sense:
+                d.decided["sense"] = sense
+            yield d
             break
 
 

@@ -53,13 +53,13 @@ def default_workers() -> int:
 _worker_coder: Any = None
 
 
-def _start_worker(actor_files: tuple[str, ...]) -> None:
+def _start_worker(actor_files: tuple[str, ...], second_opinion: Any = None) -> None:
     global _worker_coder
     signal.signal(signal.SIGINT, signal.SIG_IGN)        # the parent decides when to stop
     from ..actors import knowledge_base
     from ..coding.coder import Coder
 
-    _worker_coder = Coder(kb=knowledge_base(actor_files))
+    _worker_coder = Coder(kb=knowledge_base(actor_files), second_opinion=second_opinion)
 
 
 def _code_chunk(docs: list[Document]) -> list[list[Event]]:
@@ -75,11 +75,12 @@ class ParallelCoder:
     coder of small inputs (built on first use)."""
 
     def __init__(self, workers: int, actor_files: Iterable[str] = (), *, chunk: int = 8,
-                 kb: Any = None):
+                 kb: Any = None, second_opinion: Any = None):
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.workers = workers
         self.actor_files = tuple(actor_files)
+        self.second_opinion = second_opinion    # as Coder's: None default, False off, a path
         self.chunk = chunk
         self._kb = kb
         self._local: Any = None
@@ -103,7 +104,8 @@ class ParallelCoder:
             from ..actors import knowledge_base
             from ..coding.coder import Coder
 
-            self._local = Coder(kb=self._kb or knowledge_base(self.actor_files))
+            self._local = Coder(kb=self._kb or knowledge_base(self.actor_files),
+                                second_opinion=self.second_opinion)
         return self._local
 
     def code(self, text: str, **kw: Any) -> list[Event]:
@@ -152,7 +154,7 @@ class ParallelCoder:
             log.info("starting %d coding workers", self.workers)
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker, initargs=(self.actor_files,))
+                initializer=_start_worker, initargs=(self.actor_files, self.second_opinion))
         return self._pool
 
 
