@@ -11,7 +11,7 @@ Two sources of judged events, each split by the fixed hash of bench/eval_dev.py 
   the gold label; tune half vs validation half;
 - our gold (bench/gold/*.json): the primary event is right when its PLOVER type and its actor
   are (either orientation for a symmetric record; a record with no gold event: any event is
-  wrong); tune records vs held records.
+  wrong); tune records vs held records (a file that is not a list of records is skipped).
 
 A sentence the coder gives no event has no confidence and is only counted. An event of the
 learned second opinion (``decided_by["code"] == "second_opinion"``) carries its own confidence,
@@ -77,7 +77,10 @@ def dev_items(dev_dir: Path, limit: int | None) -> list[dict[str, Any]]:
 def gold_items(files: list[Path], limit: int | None) -> list[dict[str, Any]]:
     out = []
     for f in files:
-        for r in json.loads(f.read_text(encoding="utf-8")):
+        records = json.loads(f.read_text(encoding="utf-8"))
+        if not isinstance(records, list):
+            continue                       # not a file of gold records (audit judgements)
+        for r in records:
             out.append({"source": "gold", "split": "tune" if r["split"] == "tune" else "check",
                         "text": r["text"], "date": r.get("date"), "record": r})
     return out[:limit] if limit else out
