@@ -302,6 +302,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         f"status    {ev.status.value}" + (f" (claim of {ents(ev.source_of_claim)})"
                                          if ev.source_of_claim else ""),
         f"location  {ev.location.name if ev.location else '-'}",
+        "confidence " + ("- (not coded by eventdesk: none measured)" if ev.confidence is None
+                         else f"{ev.confidence:.2f} (from the parse path below; docs/coding.md)"),
         *_decided_lines(ev),
         f"sentence  {_mark(ev.text, ev.spans)}",
         f"rule      {ev.pattern}" + (f": {pattern.verb}{'_' + pattern.particle if pattern.particle else ''}"
