@@ -136,7 +136,7 @@ COREF_CASES = [
     ("Tillerson met Lavrov in Moscow. The two sides held talks for hours.",
      (["USAGOV"], ["RUSGOV"], "04")),
     ("Putin spoke with Xi by telephone. The two leaders agreed to meet.",
-     (["CHNGOV", "RUSGOV"], [], "03")),
+     (["RUSGOV"], ["CHNGOV"], "03")),       # an agreement of the two: each with the other
     ("Xi Jinping arrived in Florida. The president met Trump.", (["CHNGOV"], ["USAGOV"], "04")),
     ("Russia suspended the memorandum. The government rejected the criticism.",
      (["RUSGOV"], [], "12")),
@@ -301,4 +301,7 @@ def test_nominal_events_and_dash_pairs_name_both_parties(coder, text, expected):
 
 def test_light_verb_object_is_not_coded_twice(coder):
     events = coder.code("Trump held a summit with Xi.", date="2017-04-12")
-    assert [e.pattern for e in events] == ["040.hold.meeting"]
+    # the summit is not coded again as a noun; the meeting holds in both directions
+    assert [e.pattern for e in events] == ["040.hold.meeting"] * 2
+    assert [(e.actor[0].country, e.recipient[0].country) for e in events] == \
+        [("USA", "CHN"), ("CHN", "USA")]

@@ -219,7 +219,10 @@ def test_roles_resolve_on_the_date_of_the_event(coder):
 
 def test_spans_point_at_actor_action_and_recipient(coder):
     s = "Chinese companies signed a deal with North Korean officials."
-    (ev,) = coder.code(s, date="2017-04-12")
+    ev, other = coder.code(s, date="2017-04-12")     # a symmetric act: the other direction too
+    assert ev.primary and not other.primary
+    assert other.spans["actor"] == ev.spans["recipient"] and \
+        other.spans["recipient"] == ev.spans["actor"]
     (a0, a1), = ev.spans["actor"]
     (v0, v1), = ev.spans["action"]
     (r0, r1), = ev.spans["recipient"]
@@ -236,7 +239,7 @@ def test_event_ids_are_stable_and_the_output_deterministic(coder):
 
 
 def test_location_is_the_place_of_the_event(coder):
-    (ev,) = coder.code("Rex Tillerson met Sergei Lavrov in Moscow.", date="2017-04-12")
+    ev, _ = coder.code("Rex Tillerson met Sergei Lavrov in Moscow.", date="2017-04-12")
     assert ev.location.name == "Moscow" and ev.location.country == "RUS"
     assert [e.country for e in ev.recipient] == ["RUS"]
 

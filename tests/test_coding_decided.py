@@ -38,8 +38,9 @@ def test_a_version_6_store_gains_the_column(coder, tmp_path):
         q = store.con.execute
         assert q("SELECT value FROM meta WHERE key = 'store_version'").fetchone()[0] == \
             str(STORE_VERSION)
-        assert q("SELECT count(*), count(decided_by) FROM event_rows").fetchone() == (2, 0)
-        assert q("SELECT count(*) FROM events").fetchone()[0] == 2
+        # the call for sanctions, the meeting and its other direction
+        assert q("SELECT count(*), count(decided_by) FROM event_rows").fetchone() == (3, 0)
+        assert q("SELECT count(*) FROM events").fetchone()[0] == 3
 
 
 def test_explain_prints_each_decision_with_its_description(coder, tmp_path, cli):
@@ -63,11 +64,13 @@ def test_eval_writes_the_decisions_beside_each_miss(cli, tmp_path):
     with open(misses, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     assert len(rows) == 1
-    assert rows[0]["decided_by"] == ("actor=subject;recipient=direct_object;"
-                                     "status=asserted_by_default;date=no_date;"
-                                     "place=locative_phrase;"
-                                     # the meeting's row holds a sense constraint
-                                     "sense=object_class !goal")
+    # the meeting, then its other direction; the meeting's row holds a sense constraint
+    assert rows[0]["decided_by"].split(" | ") == [
+        "actor=subject;recipient=direct_object;status=asserted_by_default;date=no_date;"
+        "place=locative_phrase;sense=object_class !goal",
+        "actor=other_direction via direct_object;recipient=other_direction via subject;"
+        "status=asserted_by_default;date=no_date;place=locative_phrase;"
+        "sense=object_class !goal"]
 
 
 def test_a_version_7_store_gains_the_columns_of_version_8(coder, tmp_path):
@@ -83,7 +86,7 @@ def test_a_version_7_store_gains_the_columns_of_version_8(coder, tmp_path):
     with open_store(db, read_only=True) as store:
         q = store.con.execute
         assert q("SELECT count(*), count(decided_by), count(confidence) FROM event_rows"
-                 ).fetchone() == (2, 2, 0)
+                 ).fetchone() == (3, 3, 0)
         # what the view gives a row without them: primary, not a mention
         assert q("SELECT bool_and(is_primary), bool_or(mention) FROM events").fetchone() == \
             (True, False)

@@ -73,6 +73,10 @@ CASES = [
     ("recipient", "light_verb_object", "China gave Pakistan weapons.", None),
     ("recipient", "noun_preposition", "Turkey's visit to Azerbaijan was brief.", "04"),
     ("recipient", "reciprocal_parties", "France and Germany signed an agreement.", "05"),
+    ("recipient", "each_other", "Peru and Chile accused each other of spying.", "11"),
+    ("actor", "other_direction via reciprocal_parties", "France and Germany signed an "
+                                                        "agreement.", "05"),
+    ("actor", "conjoined_modifiers via subject", "Indian and Chinese troops clashed.", "19"),
     ("recipient", "between_parties", "The ministry welcomed President Erdogan's offer to "
                                      "mediate between Armenia and Azerbaijan.", "045"),
     ("recipient", "between_parties via place_stands_for_state",

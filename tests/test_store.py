@@ -124,6 +124,9 @@ def test_analysis_relation_groups_reports_and_keeps_the_office(tmp_path):
             f"SELECT count(*) FROM {store.analysis_events(raw=True)} WHERE root = '04'").fetchone()
         grouped = store.con.execute(
             f"SELECT n_reports, n_sources, actor_office, actor_country, recipient_country "
-            f"FROM {store.analysis_events()} WHERE root = '04'").fetchall()
-    assert raw[0] == 2
-    assert grouped == [(2, 2, "head_of_state", "RUS", "CHN")]
+            f"FROM {store.analysis_events()} WHERE root = '04' ORDER BY actor_country"
+        ).fetchall()
+    # the meeting is coded from both sides (a symmetric act), each side corroborated apart
+    assert raw[0] == 4
+    assert grouped == [(2, 2, "head_of_state", "CHN", "RUS"),
+                       (2, 2, "head_of_state", "RUS", "CHN")]

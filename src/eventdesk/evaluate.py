@@ -386,8 +386,21 @@ class Scores:
         }
 
 
-def _event_triples(events: list[Event], plover: bool) -> list[tuple[Entity | None,
-                                                                     Entity | None, str]]:
+def other_direction(e: Event) -> bool:
+    """Is the event the other direction of a symmetric act the coder coded ("Russia and China
+    met": China's meeting with Russia; ``decided_by`` names ``other_direction``)?"""
+    return (e.decided_by or {}).get("actor", "").startswith("other_direction")
+
+
+def _symmetric_key(e: Event) -> tuple:
+    return (e.sentence_index, e.pattern, frozenset(x.code for x in (*e.actor, *e.recipient)))
+
+
+def _event_triples(events: list[Event], plover: bool
+                   ) -> list[tuple[Entity | None, Entity | None, str, tuple | None, bool]]:
+    """(actor, recipient, type, symmetric group or None, other direction?) of each pair of the
+    asserted and reported events."""
+    groups = {_symmetric_key(e) for e in events if other_direction(e)}
     out = []
     for e in events:
         if e.status not in TRIPLE_STATUSES:
@@ -395,9 +408,11 @@ def _event_triples(events: list[Event], plover: bool) -> list[tuple[Entity | Non
         kind = e.plover if plover else e.root
         if kind is None:
             continue
+        key = _symmetric_key(e)
+        group = key if key in groups else None
         for a in e.actor or (None,):
             for r in e.recipient or (None,):
-                out.append((a, r, kind.upper() if plover else kind))
+                out.append((a, r, kind.upper() if plover else kind, group, other_direction(e)))
     return out
 
 
@@ -462,7 +477,7 @@ def score_item(item: GoldItem, events: list[Event], parsed: Any, s: Scores) -> N
         pred = _event_triples(events, plover)
         used: set[int] = set()
         for g in item.triples:
-            k = next((k for k, (a, r, kind) in enumerate(pred) if k not in used
+            k = next((k for k, (a, r, kind, _, _) in enumerate(pred) if k not in used
                       and kind == g[2] and _side_matches(g[0], a) and _side_matches(g[1], r)),
                      None)
             if k is None:
@@ -471,8 +486,11 @@ def score_item(item: GoldItem, events: list[Event], parsed: Any, s: Scores) -> N
             else:
                 used.add(k)
                 s.triples[0] += 1
-        extra = len({(id(a), id(r), kind) for k, (a, r, kind) in enumerate(pred)
-                     if k not in used})
+        # a symmetric act is one fact whichever direction the gold codes: its other direction
+        # is no false alarm, nor is its first when the gold codes the other
+        matched = {pred[k][3] for k in used if pred[k][3] is not None}
+        extra = len({(id(a), id(r), kind) for k, (a, r, kind, group, mirror) in enumerate(pred)
+                     if k not in used and not mirror and (group is None or group not in matched)})
         s.triples[1] += extra
     if problems:
         s.misses.append({"where": item.where, "text": item.text, "problems": problems,

@@ -21,6 +21,7 @@ class Mention:
     span: tuple[int, int]  # token range of the mention
     plural: bool = False   # "clergymen", "Russian officials": not what "it" refers to
     seq: int = 0           # order of registration, which breaks ties between equal positions
+    venue: bool = False    # where something happened ("met in Brussels"), not one of its parties
 
 
 class _Sorted:
@@ -74,14 +75,14 @@ class Mentions:
         return self._lists[key]
 
     def add(self, entity: Entity, i: int, person: bool, span: tuple[int, int],
-            plural: bool = False) -> None:
+            plural: bool = False, venue: bool = False) -> None:
         if not (entity.country or entity.name or entity.sector in ("IGO", "NGO", "REB")):
             return              # sector-only entities ("officials") are not antecedents
         key = (i, entity.code)
         if key in self._seen:
             return
         self._seen.add(key)
-        m = Mention(entity, i, person, span, plural, len(self._seen))
+        m = Mention(entity, i, person, span, plural, len(self._seen), venue)
         for k in (("all",), ("person", person), ("sector", person, entity.sector)):
             self._list(k).insert(m)
         if entity.country and i < self._first_country.get(entity.country, i + 1):
@@ -113,11 +114,14 @@ class Mentions:
     def last_two(self, i: int, people: bool) -> list[Mention]:
         """The last two distinct parties named: people ("the two leaders"), else states and
         organisations, falling back to the people's states ("the two sides" after a meeting
-        of two ministers)."""
+        of two ministers); never a venue."""
         if people:
             return _pick(self.before(i, True), lambda e: e.name)
-        return (_pick(self.before(i, False), lambda e: e.country or e.code)
-                or _pick(self.before(i), lambda e: e.country or e.code))
+        # a venue is not a party ("met in Brussels ... the two sides agreed")
+        return (_pick((m for m in self.before(i, False) if not m.venue),
+                      lambda e: e.country or e.code)
+                or _pick((m for m in self.before(i) if not m.venue),
+                         lambda e: e.country or e.code))
 
 
 def _pick(cands: Iterator[Mention], key: Callable[[Entity], Any]) -> list[Mention]:

@@ -140,8 +140,16 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
         # resolved through an earlier mention (not the generic entity the words give)
         referred = bool(found) and found != [(ent, (toks[0].i, toks[-1].i + 1))]
         return found, toks, "refers_back" if referred else None
+    shared_sector = possessor_conjunct(st, c, ent)
+    if shared_sector is not None:
+        ent, how = shared_sector, how or "conjoined_modifiers"
     st.mentions.add(ent, c.i, ent.name in st.know.kb.roles, span, c.tag_ in ("NNS", "NNPS"))
-    return [(ent, span)] + of_conjuncts(st, c, ent), toks, how
+    shared = conjoined_modifiers(st, c, ent)
+    if shared and how is None:
+        how = "conjoined_modifiers"
+    for e, sp in shared:
+        st.mentions.add(e, sp[0], False, sp, True)
+    return [(ent, span)] + of_conjuncts(st, c, ent) + shared, toks, how
 
 
 def _with_phrase(toks: list[Any], prep: Any) -> list[Any]:
@@ -288,6 +296,59 @@ def of_conjuncts(st: DocState, head: Any, ent: Entity) -> list[tuple[Entity, tup
     return out
 
 
+def _bare_state(e: Entity | None) -> bool:
+    return e is not None and bool(e.country) and e.code == e.country
+
+
+def _state_sector(e: Entity | None) -> bool:
+    """A state's sector ("Indian troops": INDMIL), not a person or an organisation."""
+    return e is not None and bool(e.country and e.sector) and e.code == f"{e.country}{e.sector}"
+
+
+def conjoined_modifiers(st: DocState, head: Any, ent: Entity
+                        ) -> list[tuple[Entity, tuple[int, int]]]:
+    """the other states of a head noun that two modifiers share ("Indian and Chinese troops",
+    "US and South Korean forces", "Armenian and Azerbaijani units"): each conjoined state
+    adjective or name with the head's sector, so that the phrase names both sides"""
+    # a state's sector ("Indian troops"), or a state's plural things ("Armenian units")
+    if not (_state_sector(ent) or _bare_state(ent) and head.tag_ in ("NNS", "NNPS")):
+        return []
+    out: list[tuple[Entity, tuple[int, int]]] = []
+    for m in head.children:
+        if m.dep_ not in ("amod", "compound", "nmod", "poss"):
+            continue
+        for conj in (g for g in m.subtree if g.dep_ == "conj" and g.head.i != g.i):
+            toks = [t for t in np_tokens(st, conj) if t.dep_ != "case"]
+            other = resolve(st, toks, conj)
+            if not _bare_state(other) or other.country == ent.country or \
+                    any(e.country == other.country for e, _ in out):
+                continue
+            code = f"{other.country}{ent.sector or ''}"
+            out.append((Entity(code=code, country=other.country, sector=ent.sector,
+                               text=head.doc[toks[0].i: toks[-1].i + 1].text),
+                        (toks[0].i, toks[-1].i + 1)))
+    return out
+
+
+def possessor_conjunct(st: DocState, c: Any, ent: Entity | None) -> Entity | None:
+    """A bare state conjoined to a possessor that a sector noun follows takes that noun's
+    sector ("India and Pakistan's foreign ministers": the parse joins India to the
+    ministers, and both states' ministers are meant); else None."""
+    if not _bare_state(ent) or c.pos_ != "PROPN":
+        return None
+    for d in (g for g in c.children if g.dep_ == "conj"):
+        poss = next((p for p in d.children if p.dep_ == "poss"), None)
+        between = c.doc[c.i + 1: poss.i] if poss is not None else None
+        if poss is None or c.i + 1 >= poss.i or any(t.dep_ != "cc" for t in between):
+            continue
+        toks = np_tokens(st, d)
+        theirs = resolve(st, toks, d)
+        if _state_sector(theirs) and theirs.country != ent.country:
+            return Entity(code=f"{ent.country}{theirs.sector}", country=ent.country,
+                          sector=theirs.sector, text=ent.text)
+    return None
+
+
 def dash_pair(st: DocState, toks: list[Any], head: Any) -> list[Entity]:
     """Two parties joined by a dash inside one phrase ("Russian–U.S. talks", "the
     Xi-Trump summit"), each with the phrase's head noun; else nothing."""
@@ -301,6 +362,15 @@ def dash_pair(st: DocState, toks: list[Any], head: Any) -> list[Entity]:
             if one and two and one != two and (one.country, one.code) != (two.country, two.code):
                 return [one, two]
     return []
+
+
+def _with_sector(e: Entity, generic: Entity) -> Entity:
+    """The state of an antecedent with the sector a referring phrase names ("the two
+    armies")."""
+    if not e.country or not generic.sector:
+        return e
+    return Entity(code=f"{e.country}{generic.sector}", country=e.country, sector=generic.sector,
+                  text=generic.text)
 
 
 def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
@@ -326,7 +396,18 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
         return [(m.entity, own)] if m else []
     if kind in ("both", "both_people"):
         two = ctx.last_two(head.i, people=kind == "both_people")
+        if kind == "both" and generic is not None and generic.sector:
+            # "the two armies" after "India and China": each state's army
+            return [(_with_sector(m.entity, generic), own) for m in two] or fallback
         return [(m.entity, own) for m in two] or fallback
+    poss = next((c for c in head.children if c.dep_ == "poss"), None)
+    if poss is not None and generic is not None and generic.sector:
+        # "the two countries' defence ministers": each state's, with the head's sector
+        words = tuple(t.lower_ for t in poss.subtree if t.dep_ != "case")
+        if kb.references.get(words) == "both" or kb.references.get(words[1:]) == "both":
+            two = ctx.last_two(head.i, people=False)
+            if two:
+                return [(_with_sector(m.entity, generic), own) for m in two]
     definite = any(t.dep_ == "det" and t.lower_ in words.definite for t in head.children)
     if generic is not None and definite and head.tag_ in ("NN", "NNP"):
         # "the president", "the ministry": the last entity of that sector, or the

@@ -23,8 +23,9 @@ from .place import PLACE, Where
 from .primary import mark_primary
 from .registry import describe
 from .second import second_opinion
-from .recipient import (RECIPIENT, between_parties, inside_noun_preposition, light_verb_object,
-                        names_between, noun_preposition, read_heads, reciprocal_parties)
+from .recipient import (RECIPIENT, between_of_noun, between_parties, inside_noun_preposition,
+                        light_verb_object, names_between, noun_preposition, other_direction,
+                        read_heads, reciprocal_parties)
 from .status import decide_status, stated_intent
 from .triggers import TRIGGERS
 from .when import DATE, MENTION_DATES
@@ -39,8 +40,11 @@ def register_names(st: DocState, sent: Any) -> None:
                 r = ent.root
                 plural = r.tag_ in ("NNS", "NNPS") or (
                     r.dep_ in ("amod", "compound") and r.head.tag_ in ("NNS", "NNPS"))
+                # "met in Brussels": the place of the act, not a party "the two sides" means
+                venue = ent.label_ == "GPE" and r.dep_ == "pobj" and \
+                    r.head.lower_ in st.know.words.locative_preps
                 st.mentions.add(e, r.i, e.name in st.know.kb.roles, (ent.start, ent.end),
-                                plural)
+                                plural, venue)
 
 
 def code_sentence(st: DocState, s_index: int, sent: Any) -> list[Event]:
@@ -67,6 +71,10 @@ def unfiltered(st: DocState, s_index: int, sent: Any) -> list[tuple[Any, Event]]
             ev = decide(d)
             if ev is not None:
                 found.append((d.trigger, with_confidence(ev, trigger.name, d.pattern)))
+                # a symmetric act: the other direction too, after the first (never primary),
+                # with a confidence of its own
+                found.extend((d.trigger, with_confidence(other, trigger.name, d.pattern))
+                             for other in other_direction(d, ev))
     return found
 
 
@@ -77,7 +85,7 @@ def decide(d: Draft) -> Event | None:
         d.actor, how = found
         d.decided["actor"] = how
     if d.nominal:
-        if not d.actors:
+        if not d.actors and not between_of_noun(d):
             return None
         noun_preposition(d)
         inside_noun_preposition(d)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..geo import location_of, place_nouns
-from ..model import Entity
+from dataclasses import replace
+
+from ..model import Entity, Event, stable_hash
 from .draft import DocState, Draft, Phrase, tokens_span
 from .lexicon import Pattern
 from .draft import UNKNOWN
@@ -427,15 +429,107 @@ def inside_noun_preposition(d: Draft) -> None:
                     _nested(d, g, "inside_noun_preposition", avoid)
 
 
+def _is_mutual(d: Draft, t: Any) -> bool:
+    """Is the token a reciprocal pronoun ("each other", "one another": reciprocal_pronouns.tsv)?"""
+    words = sorted([t, *(c for c in t.children if c.dep_ in ("det", "nummod", "amod"))],
+                   key=lambda w: w.i)        # "each other"; "one another" (another: det of one)
+    return " ".join(w.lower_ for w in words) in d.st.know.words.reciprocal_pronouns
+
+
+@RECIPIENT.strategy("each_other", noted=True)
+def each_other(d: Draft) -> bool:
+    """an act the parties of a joint subject did to each other ("Armenia and Azerbaijan accused
+    each other", "blamed one another for", "shelled each other's posts"): each party is the
+    others' recipient, whatever the verb"""
+    if d.nominal:
+        return False
+    heads = [c for c in d.trigger.children if c.dep_ in ("dobj", "dative")]
+    heads += [g for c in d.trigger.children if c.dep_ == "prep" for g in _pobjs(c)]
+    if d.obj is not None:
+        heads.append(d.obj)
+    return any(_is_mutual(d, h) or any(p.dep_ == "poss" and _is_mutual(d, p)
+                                       for p in h.children) for h in heads)
+
+
+def _party(e: Entity) -> bool:
+    """A named party, not a sector alone ("officials") nor an unknown name."""
+    return e.code != UNKNOWN and bool(e.country or e.sector in ("IGO", "NGO") or e.name)
+
+
 @RECIPIENT.strategy("reciprocal_parties", noted=True)
 def reciprocal_parties(d: Draft) -> None:
     """the other parties of a reciprocal action named as its actors ("Russia and Ukraine
     exchanged prisoners", "the Xi-Trump summit")"""
-    if not d.pattern.reciprocal or len(d.actors) < 2:
+    if len(d.actors) < 2:
+        return
+    mutual = each_other(d)
+    if not (d.pattern.reciprocal or mutual):
         return
     if d.nominal and d.recipients or any(e.country for e in d.recipients):
         return
-    d.split_reciprocal("reciprocal_parties")
+    d.split_reciprocal("each_other" if mutual else "reciprocal_parties")
+
+
+#: how a recipient was found when the parties were split from one list ("Russia and China met",
+#: "a line between A and B", "accused each other"): each party acted with every other
+SPLIT_PARTIES = ("reciprocal_parties", "each_other", "between_parties")
+
+
+def _other_side(d: Draft, ev: Event) -> bool:
+    """Are the recipients the other side of the symmetric act itself: the object of "with"
+    ("met with Lavrov", "talks with Iran": function_words.tsv mutual_preps) on the verb or
+    what it acts on, or the direct object of a verb without an object head ("met Lavrov"),
+    rather than a target named elsewhere ("agreed to send tanks to Ukraine")?"""
+    sent, toks = d.sent, set()
+    hosts = [d.trigger] + ([d.obj] if d.obj is not None else [])
+    for h in hosts:
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ in d.st.know.words.mutual_preps:
+                toks |= {t.idx - sent.start_char for g in _pobjs(c) for t in g.subtree}
+            elif h is d.trigger and c.dep_ == "dobj" and not d.pattern.objects \
+                    and not d.nominal:
+                toks |= {t.idx - sent.start_char for t in c.subtree}
+    spans = ev.spans.get("recipient", [])[:len(ev.recipient)]
+    return bool(spans) and all(any(a <= x < b for x in toks) for a, b in spans)
+
+
+@RECIPIENT.strategy("other_direction", noted=True)
+def other_direction(d: Draft, ev: Event) -> list[Event]:
+    """the other direction of a symmetric act, as CAMEO codes one (a pattern flagged recip in
+    the lexicon, an act done to each other, parties named with "between"): "Russia and China
+    met" is also China's meeting with Russia, so each other party gets an event of its own as
+    actor, never the sentence's primary one"""
+    how = ev.decided_by.get("recipient", "")
+    split = how.split(" via ")[0] in SPLIT_PARTIES
+    if not (split or d.pattern.reciprocal) or not ev.actor or not ev.recipient:
+        return []
+    if not split and not _other_side(d, ev):
+        return []       # "France and Germany agreed to send tanks to Ukraine": not Ukraine's
+    if not all(_party(e) for e in (*ev.actor, *ev.recipient)):
+        return []
+    ents = [*ev.actor, *ev.recipient]
+    a_sp, r_sp = ev.spans.get("actor", []), ev.spans.get("recipient", [])
+    aligned = len(a_sp) == len(ev.actor) and len(r_sp) >= len(ev.recipient)
+    spans = (a_sp + r_sp[:len(ev.recipient)]) if aligned else []
+    # the sides: each party alone when they were split from one list, else the actors and the
+    # recipients
+    n = len(ev.actor)
+    sides = [[k] for k in range(len(ents))] if split else \
+        [list(range(n)), list(range(n, len(ents)))]
+    out = []
+    for k, side in enumerate(sides[1:], 1):
+        others = [j for s in sides if s is not side for j in s]
+        if aligned:
+            sp = {"actor": [spans[j] for j in side], "recipient": [spans[j] for j in others]}
+        else:
+            sp = {"actor": r_sp, "recipient": a_sp}
+        decided = dict(ev.decided_by, actor=f"other_direction via {how}",
+                       recipient=f"other_direction via {ev.decided_by.get('actor', '')}")
+        out.append(replace(ev, id=stable_hash(ev.id, "other_direction", k),
+                           actor=tuple(ents[j] for j in side),
+                           recipient=tuple(ents[j] for j in others),
+                           spans={**ev.spans, **sp}, decided_by=decided, primary=False))
+    return out
 
 
 @RECIPIENT.strategy("between_parties", noted=True)
@@ -463,3 +557,19 @@ def names_between(d: Draft) -> bool:
                for h in ([verb] + ([obj] if obj is not None else [])
                          + [c for c in verb.children if c.dep_ == "dobj"])
                for c in h.children)
+
+
+def between_of_noun(d: Draft) -> bool:
+    """An event noun with no possessor or name modifier whose parties "between" names ("talks
+    between Armenia and Azerbaijan", "clashes between Indian and Chinese troops"): the first
+    is the actor, the others its recipients (decided by ``between_parties``); False if it
+    does not name two."""
+    if not names_between(d):
+        return False
+    read_heads(d, [(g, "between_parties") for c in d.trigger.children
+                   if c.dep_ == "prep" and c.lower_ == "between" for g in _pobjs(c)])
+    if len(d.recipients) < 2:
+        d.recipient, d.unnamed = Phrase(), []
+        d.decided.pop("recipient", None)
+        return False
+    return between_parties(d)
