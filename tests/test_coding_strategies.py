@@ -41,8 +41,11 @@ CASES = [
                                          "expelled two Peruvian diplomats.", "166"),
     ("actor", "place_stands_for_state via subject", "A drone launched from Syrian territory "
                                                     "struck a base near Eilat.", "19"),
-    ("actor", "between_parties", "The ministry welcomed President Erdogan's offer to mediate "
+    ("actor", "between_parties", "The ministry welcomed the offer to mediate "
                                  "between Armenia and Azerbaijan.", "045"),
+    # the holder of the offer mediates
+    ("actor", "holder_of_noun", "The ministry welcomed President Erdogan's offer to mediate "
+                                "between Armenia and Azerbaijan.", "045"),
     # recipient
     ("recipient", "direct_object", "Russia criticized Japan on Monday.", "11"),
     ("recipient", "verb_preposition", "Germany backed out of the deal with Iran.", "05"),
@@ -77,7 +80,7 @@ CASES = [
     ("actor", "other_direction via reciprocal_parties", "France and Germany signed an "
                                                         "agreement.", "05"),
     ("actor", "conjoined_modifiers via subject", "Indian and Chinese troops clashed.", "19"),
-    ("recipient", "between_parties", "The ministry welcomed President Erdogan's offer to "
+    ("recipient", "between_parties", "The ministry welcomed the offer to "
                                      "mediate between Armenia and Azerbaijan.", "045"),
     ("recipient", "between_parties via place_stands_for_state",
      "A new shipping route between Vladivostok and Shanghai opened in June.", "061"),
@@ -111,6 +114,10 @@ CASES = [
                                 "invasion of Bolivia.", "19"),
     ("date", "mention_own_date", "Chile has reinforced its border posts since the Peruvian "
                                  "invasion of Bolivia on May 3.", "19"),
+    ("status", "inverted_condition", "Were the Houthis to stop attacking ships in the Red Sea, "
+                                     "insurers would still wait.", "19"),
+    ("status", "indefinite_subject_of_modal", "An Israeli strike on Iran's nuclear sites might "
+                                              "delay the programme.", "19"),
     ("status", "modal via stated_intent", "The ministry said the army would crush any attempt "
                                           "by Taipei to declare independence.", "13"),
     # code: no pattern fits the verb; the learned second opinion (tests/test_second_opinion.py)

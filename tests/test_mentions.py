@@ -179,11 +179,16 @@ def test_the_gdelt_export_marks_the_primary_event_as_root(strike_store, tmp_path
 
 # -- "said X would ...": a stated intention is an intent or a threat -----------------------------
 @pytest.mark.parametrize("text,code,status", [
+    # an intention to act is the reported future; a threat is made by saying it, asserted ...
     ("The Kenyan foreign minister said Nairobi would send medical teams to Somalia.", "033",
-     "hypothetical"),
+     "future"),
     ("An Egyptian army spokesman said the air force would bomb militant camps in Libya.", "1384",
-     "hypothetical"),
-    ("Peru's president said Lima will expel the Venezuelan ambassador.", "136", "future"),
+     "asserted"),
+    ("Peru's president said Lima will expel the Venezuelan ambassador.", "136", "asserted"),
+    ("A Kremlin spokesman said Moscow would retaliate against any new sanctions.", "130",
+     "asserted"),
+    # ... a third party's word about another's intention is reported
+    ("U.S. officials said Moscow would retaliate against the sanctions.", "130", "reported"),
 ])
 def test_a_stated_intention_is_coded_as_the_intent_or_threat(coder, text, code, status):
     evs = coder.code(text, date="2021-03-01")

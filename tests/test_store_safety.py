@@ -407,10 +407,12 @@ def test_a_store_of_a_newer_version_is_refused_and_left_alone(tmp_path):
     db = tmp_path / "new.duckdb"
     with open_store(db) as s:
         import_file(s, DATA / "gdelt2.export.CSV")
-        s.con.execute("UPDATE meta SET value = '9' WHERE key = 'store_version'")
+        s.con.execute("UPDATE meta SET value = ? WHERE key = 'store_version'",
+                      [str(STORE_VERSION + 1)])
     before = db.read_bytes()
     for ro in (False, True):
-        with pytest.raises(StoreError, match="store version 9 was written by a newer eventdesk"):
+        with pytest.raises(StoreError, match=f"store version {STORE_VERSION + 1} was written "
+                                             "by a newer eventdesk"):
             open_store(db, read_only=ro)
     assert db.read_bytes() == before
 

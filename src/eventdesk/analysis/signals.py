@@ -92,11 +92,13 @@ def signals(con: Any, rel: str, *, watch: list[str] | None = None, since: Date |
             until: Date | None = None, by: str = "month", lookback: int = 365, top: int = 20,
             few_sources: int = 1, baseline: int = 12, min_score: float = 3.0,
             fold_days: int = 30, touching: list[str] | None = None,
-            max_change_dyads: int = 5000) -> list[Signal]:
+            max_change_dyads: int = 5000, days: str | None = None) -> list[Signal]:
     """The ``top`` signals from ``since`` (default: the last three periods of the data) to
     ``until``, ranked by priority then score (see the module's text), each with up to three
     sentences behind it; ``touching`` keeps only signals whose pair holds one of those
-    countries."""
+    countries. ``days``: the store's per-day sums of the same events (a relation with the
+    columns of ``agg_day``, restricted to the same statuses and mentions), from which the
+    period signals read their series instead of the events (the same counts and means)."""
     check_period(by)
     watch = watch or []
     p = Params()
@@ -110,7 +112,7 @@ def signals(con: Any, rel: str, *, watch: list[str] | None = None, since: Date |
         raise UsageError(f"empty period: no events on or after {since} (the last is {last[0]})")
     win = Window(since, until)
     found = (_events(con, rel, win, lookback, few_sources, fold_days)
-             + _series_signals(con, rel, win, by, baseline, max_change_dyads))
+             + _series_signals(con, rel, win, by, baseline, max_change_dyads, days))
     _relevance(con, rel, found, watch, Window(since - timedelta(days=lookback), until))
     if touching:
         keep = set(touching)
@@ -218,13 +220,19 @@ def _events(con: Any, rel: str, win: Window, lookback: int, few: int, fold: int
 
 # -- period signals -------------------------------------------------------------------------------
 def _series_signals(con: Any, rel: str, win: Window, by: str, baseline: int,
-                    max_change: int) -> list[Signal]:
+                    max_change: int, days: str | None = None) -> list[Signal]:
     p = Params()
-    sql = f"""
-        SELECT {PAIR}, CAST(date_trunc('{by}', date) AS DATE) AS period, count(*) AS n,
-               avg(goldstein) AS mean
-        FROM {rel} WHERE {DYADIC} AND {Window(None, win.until).sql(p)} GROUP BY ALL"""
-    agg = con.execute(sql, p).df()
+    if days is None:
+        sql = f"""
+            SELECT {PAIR}, CAST(date_trunc('{by}', date) AS DATE) AS period, count(*) AS n,
+                   avg(goldstein) AS mean
+            FROM {rel} WHERE {DYADIC} AND {Window(None, win.until).sql(p)} GROUP BY ALL"""
+    else:
+        sql = f"""
+            SELECT {PAIR}, CAST(date_trunc('{by}', date) AS DATE) AS period,
+                   CAST(sum(n) AS BIGINT) AS n, sum(sum_g) / nullif(sum(n_g), 0) AS mean
+            FROM {days} WHERE {DYADIC} AND {Window(None, win.until).sql(p)} GROUP BY ALL"""
+    agg = con.execute(sql, p).df().sort_values(["pa", "pb", "period"], kind="stable")
     if agg.empty:
         return []
     periods = pd.date_range(agg.period.min(), agg.period.max(), freq=FREQ[by])
@@ -388,6 +396,14 @@ def _evidence(con: Any, rel: str, chosen: list[Signal], by: str, per: int = 3) -
     ids = [(k, e) for k, s in enumerate(chosen) if s.event_id is not None
            for e in s.event_ids[:per]]
     per_ = [(k, s) for k, s in enumerate(chosen) if s.event_id is None]
+    # only the rows that can be evidence: the events named, and the dates of the periods
+    # (a period lasts at most 366 days), so DuckDB reads the sentences of those alone
+    near = ["event_id IN (SELECT event_id FROM ek_)"] if ids else []
+    if per_:
+        lo = min(s.period for _, s in per_)
+        hi = max(s.period for _, s in per_)
+        near.append(f"(date >= {p(lo)} AND date <= CAST({p(hi)} AS DATE) + 366)")
+    near = " OR ".join(near) or "false"
     sql = f"""
         WITH ek_ AS (SELECT unnest({p([k for k, _ in ids] or [-1])}) AS k,
                             unnest({p([e for _, e in ids] or [""])}) AS event_id,
@@ -397,7 +413,8 @@ def _evidence(con: Any, rel: str, chosen: list[Signal], by: str, per: int = 3) -
                        unnest({p([s.b for _, s in per_] or [""])}) AS b,
                        unnest({p([s.period for _, s in per_] or [Date(1, 1, 1)])}) AS period),
         sel_ AS (SELECT {PAIR}, CAST(date_trunc('{by}', date) AS DATE) AS period, event_id,
-                        doc_id, sentence, goldstein, date FROM {rel} WHERE {DYADIC}),
+                        doc_id, sentence, goldstein, date FROM {rel} WHERE {DYADIC}
+                 AND ({near})),
         both_ AS (SELECT ek_.k, ek_.o AS o, s.* FROM ek_ JOIN sel_ s USING (event_id)
                   UNION ALL
                   SELECT pk_.k, 0 AS o, s.* FROM pk_ JOIN sel_ s ON s.pa = pk_.a

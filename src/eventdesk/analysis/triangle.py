@@ -24,8 +24,16 @@ DEFAULT_SD = 3.0       # Goldstein spread assumed for a direction seen only once
 
 
 def _directed_stats(con: Any, rel: str, players: list[str], by: str | None,
-                    win: Window) -> pd.DataFrame:
-    """n, mean and variance of Goldstein per (period,) source and target player, in SQL."""
+                    win: Window, days: str | None = None) -> pd.DataFrame:
+    """n, mean and variance of Goldstein per (period,) source and target player, in SQL.
+    ``days``: the store's per-day sums of the same events (``agg_day``'s columns), read
+    instead of the events when every player is a state (matched by its country column,
+    which the sums keep); the variance then comes from the sums of squares, equal to
+    DuckDB's ``var_samp`` up to rounding."""
+    from .common import state_codes
+
+    if days is not None and all(pl in state_codes() for pl in players):
+        return _directed_stats_from_days(days, players, by, win, con)
     p = Params()
     case = lambda prefix: "CASE " + " ".join(  # noqa: E731
         f"WHEN {side_sql(prefix, pl, p)} THEN {i}" for i, pl in enumerate(players)) + " END"
@@ -38,6 +46,26 @@ def _directed_stats(con: Any, rel: str, players: list[str], by: str | None,
                avg(goldstein) AS mean, var_samp(goldstein) AS var
         FROM sel_ WHERE src IS NOT NULL AND dst IS NOT NULL AND src <> dst
         GROUP BY ALL ORDER BY ALL"""
+    return con.execute(sql, p).df()
+
+
+def _directed_stats_from_days(days: str, players: list[str], by: str | None, win: Window,
+                              con: Any) -> pd.DataFrame:
+    p = Params()
+    case = lambda prefix: "CASE " + " ".join(  # noqa: E731
+        f"WHEN {side_sql(prefix, pl, p)} THEN {i}" for i, pl in enumerate(players)) + " END"
+    period = f"date_trunc('{by}', date)" if by else "NULL"
+    sql = f"""
+        WITH sel_ AS (SELECT {period} AS period, {case('actor')} AS src,
+                           {case('recipient')} AS dst, n, n_g, sum_g, sum_g2 FROM {days}
+                    WHERE {win.sql(p)}),
+        agg_ AS (SELECT CAST(period AS DATE) AS period, src, dst, sum(n) AS n, sum(n_g) AS g,
+                        sum(sum_g) AS s, sum(sum_g2) AS s2
+                 FROM sel_ WHERE src IS NOT NULL AND dst IS NOT NULL AND src <> dst
+                 GROUP BY ALL)
+        SELECT period, src, dst, CAST(n AS BIGINT) AS n, s / nullif(g, 0) AS mean,
+               CASE WHEN g > 1 THEN greatest(s2 - s * s / g, 0) / (g - 1) END AS var
+        FROM agg_ ORDER BY ALL"""
     return con.execute(sql, p).df()
 
 
@@ -90,15 +118,16 @@ class Triangle:
 
 def triangle(con: Any, rel: str, players: list[str], *, by: str = "month",
              win: Window = Window(), band: float = 1.0, alpha: float = 0.5,
-             reps: int = 1000, seed: int = 0) -> Triangle:
+             reps: int = 1000, seed: int = 0, days: str | None = None) -> Triangle:
     """Edge scores, configuration (with its bootstrap probability), role scores, each player's
     pivot leverage L_P = min(S_PA, S_PB) − S_AB with its 95% interval (the same parametric
     bootstrap draws as the edges', each draw's leverage from that draw's three edge scores),
-    and the periods where the configuration or the pivot changes."""
+    and the periods where the configuration or the pivot changes. ``days``: the store's
+    per-day sums of the same events (see :func:`_directed_stats`)."""
     check_period(by)
     if len(set(players)) != 3:
         raise UsageError(f"a triangle needs three different actors, got {', '.join(players)}")
-    stats = _directed_stats(con, rel, players, by, win)
+    stats = _directed_stats(con, rel, players, by, win, days)
     if stats.empty:
         raise UsageError(f"no events among {', '.join(players)} in {win.describe()}")
     periods = pd.date_range(stats["period"].min(), stats["period"].max(), freq=FREQ[by])
@@ -121,12 +150,12 @@ def triangle(con: Any, rel: str, players: list[str], *, by: str = "month",
 
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        lo = np.nanquantile(boot, 0.025, axis=0) if reps else S
-        hi = np.nanquantile(boot, 0.975, axis=0) if reps else S
+        lo = _nanquantile(boot, 0.025) if reps else S
+        hi = _nanquantile(boot, 0.975) if reps else S
         lev = _leverage(S)                                # (3, T)
         boot_lev = _leverage(boot) if reps else None      # (reps, 3, T)
-        lev_lo = np.nanquantile(boot_lev, 0.025, axis=0) if reps else lev
-        lev_hi = np.nanquantile(boot_lev, 0.975, axis=0) if reps else lev
+        lev_lo = _nanquantile(boot_lev, 0.025) if reps else lev
+        lev_hi = _nanquantile(boot_lev, 0.975) if reps else lev
     signs = np.where((S > band) & (lo > 0), 1, np.where((S < -band) & (hi < 0), -1, 0))
     boot_signs = np.where(boot > band, 1, np.where(boot < -band, -1, 0))
     point = _labels(signs)                                # (T,)
@@ -149,6 +178,18 @@ def triangle(con: Any, rel: str, players: list[str], *, by: str = "month",
         rows.append(row)
     frame = pd.DataFrame(rows)
     return Triangle(players, frame, _changes(frame))
+
+
+def _nanquantile(a: np.ndarray, q: float) -> np.ndarray:
+    """``np.nanquantile(a, q, axis=0)``, the same numbers, vectorised: numpy's nanquantile
+    sorts each column on its own in Python (0.2 s of a triangle's 0.37 s on 120 months),
+    so only the columns that hold some NaN but not only NaN go through it."""
+    out = np.quantile(a, q, axis=0)
+    missing = np.isnan(a)
+    some = missing.any(axis=0) & ~missing.all(axis=0)
+    if some.any():
+        out[some] = np.nanquantile(a[:, some], q, axis=0)
+    return out
 
 
 def _edges(mean: np.ndarray, alpha: float) -> np.ndarray:

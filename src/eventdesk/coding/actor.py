@@ -98,6 +98,32 @@ def issuer_of_speech_noun(st: DocState, v: Any, verb: Any, level: int) -> tuple 
     return None
 
 
+def holder_noun(st: DocState, v: Any) -> Any | None:
+    """The holder noun (``holder_nouns.tsv``) whose to-infinitive the verb is ("Moscow's
+    decision to ban", "the Kremlin's refusal to extend"), or None."""
+    noun = v.head
+    if v.dep_ == "acl" and noun.i != v.i and noun.pos_ == "NOUN" \
+            and noun.lemma_.lower() in st.know.words.holder_nouns \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children):
+        return noun
+    return None
+
+
+@SUBJECT.strategy("holder_of_noun")
+def holder_of_noun(st: DocState, v: Any, verb: Any, level: int) -> Found | None:
+    """the possessor or name modifier of the holder noun whose to-infinitive the verb is
+    ("Moscow's decision to ban", "the Russian refusal to extend", "the administration's threat
+    to cut aid"): the one who decided, refused or threatened does the act"""
+    noun = holder_noun(st, v)
+    if noun is None:
+        return None
+    poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if poss is not None:
+        return Found(poss)
+    mods = _name_modifiers(noun)
+    return Found(mods[0]) if mods else None
+
+
 @SUBJECT.strategy("reduced_relative_misread")
 def reduced_relative_misread(st: DocState, v: Any, verb: Any, level: int) -> Found | None:
     """the noun a main clause misread as a reduced relative hangs on ("the Iraqi air force

@@ -18,14 +18,15 @@ from .lexicon import (DEFAULT_RECIPIENT_PREPS, Lexicon, Pattern, StatusCues, nou
 #: the word lists of coding/data/, one file each (column ``word``)
 WORD_LISTS = ("speech_nouns", "measure_nouns", "subject_control", "particles",
               "statement_preps", "stand_in_places", "carriers", "earlier_preps", "reaction_verbs",
-              "reaction_preps", "reciprocal_pronouns")
+              "reaction_preps", "reciprocal_pronouns", "holder_nouns")
 #: the word lists whose entries may be phrases of several words, single-spaced ("in response to")
 PHRASE_LISTS = ("earlier_preps", "reciprocal_pronouns")
 #: the lists of coding/data/function_words.tsv
 FUNCTION_LISTS = ("locative_preps", "date_preps", "nested_preps", "author_preps",
                   "control_preps", "contrast", "definite", "singular_pronouns", "np_keep_preps",
-                  "dash", "pair_dash", "intent_modals", "actor_place_preps", "origin_preps",
-                  "stand_in_preps", "mutual_preps")
+                  "dash", "pair_dash", "intent_modals", "intent_nouns", "inversion_auxes",
+                  "indefinite", "actor_place_preps", "origin_preps", "stand_in_preps",
+                  "mutual_preps")
 #: the lists of coding/data/clause_recipients.tsv (which complements name a recipient)
 CLAUSE_LISTS = ("complement_subject", "transparent")
 #: the files of several lists each (column ``list`` names the list)

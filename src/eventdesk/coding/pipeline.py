@@ -142,6 +142,22 @@ def place_as_target(d: Draft, where: Where, root: str) -> None:
 RECIPIENT.strategy("place_as_target", noted=True)(place_as_target)
 
 
+def status_of_saying(d: Draft, code: str, claimants: tuple[Entity, ...]) -> Status:
+    """The status of a stated intention. A threat is made by saying it ("Moscow said it would
+    retaliate" is a threat that was made, asserted, as "Moscow threatened to retaliate" is), so
+    it is asserted, or reported when a third party says it of another state ("U.S. officials
+    said Moscow would retaliate": a claim about Russia's intent, not Russia's own threat). An
+    intention to act otherwise (03x: "said Tokyo would provide generators") is the reported
+    future ("would" is the "will" of reported speech): future."""
+    if not code.startswith("13"):
+        return Status.FUTURE
+    own = {a.country for a in d.actors if a.country}
+    said_by = {c.country for c in claimants if c.country}
+    if own and said_by and not own & said_by:
+        return Status.REPORTED
+    return Status.ASSERTED
+
+
 def finish(d: Draft) -> Event:
     """Status, claimant, place, date and spans of an event whose parties are known."""
     st, sent, verb = d.st, d.sent, d.trigger
@@ -153,14 +169,17 @@ def finish(d: Draft) -> Event:
             code = cameo(rejection)
         else:                          # nothing cooperative was refused: plainly negated
             status, status_how = Status.NEGATED, "refusal_without_rejection"
-    elif stated_intent(st, verb, status):
+    stated = False
+    if not refused and stated_intent(st, verb, status):
         intent = intent_of(code.code)
         if intent is not None:         # "said Moscow would strike": a threat (138), not a strike
-            code = cameo(intent)
+            code, stated = cameo(intent), True
             status_how += " via stated_intent"
     claimants: tuple[Entity, ...] = ()
     if claimant_head is not None:
         claimants = tuple(phrase(st, claimant_head, sent).entities)
+    if stated:
+        status = status_of_saying(d, code.code, claimants)
     countries = {e.country for e in (*d.actors, *d.recipients) if e.country} \
         | st.mentions.countries_before(verb.i)
     where, place_how = PLACE.first(d, countries, Where())

@@ -123,7 +123,9 @@ for _name, _about in (
         ("governor_negation", "the negation of a governing verb (\"did not agree to meet\")"),
         ("governor_modal", "a modal of a governing verb (\"may decide to strike\")"),
         ("governor_noun", "a noun whose that-clause the event is (\"evidence that he was "
-                          "killed\", \"the hope that talks resume\"), and the verbs above it"),
+                          "killed\", \"the hope that talks resume\") or, for a holder noun, "
+                          "its to-infinitive (\"the plan to annex\", \"the refusal to "
+                          "extend\"), and the verbs above it"),
         ("quantified_noun", "a relative clause of a noun under \"any\" (\"would block any "
                             "statement that criticises China\"): not a particular event"),
         ("refusal_without_rejection", "a refusal of something that has no rejection code: "
@@ -163,7 +165,7 @@ def _governors(st: Any, v: Any, cues: StatusCues, marks: Marks) -> None:
     from .actor import find_subject
 
     for _ in range(3):
-        v = _noun_governor(v, cues, marks)
+        v = _noun_governor(st, v, cues, marks)
         if v.dep_ not in ("xcomp", "ccomp", "pcomp") or v.head.i == v.i:
             break
         gov = v.head
@@ -190,16 +192,26 @@ def _governors(st: Any, v: Any, cues: StatusCues, marks: Marks) -> None:
         v = gov
 
 
-def _noun_governor(v: Any, cues: StatusCues, marks: Marks) -> Any:
+def _noun_governor(st: Any, v: Any, cues: StatusCues, marks: Marks) -> Any:
     """A verb in the that-clause of a noun ("evidence that he was killed") takes the noun's
     status cue (status.tsv governors: evidence → reported) and goes on up from the verb that
-    holds the noun ("said they had evidence that ..."); other verbs are returned as they are."""
+    holds the noun ("said they had evidence that ..."); so does the to-infinitive of a holder
+    noun (holder_nouns.tsv: "the plan to annex" is future, "the threat to cut aid"
+    hypothetical, "the refusal to extend" a refusal, "the decision to ban", with no cue,
+    asserted); other verbs are returned as they are."""
+    from .actor import holder_noun
+
     noun = v.head
-    if v.dep_ != "acl" or noun.pos_ not in ("NOUN", "PROPN") or noun.i == v.i \
-            or not any(c.dep_ == "mark" and c.lower_ == "that" for c in v.children):
+    if v.dep_ != "acl" or noun.pos_ not in ("NOUN", "PROPN") or noun.i == v.i:
         return v
-    if noun.lemma_.lower() in cues.governors:
-        marks.mark(Status(cues.governors[noun.lemma_.lower()]), "governor_noun")
+    held = holder_noun(st, v) is not None
+    if not held and not any(c.dep_ == "mark" and c.lower_ == "that" for c in v.children):
+        return v
+    lemma = noun.lemma_.lower()
+    if lemma in cues.governors:
+        marks.mark(Status(cues.governors[lemma]), "governor_noun")
+        if held and lemma in cues.refusals and not marks.refused:
+            marks.refused, marks.refusal = True, {Status(cues.governors[lemma])}
     up = noun.head
     if noun.dep_ == "pobj" and up.dep_ == "prep" and up.head.i != up.i:
         up = up.head
@@ -215,23 +227,87 @@ def _quantified(v: Any, cues: StatusCues, marks: Marks) -> None:
         marks.mark(Status(cues.quantifiers[q]), "quantified_noun")
 
 
+def _inverted_condition(st: Any, verb: Any, marks: Marks) -> None:
+    """A condition without "if", its auxiliary before its subject ("Were the Houthis to stop
+    attacking ships, ...", "Should Beijing begin reclamation, ...", "Had Finland joined NATO,
+    ..."): the clause (and the verbs it governs: "stop attacking") is hypothetical, as after
+    "if" (``inversion_auxes`` in function_words.tsv)."""
+    inversion = st.know.words.inversion_auxes
+    v = verb
+    for _ in range(4):
+        if v.dep_ == "advcl" and v.head.i != v.i:
+            subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass", "expl")),
+                        None)
+            first = v.left_edge
+            aux = v if v.lower_ in inversion else next(
+                (c for c in v.children if c.dep_ in ("aux", "auxpass")
+                 and c.lower_ in inversion), None)
+            if subj is not None and aux is not None and aux.i < subj.i and first.i == aux.i \
+                    and not any(c.dep_ == "mark" for c in v.children):
+                marks.mark(Status.HYPOTHETICAL, "inverted_condition")
+            return
+        if v.dep_ not in ("xcomp", "conj") or v.head.i == v.i:
+            return
+        v = v.head
+
+
+STATUS.note("inverted_condition", "a condition without \"if\", its auxiliary first "
+                                  "(\"Were the Houthis to stop attacking ships\", \"Should "
+                                  "Beijing begin\", \"Had Finland joined\"): hypothetical")
+
+
+def _indefinite_subject(st: Any, noun: Any, cues: StatusCues, marks: Marks) -> None:
+    """An event noun under "a"/"an" that is the subject of a verb under a modal ("A Chinese
+    blockade of Taiwan would cut off ...", "An Israeli strike on Iran might delay ..."): an
+    event supposed, not reported; it takes the modal's status (hypothetical, future). A
+    definite or possessed noun ("Russia's invasion could reshape Europe") names an event that
+    happened (``indefinite`` in function_words.tsv)."""
+    if noun.pos_ != "NOUN" or noun.dep_ not in ("nsubj", "nsubjpass") or noun.head.i == noun.i \
+            or not any(c.dep_ == "det" and c.lower_ in st.know.words.indefinite
+                       for c in noun.children):
+        return
+    modal = next((c for c in noun.head.children if c.dep_ == "aux" and c.lower_ in cues.modals),
+                 None)
+    if modal is not None:
+        marks.mark(Status(cues.modals[modal.lower_]), "indefinite_subject_of_modal")
+
+
+STATUS.note("indefinite_subject_of_modal", "an event noun under \"a\" that is the subject of a "
+                                           "modal verb (\"A Chinese blockade would cut off "
+                                           "...\"): the modal's status")
+
+
 def stated_intent(st: Any, verb: Any, status: Status) -> bool:
     """Is the event an act its actor is said to be going to do, rather than one it does: a
     future or hypothetical act under a modal of intention of its own (``intent_modals`` in
     function_words.tsv: will, would, shall) in the complement of a reporting verb ("the
     ministry said the army would crush any attempt")? Not under a condition of its own ("said
     that if Russia attacks ..."), nor negated, nor an obligation ("said Serbia should resume
-    talks": obligations.tsv). The pipeline then codes the statement of intent or the threat
-    (``intents.tsv``); the status stays the act's."""
+    talks": obligations.tsv). So is the to-infinitive of a holder noun of intention
+    (``intent_nouns``: "the administration's threat to cut aid", "Ankara's promise to expand
+    trade"), and an act under will/would in the that-clause of a speech noun
+    (speech_nouns.tsv: "the joint announcement that they would observe the ceasefire"). The
+    pipeline then codes the statement of intent or the threat
+    (``intents.tsv``), its status set by ``pipeline.status_of_saying``."""
     if status not in (Status.FUTURE, Status.HYPOTHETICAL):
         return False
     cues = st.know.cues
     v = verb
     if v.dep_ == "conj" and v.head.i != v.i and not any(c.dep_ == "aux" for c in v.children):
         v = v.head                                   # "would strike and occupy"
+    from .actor import holder_noun
+
+    noun = holder_noun(st, v)
+    if noun is not None and noun.lemma_.lower() in st.know.words.intent_nouns:
+        return True                                  # "the threat to cut aid", "the promise to"
+    kids = list(v.children)
+    if v.dep_ == "acl" and v.head.i != v.i and any(c.dep_ == "mark" and c.lower_ == "that"
+                                                   for c in kids) \
+            and v.head.lemma_.lower() in st.know.words.speech_nouns:
+        # the that-clause of a speech noun ("the ministry's statement that it would retaliate")
+        return any(c.dep_ == "aux" and c.lower_ in st.know.words.intent_modals for c in kids)
     if v.dep_ != "ccomp" or v.head.i == v.i:
         return False
-    kids = list(v.children)
     if any(c.dep_ == "mark" and c.lower_ in cues.marks for c in kids):
         return False
     intends = any(c.dep_ == "aux" and c.lower_ in st.know.words.intent_modals for c in kids)
@@ -254,6 +330,8 @@ def decide_status(st: Any, verb: Any) -> tuple[Status, str, Any | None, bool]:
     _own(verb, cues, marks)
     v = _conjoined(verb, cues, st.know.words.contrast, marks)
     _quantified(v, cues, marks)
+    _inverted_condition(st, verb, marks)
+    _indefinite_subject(st, verb, cues, marks)
     _governors(st, v, cues, marks)
     if marks.refused:
         for s in marks.refusal:

@@ -172,12 +172,15 @@ def reporting_aside(st: DocState, c: Any) -> bool:
 
 def noun_sense(st: DocState, p: Pattern, noun: Any) -> str | None:
     """:func:`sense_of` for an event noun: its object is the object of its "of" ("recognition
-    of Kosovo"), its clause an ``acl`` or ``ccomp`` ("the recognition that ...")."""
+    of Kosovo"), its clause an ``acl`` or ``ccomp`` with a subject or a "that" of its own ("the
+    recognition that ..."; not a parenthetical participle)."""
     objs = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
             for g in c.children if g.dep_ == "pobj"]
+    # a clause with a subject or a "that" of its own; not a participle set off as a
+    # parenthesis ("Washington's recognition of Israeli sovereignty, announced on Monday, ...")
     clause = any(c.dep_ in ("acl", "ccomp") and c.tag_[:2] == "VB" and c.tag_ != "VBG"
                  and not any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
-                 for c in noun.children)
+                 and has_subject(c) for c in noun.children)
     return sense_of(st, p, objs, clause)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import InputError, UsageError
 from ..store import Store
 from ..store.corroborate import stale_sql
+from ..store.materialize import record_gone
 from ..store.schema import EVENT_NAMES
 from ..store.sql import ident, literal, literal_list
 from .files import max_line, size_text
@@ -426,6 +427,7 @@ def replace_stored(con: Any, dataset: str, batches: list[int], lo: Any, hi: Any,
                 f"WHERE e.dataset = {literal(dataset)} AND e.batch_id <> l.b AND e.origin_id "
                 "BETWEEN $1 AND $2)")
     con.execute(f"INSERT INTO group_stale {stale_sql(same)}", [lo, hi])
+    record_gone(con, same, [lo, hi])
     con.execute(f"DELETE FROM event_rows WHERE {same}", [lo, hi])
     con.execute("DROP TABLE IF EXISTS ed_last")
 

@@ -25,6 +25,7 @@ import pandas as pd
 from ..analysis.common import Window, check_actors as _check_actors
 from ..errors import StoreError, UsageError
 from ..store import Store, confidence_condition
+from ..store.sql import literal_list
 
 #: what the events table may be sorted by: the name in the URL -> the relation's column
 SORTS = {"date": "date", "actor": "actor_code", "recipient": "recipient_code",
@@ -149,10 +150,27 @@ class Readers:
 
 
 def relation(store: Store, *, reports: bool = False,
-             statuses: tuple[str, ...] | None = ("asserted",)) -> str:
+             statuses: tuple[str, ...] | None = ("asserted",),
+             include_mentions: bool = False) -> str:
     """The relation analyses read (:meth:`Store.analysis_events`): one row per corroborated
-    event, or per report."""
-    return store.analysis_events(raw=reports, statuses=statuses)
+    event, or per report; the mentions of earlier events left out unless
+    ``include_mentions``, as the analyses and the CLI do."""
+    return store.analysis_events(raw=reports, statuses=statuses,
+                                 include_mentions=include_mentions)
+
+
+def stored(store: Store, flt: "Filter") -> bool:
+    """Whether the filter's relation is the stored ``corroborated`` table (store version 9),
+    which also holds each event's place and confidence."""
+    return not flt.reports and store.reads_stored
+
+
+def days_relation(include_mentions: bool = False) -> str:
+    """The store's per-day sums (``agg_day``, store version 9) of the events
+    :func:`relation` gives: corroborated asserted events, without the mentions of earlier
+    events unless ``include_mentions``."""
+    return ("(SELECT * FROM agg_day WHERE status = 'asserted'"
+            + ("" if include_mentions else " AND NOT mention_only") + ")")
 
 
 def check_actors(store: Store, codes: list[str]) -> list[str]:
@@ -179,8 +197,26 @@ class Filter:
     place: str | None = None                     # the place a report names
     doc: str | None = None                       # the document a report comes from
     reports: bool = False                        # one row per report, not per event
+    include_mentions: bool = False               # mentions of earlier events too
 
-    def where(self) -> tuple[str, list[Any]]:
+    def relation(self, store: Store) -> str:
+        """The relation the filter selects from."""
+        if stored(store, self):
+            # the stored corroborated events with their places (what relation() reads, and
+            # the representative report's place and confidence)
+            where = []
+            if self.statuses is not None:
+                where.append(f"status IN {literal_list(self.statuses)}")
+            if not self.include_mentions:
+                where.append("NOT mention_only")
+            return ("(SELECT * FROM corroborated"
+                    + (" WHERE " + " AND ".join(where) if where else "") + ")")
+        return relation(store, reports=self.reports, statuses=self.statuses,
+                        include_mentions=self.include_mentions)
+
+    def where(self, own: bool = False) -> tuple[str, list[Any]]:
+        """The filter's WHERE clause and parameters; ``own``: over a relation that holds the
+        events' own places (:meth:`relation` of a stored store)."""
         clauses: list[str] = []
         params: list[Any] = []
 
@@ -210,7 +246,8 @@ class Filter:
             clauses.append("date <= ?")
             params.append(self.until)
         if self.place:
-            clauses.append("event_id IN (SELECT event_id FROM events WHERE location = ?)")
+            clauses.append("location = ?" if own else
+                           "event_id IN (SELECT event_id FROM events WHERE location = ?)")
             params.append(self.place)
         if self.doc:
             clauses.append("doc_id = ?")
@@ -228,19 +265,66 @@ class Filter:
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+#: the SQL type of each sort column, for the cursor's values (a URL carries them as JSON)
+SORT_TYPES = {"date": "DATE", "actor_code": "VARCHAR", "recipient_code": "VARCHAR",
+              "cameo": "VARCHAR", "goldstein": "DOUBLE", "status": "VARCHAR",
+              "n_reports": "BIGINT"}
+
+
+def keyset(col: str, descending: bool, after: tuple[Any, Any, str]) -> tuple[str, list[Any]]:
+    """The rows after ``after`` (the sort value, date and event id of a page's last row) in
+    the events table's order (``col`` ascending or descending, NULLs last, then date, NULLs
+    last, then event id): a condition DuckDB applies before sorting, so a deep page costs
+    what the first does (no OFFSET that sorts and skips every row before it)."""
+    value, day, eid = after
+    kind = SORT_TYPES[col]
+
+    def level(expr: str, v: Any, cast: str, desc: bool) -> tuple[str, str, list[Any]]:
+        """(after, equal, parameters) for one sort key with NULLs last."""
+        if v is None:
+            return "false", f"{expr} IS NULL", []
+        op = "<" if desc else ">"
+        return (f"({expr} IS NULL OR {expr} {op} CAST(? AS {cast}))",
+                f"{expr} = CAST(? AS {cast})", [v])
+
+    g1, e1, p1 = level(col, value, kind, descending)
+    g2, e2, p2 = level("date", day, "DATE", False)
+    cond = f"({g1} OR ({e1} AND ({g2} OR ({e2} AND event_id > ?))))"
+    # the placeholders in order: after and equal of the sort value, of the date, the id
+    return cond, [*p1, *p1, *p2, *p2, eid]
+
+
 def events_table(store: Store, flt: Filter, *, sort: str = "date", descending: bool = False,
-                 page: int = 1, per: int = 50) -> tuple[pd.DataFrame, int]:
-    """One page of the filtered events, sorted and cut by DuckDB, and how many match."""
-    rel = relation(store, reports=flt.reports, statuses=flt.statuses)
-    where, params = flt.where()
+                 page: int = 1, per: int = 50, after: tuple[Any, Any, str] | None = None,
+                 before: tuple[Any, Any, str] | None = None) -> tuple[pd.DataFrame, int]:
+    """One page of the filtered events, sorted and cut by DuckDB, and how many match. The
+    page after ``after`` (the last row's sort value, date and event id, as
+    :func:`cursor` gives them), or the page before ``before`` (the first row's), is found by
+    keyset (no OFFSET); without either, ``page`` counts pages from the first."""
+    rel = flt.relation(store)
+    where, params = flt.where(own=stored(store, flt))
     total = store.con.execute(f"SELECT count(*) FROM {rel} r{where}", params).fetchone()[0]
     col = SORTS[sort]
     way = "DESC" if descending else "ASC"
+    page_where, page_params, offset = where, list(params), (page - 1) * per
+    order = f"{col} {way} NULLS LAST, date NULLS LAST, event_id"
+    if after is not None or before is not None:
+        cond, extra = keyset(col, descending, after or before)   # type: ignore[arg-type]
+        if before is not None:
+            # the rows before it: neither after it nor it, read backwards from it
+            cond = f"NOT {cond} AND event_id <> ?"
+            extra = [*extra, before[2]]
+            order = (f"{col} {'ASC' if descending else 'DESC'} NULLS FIRST, date DESC NULLS "
+                     "FIRST, event_id DESC")
+        page_where = (where + " AND " if where else " WHERE ") + cond
+        page_params += extra
+        offset = 0
     sql = (f"SELECT event_id, group_id, date, actor_code, actor_country, recipient_code, "
            f"recipient_country, cameo, root, goldstein, quad, status, n_reports, n_sources, "
-           f"doc_id, sentence FROM {rel} r{where} "
-           f"ORDER BY {col} {way} NULLS LAST, date, event_id LIMIT ? OFFSET ?")
-    frame = store.con.execute(sql, params + [per, (page - 1) * per]).df()
+           f"doc_id, sentence FROM {rel} r{page_where} ORDER BY {order} LIMIT ? OFFSET ?")
+    frame = store.con.execute(sql, page_params + [per, offset]).df()
+    if before is not None:
+        frame = frame.iloc[::-1].reset_index(drop=True)
     # the coder's confidence of the page's reports (None for imported ones): read for these
     # rows alone, from the row groups that hold any (imported rows have none)
     known = dict(store.con.execute(
@@ -252,10 +336,41 @@ def events_table(store: Store, flt: Filter, *, sort: str = "date", descending: b
     return frame, int(total)
 
 
+def cursor(frame: pd.DataFrame, sort: str, first: bool = False) -> list[Any] | None:
+    """The keyset cursor of a page's last row (``first``: its first row): its sort value,
+    date and event id, as JSON values (dates as ISO strings), for the next (previous)
+    page's link."""
+    if not len(frame):
+        return None
+    row = frame.iloc[0 if first else -1]
+
+    def plain(v: Any) -> Any:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+            return None
+        if hasattr(v, "isoformat"):
+            return v.isoformat()[:10]
+        if isinstance(v, np.integer):
+            return int(v)
+        if isinstance(v, np.floating):
+            return float(v)
+        return v
+
+    return [plain(row[SORTS[sort]]), plain(row["date"]), str(row["event_id"])]
+
+
 def locations(store: Store, flt: Filter, limit: int = 2000) -> pd.DataFrame:
     """Places of the filtered events: name, country, latitude and longitude (NULL where the
     place is a whole country), and how many events; the busiest first."""
-    rel = relation(store, reports=flt.reports, statuses=flt.statuses)
+    rel = flt.relation(store)
+    if stored(store, flt):
+        # the stored corroborated events carry their (representative report's) place
+        where, params = flt.where(own=True)
+        sql = (f"SELECT location AS name, location_country AS country, "
+               f"any_value(location_lat) AS lat, any_value(location_lon) AS lon, "
+               f"count(*) AS n, avg(goldstein) AS mean_goldstein FROM {rel} r{where}"
+               f"{' AND' if where else ' WHERE'} location IS NOT NULL GROUP BY 1, 2 "
+               f"ORDER BY n DESC, 1 LIMIT ?")
+        return store.con.execute(sql, params + [limit]).df()
     where, params = flt.where()
     sql = (f"SELECT e.location AS name, e.location_country AS country, "
            f"any_value(e.location_lat) AS lat, any_value(e.location_lon) AS lon, "
@@ -266,21 +381,37 @@ def locations(store: Store, flt: Filter, limit: int = 2000) -> pd.DataFrame:
 
 
 # -- the overview -----------------------------------------------------------------------------
-def overview(store: Store) -> dict[str, Any]:
+def overview(store: Store, *, include_mentions: bool = False) -> dict[str, Any]:
     """The store's counts and period, the busiest and fastest-moving dyads, and a monthly
-    timeline of cooperation and conflict (corroborated asserted events)."""
+    timeline of cooperation and conflict (corroborated asserted events; the mentions of
+    earlier events left out unless ``include_mentions``). On a store that keeps per-day
+    aggregates (version 9) the ranking and the timeline read them, not the events."""
     from ..analysis import api
+    from ..analysis.dyads import top_dyads_from_days
 
     counts = store.counts()
-    first, last = store.con.execute("SELECT min(event_date), max(event_date) FROM events"
+    first, last = store.con.execute("SELECT min(event_date), max(event_date) FROM event_rows"
                                     ).fetchone()
-    rel = relation(store)
     out: dict[str, Any] = {"counts": counts, "first": first, "last": last}
+    days = None if not store.reads_stored else days_relation(include_mentions)
     for rank in ("activity", "movement"):
         try:
-            out[rank] = api.dyads(store, top=10, rank=rank)
+            if days is not None:
+                out[rank] = top_dyads_from_days(store.con, days, top=10, rank=rank)
+            else:
+                out[rank] = api.dyads(store, top=10, rank=rank,
+                                      include_mentions=include_mentions)
         except UsageError:
             out[rank] = pd.DataFrame(columns=["a", "b", "n", "mean_goldstein", "movement"])
+    if days is not None:
+        out["timeline"] = store.con.execute(
+            f"SELECT CAST(date_trunc('month', date) AS DATE) AS period, "
+            f"CAST(coalesce(sum(n) FILTER (WHERE quad IN (1, 2)), 0) AS BIGINT) AS cooperation, "
+            f"CAST(coalesce(sum(n) FILTER (WHERE quad IN (3, 4)), 0) AS BIGINT) AS conflict, "
+            f"sum(sum_g) / nullif(sum(n_g), 0) AS mean_goldstein FROM {days} "
+            f"WHERE date IS NOT NULL GROUP BY 1 ORDER BY 1").df()
+        return out
+    rel = relation(store, include_mentions=include_mentions)
     out["timeline"] = store.con.execute(
         f"SELECT CAST(date_trunc('month', date) AS DATE) AS period, "
         f"count(*) FILTER (WHERE quad IN (1, 2)) AS cooperation, "
@@ -300,13 +431,24 @@ def period_end(start: Date, by: str) -> Date:
 
 
 def dyad(store: Store, a: str, b: str, *, by: str, directed: bool, win: Window,
-         baseline: int = 12) -> pd.DataFrame:
+         baseline: int = 12, include_mentions: bool = False) -> pd.DataFrame:
     """The dyad's series (:func:`eventdesk.analysis.dyads.dyad_series`) with its baseline
     band: the median of the ``baseline`` periods before each one, ± twice their scaled MAD
     (the yardstick of the series' robust z)."""
     from ..analysis import api
 
-    df = api.dyad(store, a, b, by=by, directed=directed, since=win.since, until=win.until)
+    if not store.reads_stored:
+        df = api.dyad(store, a, b, by=by, directed=directed, since=win.since,
+                      until=win.until, include_mentions=include_mentions)
+    else:
+        # as api.dyad, with the per-day sums for two states
+        from ..analysis.dyads import dyad_series
+
+        rel = relation(store, include_mentions=include_mentions)
+        a, b = _check_actors(store.con, rel, [a, b])
+        df = dyad_series(store.con, rel, a, b, by=by, directed=directed, win=win,
+                         days=days_relation(include_mentions))
+        df["period"] = pd.to_datetime(df["period"]).dt.date
     df["period_end"] = [period_end(p, by) for p in df["period"]]
     mean = df["mean_goldstein"].to_numpy(dtype=float)
     lo, hi = np.full(len(mean), np.nan), np.full(len(mean), np.nan)
@@ -322,30 +464,43 @@ def dyad(store: Store, a: str, b: str, *, by: str, directed: bool, win: Window,
 
 
 def triangle(store: Store, players: list[str], *, by: str, win: Window, band: float,
-             reps: int = 500) -> Any:
+             reps: int = 500, include_mentions: bool = False) -> Any:
     from ..analysis import api
 
-    return api.triangle(store, players, by=by, since=win.since, until=win.until, band=band,
-                        reps=reps)
+    if not store.reads_stored:
+        return api.triangle(store, players, by=by, since=win.since, until=win.until,
+                            band=band, reps=reps, include_mentions=include_mentions)
+    from ..analysis.common import distinct
+    from ..analysis.triangle import triangle as run
+
+    # as api.triangle, with the per-day sums for the edges' statistics
+    rel = relation(store, include_mentions=include_mentions)
+    players = distinct(_check_actors(store.con, rel, players), 3, "a triangle")
+    return run(store.con, rel, players, by=by, win=win, band=band, reps=reps,
+               days=days_relation(include_mentions))
 
 
-def signals(store: Store, watch: list[str], *, by: str, win: Window, top: int = 20) -> list[Any]:
+def signals(store: Store, watch: list[str], *, by: str, win: Window, top: int = 20,
+            include_mentions: bool = False) -> list[Any]:
     """The ranked signals as :class:`~eventdesk.analysis.signals.Signal` objects (the notebook
     API's frame flattens their evidence, whose event ids the page links to)."""
     from ..analysis.signals import signals as _signals
 
-    return _signals(store.con, relation(store), watch=watch, since=win.since, until=win.until,
+    days = None if not store.reads_stored else days_relation(include_mentions)
+    return _signals(store.con, relation(store, include_mentions=include_mentions), days=days,
+                    watch=watch, since=win.since, until=win.until,
                     by=by, top=top)
 
 
-def brief_html(store: Store, focus: str, partners: list[str], *, by: str, win: Window) -> str:
+def brief_html(store: Store, focus: str, partners: list[str], *, by: str, win: Window,
+               include_mentions: bool = False) -> str:
     """The brief's HTML body: its headings, paragraphs, sources, and its charts as
     ``data-figure`` elements (the Plotly figure as JSON, drawn by ``static/app.js``; a PNG
     for readers without JavaScript), so the page needs no inline script."""
     from ..analysis import api
 
     page = api.brief(store, focus, partners, by=by, since=win.since,
-                     until=win.until).html(scripts=False)
+                     until=win.until, include_mentions=include_mentions).html(scripts=False)
     body = re.search(r"<body>(.*)</body>", page, re.S)
     return body.group(1) if body else page
 

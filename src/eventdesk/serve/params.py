@@ -123,6 +123,63 @@ def flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def boolean(value: str | None, name: str, default: bool = False) -> bool:
+    """A yes/no parameter: 1, true, yes, on or 0, false, no, off (empty: ``default``)."""
+    text = (value or "").strip().lower()
+    if not text:
+        return default
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise UsageError(f"{name}={_show(value or '')}: expected 1 or 0 (true or false)")
+
+
+def mentions(q: Mapping[str, str]) -> bool:
+    """``include_mentions``: keep the mentions of earlier events ("since the strike"), which
+    the analyses and event lists leave out by default, as the CLI does."""
+    return boolean(q.get("include_mentions"), "include_mentions")
+
+
+def after(q: Mapping[str, str], sort_key: str, name: str = "after"
+          ) -> tuple[object, object, str] | None:
+    """``after`` (or ``before``): the keyset cursor of the events table (the last (first)
+    row's sort value, date and event id, as a JSON list), as the next-page (previous-page)
+    link carries it; None when absent."""
+    import json
+
+    text = q.get(name)
+    if text is None or not text.strip():
+        return None
+    bad = UsageError(f"{name}={_show(text)}: not a page cursor (follow the page links)")
+    if len(text) > 400:
+        raise bad
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise bad from None
+    if not (isinstance(value, list) and len(value) == 3 and isinstance(value[2], str)):
+        raise bad
+    key, day_, eid = value
+    kind = {"goldstein": (int, float), "reports": (int,)}.get(sort_key, (str,))
+    if key is not None and (isinstance(key, bool) or not isinstance(key, kind)):
+        raise bad
+    if sort_key == "date" and key is not None:
+        key = _cursor_day(key, bad)
+    if day_ is not None:
+        if not isinstance(day_, str):
+            raise bad
+        day_ = _cursor_day(day_, bad)
+    return key, day_, eid
+
+
+def _cursor_day(text: str, bad: UsageError) -> Date:
+    try:
+        return Date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise bad from None
+
+
 def event_filter(q: Mapping[str, str]) -> Filter:
     """The events table's and the map's filter; every status by default."""
     win = window(q)
@@ -140,7 +197,7 @@ def event_filter(q: Mapping[str, str]) -> Filter:
                   min_reports=integer(q.get("min_reports"), "min_reports", 0, 0, 10**6) or None,
                   min_confidence=confidence(q.get("min_confidence")),
                   place=_place(q.get("place")), doc=_place(q.get("doc")),
-                  reports=flag(q.get("reports")))
+                  reports=flag(q.get("reports")), include_mentions=mentions(q))
 
 
 def confidence(value: str | None) -> float | None:

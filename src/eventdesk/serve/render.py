@@ -56,9 +56,10 @@ def _layout(title: str, ytitle: str, **more: Any) -> dict[str, Any]:
             "legend": {"orientation": "h", "y": -0.15}, **more}
 
 
-def timeline_chart(tl: Any) -> dict[str, Any]:
+def timeline_chart(tl: Any, mentions: bool = False) -> dict[str, Any]:
     x = [str(p) for p in tl["period"]]
-    links = [f"/events?since={p}&until={_month_end(p)}&status=asserted" for p in x]
+    more = "&include_mentions=1" if mentions else ""
+    links = [f"/events?since={p}&until={_month_end(p)}&status=asserted{more}" for p in x]
     text = [f"{p[:7]}: {c} cooperation, {k} conflict, mean Goldstein {_signed(g)}"
             for p, c, k, g in zip(x, tl["cooperation"], tl["conflict"], tl["mean_goldstein"])]
     traces = [

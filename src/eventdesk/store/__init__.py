@@ -29,6 +29,7 @@ from .corroborate import (SLICE_ROWS, STALE_COLUMNS, Rule, apply_batch, chain_ba
                           group_batch, pending_slices, pending_where, regroup_all, stale_sql)
 from .schema import (BUCKET, EVENT_NAMES, SINGLE_SELECT, STORE_VERSION, create, derive_sql,
                      ensure, meta, migrate, set_meta, store_version)
+from .materialize import add_singles, rebuild, record_gone
 from .sql import ident, literal, literal_list
 
 if TYPE_CHECKING:
@@ -176,6 +177,13 @@ class Store:
                 raise damaged(self.path, exc) from None
             raise
 
+    @property
+    def reads_stored(self) -> bool:
+        """Whether reads of corroborated events use the stored tables (``corroborated``,
+        ``agg_day``): always, except on a read-only open that could not group an import's
+        reports (:meth:`_read_ungrouped`), which reads the views."""
+        return not self._ungrouped
+
     def _count_pending(self) -> int:
         return int(self.con.execute("SELECT (SELECT count(*) FROM group_pending) + "
                                     "(SELECT count(*) FROM group_stale)").fetchone()[0])
@@ -319,13 +327,23 @@ class Store:
     def _upgrade(self, version: int | None) -> None:
         """Create a new store, or migrate an older one, in one transaction."""
         if version == STORE_VERSION:
-            self.transaction(lambda: ensure(self.con), "cannot open the store for writing")
+            def current() -> None:
+                if ensure(self.con):
+                    # a new CAMEO table: the stored events' derived scores follow it
+                    rebuild(self.con)
+
+            self.transaction(current, "cannot open the store for writing")
             return
         step = "initialise" if version is None else f"migrate (from store version {version})"
 
         def work() -> None:
             if version is None:
                 create(self.con)
+            elif version == 8:
+                # the groups stand: only the stored corroborated events and their
+                # aggregates are new in 9
+                migrate(self.con, version)
+                rebuild(self.con)
             else:
                 migrate(self.con, version)
                 regroup_all(self.con, Rule.from_json(meta(self.con, "corroboration")))
@@ -450,6 +468,8 @@ class Store:
                 if i == 0:
                     con.execute("DELETE FROM group_stale")
                 if last:
+                    # reports without a date need no chaining: stored as events of their own
+                    add_singles(con, f"event_date IS NULL AND ({where})")
                     con.execute("DELETE FROM group_pending WHERE list_contains(?, batch_id)",
                                 [batches])
                 else:
@@ -509,6 +529,7 @@ class Store:
                  "batch_id = $b)")
         if con.execute(f"SELECT count(*) FROM event_rows WHERE {older}", b).fetchone()[0]:
             con.execute(f"INSERT INTO ed_stale {stale_sql(older)}", b)
+            record_gone(con, older, b)
             con.execute(f"DELETE FROM event_rows WHERE {older}", b)
         n, distinct, keyless = con.execute(
             "SELECT count(*), count(DISTINCT event_id), count(*) FILTER (WHERE ckey IS NULL) "
@@ -588,6 +609,7 @@ class Store:
             removed = con.execute(f"SELECT count(*) FROM ({gone})", {"ids": replaced}).fetchone()[0]
             con.execute(f"INSERT INTO stale {stale_sql('list_contains($ids, doc_id)')}",
                         {"ids": replaced})
+            record_gone(con, "list_contains($ids, doc_id)", {"ids": replaced})
             for table in ("event_entities", "provenance"):
                 con.execute(f"DELETE FROM {table} WHERE event_id IN ({gone})", {"ids": replaced})
             con.execute("DELETE FROM event_rows WHERE list_contains($ids, doc_id)",
@@ -828,8 +850,12 @@ class Store:
         if statuses is not None:
             # a relation other queries embed, so the statuses are quoted, not bound
             where.append(f"status IN {literal_list(statuses)}")
+        # the stored corroborated events (store version 9), except for a read that could not
+        # group an import's reports: its temporary views give them groups of their own
+        stored = not raw and not self._ungrouped
         if not include_mentions:
-            where.append("NOT mention" if raw else f"group_id NOT IN ({MENTION_ONLY_GROUPS})")
+            where.append("NOT mention" if raw else "NOT mention_only" if stored else
+                         f"group_id NOT IN ({MENTION_ONLY_GROUPS})")
         status_sql = (" WHERE " + " AND ".join(where)) if where else ""
         cols = ("event_id, group_id, date, date_precision, actor_country, actor_code, "
                 "actor_sector, actor_office, actor_name, recipient_country, recipient_code, "
@@ -845,7 +871,7 @@ class Store:
                     "n_articles END AS BIGINT) AS n_docs, doc_id, sentence, "
                     "coalesce(published, event_date) AS first_seen, coalesce(published, "
                     f"event_date) AS last_seen, dataset AS datasets FROM events{status_sql})")
-        return f"(SELECT {cols} FROM groups{status_sql})"
+        return f"(SELECT {cols} FROM {'corroborated' if stored else 'groups'}{status_sql})"
 
     def group(self, some_id: str) -> dict[str, Any] | None:
         """The corroborated event with this group id, or the one an event id (or a unique
@@ -929,6 +955,15 @@ class Store:
              "asserted": "SELECT count(*) FROM events WHERE status = 'asserted'",
              "corroborated": "SELECT count(*) FROM groups",
              "corroborated_asserted": "SELECT count(*) FROM groups WHERE status = 'asserted'"}
+        if not self._ungrouped:
+            # the stored tables: the same counts without the views' derivations (the events
+            # view has a row per stored report; a report without status is asserted)
+            q |= {"events": "SELECT count(*) FROM event_rows",
+                  "asserted": "SELECT count(*) FROM event_rows WHERE "
+                              "coalesce(status, 'asserted') = 'asserted'",
+                  "corroborated": "SELECT count(*) FROM corroborated",
+                  "corroborated_asserted": "SELECT count(*) FROM corroborated WHERE "
+                                           "status = 'asserted'"}
         return {k: self.con.execute(v).fetchone()[0] for k, v in q.items()}
 
     def summary(self) -> dict[str, Any]:

@@ -51,6 +51,7 @@ from typing import Any
 
 from ..errors import UsageError
 from .schema import BUCKET, EVENT_COLUMNS, EVENT_NAMES, derived, group_id_sql
+from .materialize import rebuild, sync_batch
 from .sql import literal, literal_list
 
 
@@ -264,6 +265,7 @@ def regroup_all(con: Any, rule: Rule) -> None:
     write_groups(con, "r.chain_first IS NOT NULL")
     con.execute("DROP TABLE ed_chains; DROP TABLE ed_keys")
     con.execute("DELETE FROM group_pending; DELETE FROM group_stale")
+    rebuild(con)
 
 
 def chain_batch(con: Any, rule: Rule, where: str, stale: str | None = None,
@@ -360,11 +362,12 @@ def apply_batch(con: Any) -> None:
         con.execute(f"""DELETE FROM group_rows WHERE (date IS NULL OR date BETWEEN {literal(lo)}
                         AND {literal(hi)} + INTERVAL 1 YEAR) AND
                         group_id IN (SELECT {gone} FROM ed_gone)""")
-    con.execute("DROP TABLE ed_gone")
     # the members of the chains of several reports, by row id (a cheap lookup in the table,
     # where a filter through the view would derive every stored report)
     write_groups(con, "r.rowid IN (SELECT rid FROM ed_chains WHERE new IS NOT NULL)")
-    con.execute("DROP TABLE ed_chains; DROP TABLE ed_old")
+    # the stored corroborated events and their aggregates follow (store version 9)
+    sync_batch(con)
+    con.execute("DROP TABLE ed_gone; DROP TABLE ed_chains; DROP TABLE ed_old")
 
 
 def group_batch(con: Any, rule: Rule, batch_id: int, stale: str | None = None) -> None:

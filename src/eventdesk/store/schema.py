@@ -48,6 +48,15 @@ Store versions:
    as an earlier event rather than a new one, the stored event such a mention was linked to,
    and the coder's confidence. The ``events`` view gives an imported row (NULL) as primary and
    not a mention; its confidence stays NULL (not measured). Migration from 4-7 adds the columns.
+9. the corroborated events stored as they are read (``corroborated``: the rows of the
+   ``groups`` view, with whether every report of the event is a mention of an earlier one and
+   the representative report's place and confidence), and their per-day, per-dyad aggregates
+   (``agg_day``: counts and sums of Goldstein scores by day, actor and recipient state,
+   status, quad class and mention flag), kept by every writer in the transaction that writes
+   the rows (:mod:`eventdesk.store.materialize`); ``corr_gone`` lists the corroborated events
+   of deleted reports until the grouping that follows removes them. An older eventdesk would
+   write rows without keeping them, so it refuses the store. Migration from 8 builds the two
+   tables; from older versions the regrouping does.
 """
 from __future__ import annotations
 
@@ -56,7 +65,7 @@ from typing import Any
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION
 
-STORE_VERSION = 8
+STORE_VERSION = 9
 
 #: the columns of the version-2 events table, for the migration from version 1
 V2_EVENT_COLUMNS = """
@@ -159,9 +168,10 @@ def derive_sql(rows: str) -> str:
             f"r.chain_first FROM {rows} r LEFT JOIN cameo_codes c ON c.code = r.cameo)")
 
 
-#: a report alone in its chain as a corroborated event (the ``groups`` view's second part)
-SINGLE_SELECT = """
-    SELECT group_id, ckey, event_id, event_date, date_precision, actor_country, actor_code,
+#: the columns of a report alone in its chain as a corroborated event, over the events
+#: view's columns (the ``groups`` view's second part; the ``corroborated`` table's rows of one
+#: report)
+SINGLE_COLS = """group_id, ckey, event_id, event_date, date_precision, actor_country, actor_code,
            actor_sector, actor_office, actor_name, recipient_country, recipient_code,
            recipient_sector, cameo, root, goldstein, quad, plover, mode, status,
            CAST(n_mentions AS BIGINT),
@@ -169,8 +179,12 @@ SINGLE_SELECT = """
                 ELSE n_sources END,
            CASE WHEN dataset = 'eventdesk' THEN 1 ELSE n_articles END,
            doc_id, sentence, coalesce(published, event_date), coalesce(published, event_date),
-           event_date, dataset
-    FROM events WHERE {where}"""
+           event_date, dataset"""
+
+#: a report alone in its chain as a corroborated event (the ``groups`` view's second part)
+SINGLE_SELECT = f"""
+    SELECT {SINGLE_COLS}
+    FROM events WHERE {{where}}"""
 
 
 def _views() -> str:
@@ -191,6 +205,23 @@ GROUP_COLUMNS = """
     goldstein DOUBLE, quad TINYINT, plover VARCHAR, mode VARCHAR, status VARCHAR,
     n_reports BIGINT, n_sources BIGINT, n_docs BIGINT, doc_id VARCHAR, sentence VARCHAR,
     first_seen DATE, last_seen DATE, last_date DATE, datasets VARCHAR
+"""
+
+#: the columns of ``corroborated`` (store version 9): those of ``group_rows`` (the ``groups``
+#: view), then whether every report of the event is a mention of an earlier event, and the
+#: representative report's place (name, country, coordinates) and coder's confidence
+CORR_COLUMNS = GROUP_COLUMNS.rstrip() + """,
+    mention_only BOOLEAN, location VARCHAR, location_country VARCHAR, location_lat DOUBLE,
+    location_lon DOUBLE, confidence DOUBLE
+"""
+
+#: the columns of ``agg_day``: per day, actor and recipient state, status, quad class and
+#: mention flag of the corroborated events, their count, and the count, sum, sum of squares,
+#: positive mass, negative mass and absolute sum of their Goldstein scores
+AGG_COLUMNS = """
+    date DATE, actor_country VARCHAR, recipient_country VARCHAR, status VARCHAR, quad TINYINT,
+    mention_only BOOLEAN, n BIGINT, n_g BIGINT, sum_g DOUBLE, sum_g2 DOUBLE, sum_pos DOUBLE,
+    sum_neg DOUBLE, sum_abs DOUBLE
 """
 
 SCHEMA = f"""
@@ -220,6 +251,9 @@ CREATE TABLE IF NOT EXISTS import_parts (
     rows_skipped BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS group_pending (batch_id BIGINT NOT NULL, through DATE);
 CREATE TABLE IF NOT EXISTS group_stale (ckey UHUGEINT, chain_first DATE);
+CREATE TABLE IF NOT EXISTS corroborated ({CORR_COLUMNS});
+CREATE TABLE IF NOT EXISTS agg_day ({AGG_COLUMNS});
+CREATE TABLE IF NOT EXISTS corr_gone (group_id VARCHAR);
 CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
 """
 
@@ -250,9 +284,10 @@ def store_version(con: Any) -> int | None:
     raise StoreError("not an eventdesk store (no version in its meta table)")
 
 
-def fill_cameo_codes(con: Any) -> None:
+def fill_cameo_codes(con: Any) -> bool:
     """``cameo_codes`` from the ontology, when it differs from what the store holds (a new
-    eventdesk may name or map a code differently; the rows' derived columns follow)."""
+    eventdesk may name or map a code differently; the rows' derived columns follow); whether
+    it changed."""
     import hashlib
 
     from ..ontology import cameo_table
@@ -261,13 +296,14 @@ def fill_cameo_codes(con: Any) -> None:
                    c.context) for c in cameo_table().values())
     digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
     if meta(con, "cameo_codes") == digest:
-        return
+        return False
     con.execute("DELETE FROM cameo_codes")
     # one statement (executemany costs a round trip a row)
     con.execute("INSERT INTO cameo_codes SELECT unnest($1), unnest($2), unnest($3), "
                 "unnest($4), unnest($5), unnest($6), unnest($7), unnest($8), unnest($9)",
                 [list(col) for col in zip(*rows)])
     set_meta(con, "cameo_codes", digest)
+    return True
 
 
 def create(con: Any) -> None:
@@ -290,12 +326,14 @@ def _ensure_views(con: Any) -> None:
         set_meta(con, "views", digest)
 
 
-def ensure(con: Any) -> None:
+def ensure(con: Any) -> bool:
     """On a writable open of a current store: tables and views a crash cannot have left out
-    cost nothing to assert; the views and the CAMEO table follow this eventdesk."""
+    cost nothing to assert; the views and the CAMEO table follow this eventdesk. Whether the
+    CAMEO table changed (the caller then rebuilds the stored corroborated events, whose
+    derived scores follow it)."""
     con.execute(SCHEMA)
     _ensure_views(con)
-    fill_cameo_codes(con)
+    return fill_cameo_codes(con)
 
 
 def migrate(con: Any, version: int) -> None:
@@ -308,7 +346,7 @@ def migrate(con: Any, version: int) -> None:
         migrate_2_to_3(con)
     elif version == 3:
         migrate_3_to_4(con)
-    else:                           # 4 to 7: the columns added since (see ADDED_COLUMNS)
+    else:                           # 4 to 8: the columns added since (see ADDED_COLUMNS)
         for name, kind in ADDED_COLUMNS.items():
             con.execute(f"ALTER TABLE event_rows ADD COLUMN IF NOT EXISTS {name} {kind}")
         set_meta(con, "views", "")
