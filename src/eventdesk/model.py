@@ -221,3 +221,22 @@ class Event:
     @classmethod
     def from_json(cls, text: str) -> "Event":
         return cls.from_dict(json.loads(text))
+
+
+def min_confidence(value: Any) -> float | None:
+    """A least confidence to filter on (``--min-confidence``, ``min_confidence=``): None, or a
+    number from 0 to 1; anything else is a :class:`~eventdesk.errors.UsageError` saying so."""
+    from .errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        x = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"min confidence {value!r} is not a number: give one from 0 to 1 "
+                         "(e.g. 0.6)") from None
+    if not 0.0 <= x <= 1.0:          # NaN fails too
+        raise UsageError(f"min confidence {value!r} is out of range: give a number from 0 to 1")
+    return x

@@ -13,7 +13,10 @@ as its first argument and returns a pandas DataFrame or a small result object wh
 Every function reads the corroborated, asserted events (one row per event however many
 reports it has); ``raw=True`` reads every report instead and ``status`` other statuses
 (``"all"`` for every one); mentions of earlier events ("since the U.S. missile strike on
-Syria": ``Event.mention``) are left out unless ``include_mentions=True``. ``since``/``until``
+Syria": ``Event.mention``) are left out unless ``include_mentions=True``; ``min_confidence=0.6``
+reads only the events the coder is at least that sure of (``Event.confidence``; a corroborated
+event by its representative report; imported events, which have none, are then left out; a value
+that is not a number from 0 to 1 raises :class:`~eventdesk.errors.UsageError`). ``since``/``until``
 are ISO dates or :class:`datetime.date`. Actor codes are states (``RUS``) or longer codes (``RUSMIL``: the military only). Bad requests
 raise :class:`~eventdesk.errors.UsageError` with the reason; the glossary of every column is
 ``docs/glossary.md``.
@@ -35,12 +38,13 @@ StoreLike = Any            # a Store, or a path (str or os.PathLike) to open rea
 
 @contextmanager
 def relation(store: StoreLike, *, raw: bool = False,
-             status: str | list[str] | None = "asserted", include_mentions: bool = False
-             ) -> Iterator[tuple[Any, Any, str]]:
+             status: str | list[str] | None = "asserted", include_mentions: bool = False,
+             min_confidence: float | None = None) -> Iterator[tuple[Any, Any, str]]:
     """``(store, connection, relation)`` for an analysis: ``store`` itself, or the store at that
     path opened read-only and closed afterwards. ``status``: a status, a list or a
     comma-separated string of them, or ``"all"``/None for every status. ``include_mentions``:
-    keep the mentions of earlier events ("since the strike"), which are left out by default."""
+    keep the mentions of earlier events ("since the strike"), which are left out by default.
+    ``min_confidence``: only events the coder is at least that sure of (0 to 1)."""
     from ..store import Store, open_store
 
     if status is None or status == "all":
@@ -49,13 +53,15 @@ def relation(store: StoreLike, *, raw: bool = False,
         statuses = tuple(s.lower() for s in parse_codes(status))
     if isinstance(store, Store):
         yield store, store.con, store.analysis_events(raw=raw, statuses=statuses,
-                                                      include_mentions=include_mentions)
+                                                      include_mentions=include_mentions,
+                                                      min_confidence=min_confidence)
         return
     if not isinstance(store, (str, os.PathLike)):
         raise TypeError(f"expected a Store or the path of one, got {type(store).__name__}")
     with open_store(store, read_only=True) as opened:
         yield opened, opened.con, opened.analysis_events(raw=raw, statuses=statuses,
-                                                      include_mentions=include_mentions)
+                                                      include_mentions=include_mentions,
+                                                      min_confidence=min_confidence)
 
 
 Day = str | Date | None
@@ -64,7 +70,8 @@ Day = str | Date | None
 def dyad(store: StoreLike, a: str, b: str, *, by: str = "month", directed: bool = False,
          since: Day = None, until: Day = None, raw: bool = False,
          status: str | list[str] | None = "asserted",
-        include_mentions: bool = False) -> pd.DataFrame:
+        include_mentions: bool = False,
+        min_confidence: float | None = None) -> pd.DataFrame:
     """One pair of actors period by period (``directed``: only a → b). One row per period,
     empty periods included: ``n``, counts per quad class, ``net_goldstein``,
     ``mean_goldstein``, ``intensity``, ``coop_mass``, ``conflict_mass``, ``balance``,
@@ -72,7 +79,8 @@ def dyad(store: StoreLike, a: str, b: str, *, by: str = "month", directed: bool 
     from .dyads import dyad_series
 
     with relation(store, raw=raw, status=status,
-                  include_mentions=include_mentions) as (_, con, rel):
+                  include_mentions=include_mentions,
+                  min_confidence=min_confidence) as (_, con, rel):
         a, b = check_actors(con, rel, [a, b])
         df = dyad_series(con, rel, a, b, by=by, directed=directed, win=window(since, until))
     df["period"] = pd.to_datetime(df["period"]).dt.date
@@ -82,20 +90,23 @@ def dyad(store: StoreLike, a: str, b: str, *, by: str = "month", directed: bool 
 def dyads(store: StoreLike, *, top: int = 20, rank: str = "activity", by: str = "month",
           since: Day = None, until: Day = None, raw: bool = False,
           status: str | list[str] | None = "asserted",
-        include_mentions: bool = False) -> pd.DataFrame:
+        include_mentions: bool = False,
+        min_confidence: float | None = None) -> pd.DataFrame:
     """Country pairs ranked by ``rank="activity"`` (events) or ``"movement"`` (how far the
     last period's mean Goldstein moved from the earlier ones, in standard errors)."""
     from .dyads import top_dyads
 
     with relation(store, raw=raw, status=status,
-                  include_mentions=include_mentions) as (_, con, rel):
+                  include_mentions=include_mentions,
+                  min_confidence=min_confidence) as (_, con, rel):
         return top_dyads(con, rel, top=top, rank=rank, by=by, win=window(since, until))
 
 
 def triangle(store: StoreLike, players: list[str] | str, *, by: str = "month",
              since: Day = None, until: Day = None, band: float = 1.0, reps: int = 1000,
              raw: bool = False, status: str | list[str] | None = "asserted",
-        include_mentions: bool = False) -> Any:
+        include_mentions: bool = False,
+        min_confidence: float | None = None) -> Any:
     """The strategic triangle of three actors (``["RUS", "USA", "CHN"]`` or ``"RUS,USA,CHN"``):
     a :class:`~eventdesk.analysis.triangle.Triangle` with ``.to_frame()`` (one row per period:
     edge scores with intervals, configuration, bootstrap probability, leverage and role of
@@ -104,7 +115,8 @@ def triangle(store: StoreLike, players: list[str] | str, *, by: str = "month",
     from .triangle import triangle as run
 
     with relation(store, raw=raw, status=status,
-                  include_mentions=include_mentions) as (_, con, rel):
+                  include_mentions=include_mentions,
+                  min_confidence=min_confidence) as (_, con, rel):
         players = distinct(check_actors(con, rel, parse_codes(players)), 3, "a triangle")
         return run(con, rel, players, by=by, win=window(since, until), band=band, reps=reps)
 
@@ -112,7 +124,8 @@ def triangle(store: StoreLike, players: list[str] | str, *, by: str = "month",
 def balance(store: StoreLike, players: list[str] | str, *, since: Day = None,
             until: Day = None, band: float = 1.0, raw: bool = False,
             status: str | list[str] | None = "asserted",
-        include_mentions: bool = False) -> Any:
+        include_mentions: bool = False,
+        min_confidence: float | None = None) -> Any:
     """Structural balance of the signed graph of three or more actors: a
     :class:`~eventdesk.analysis.triangle.Balance` with ``.to_frame()`` (one row per edge: score,
     interval, sign, events), ``.verdict`` (``"balanced"``, ``"unbalanced"`` or
@@ -120,7 +133,8 @@ def balance(store: StoreLike, players: list[str] | str, *, since: Day = None,
     from .triangle import balance as run
 
     with relation(store, raw=raw, status=status,
-                  include_mentions=include_mentions) as (_, con, rel):
+                  include_mentions=include_mentions,
+                  min_confidence=min_confidence) as (_, con, rel):
         players = distinct(check_actors(con, rel, parse_codes(players)), 3, "balance")
         return run(con, rel, players, win=window(since, until), band=band)
 
@@ -128,14 +142,16 @@ def balance(store: StoreLike, players: list[str] | str, *, since: Day = None,
 def divergence(store: StoreLike, country: str, toward: str, *, office: str = "auto",
                since: Day = None, until: Day = None, raw: bool = False,
                status: str | list[str] | None = "asserted",
-        include_mentions: bool = False) -> Any:
+        include_mentions: bool = False,
+        min_confidence: float | None = None) -> Any:
     """The leader of ``country`` against the rest of its government toward ``toward``: a
     :class:`~eventdesk.analysis.divergence.Divergence` with ``.to_frame()`` (rows all, verbal,
     material and the say–do gap) and ``.evidence`` (the events behind it)."""
     from .divergence import divergence as run
 
     with relation(store, raw=raw, status=status,
-                  include_mentions=include_mentions) as (_, con, rel):
+                  include_mentions=include_mentions,
+                  min_confidence=min_confidence) as (_, con, rel):
         c, t = check_actors(con, rel, [country, toward])
         return run(con, rel, c, t, office=office, win=window(since, until))
 
@@ -143,14 +159,16 @@ def divergence(store: StoreLike, country: str, toward: str, *, office: str = "au
 def reciprocity(store: StoreLike, a: str, b: str, *, by: str = "month", lags: int = 2,
                 since: Day = None, until: Day = None, raw: bool = False,
                 status: str | list[str] | None = "asserted",
-        include_mentions: bool = False) -> Any:
+        include_mentions: bool = False,
+        min_confidence: float | None = None) -> Any:
     """Do a and b answer each other in kind: a
     :class:`~eventdesk.analysis.reciprocity.Reciprocity` with ``.to_frame()`` (the Granger
     tests), ``.series``, ``.cross`` and the comparative-reciprocity ``.coefficient``."""
     from .reciprocity import reciprocity as run
 
     with relation(store, raw=raw, status=status,
-                  include_mentions=include_mentions) as (_, con, rel):
+                  include_mentions=include_mentions,
+                  min_confidence=min_confidence) as (_, con, rel):
         a, b = check_actors(con, rel, [a, b])
         return run(con, rel, a, b, by=by, lags=lags, win=window(since, until))
 
@@ -159,7 +177,8 @@ def signals(store: StoreLike, *, watch: list[str] | str | None = None, since: Da
             until: Day = None, by: str = "month", lookback: int = 365, top: int = 20,
             min_score: float = 3.0, raw: bool = False,
             status: str | list[str] | None = "asserted",
-        include_mentions: bool = False) -> pd.DataFrame:
+        include_mentions: bool = False,
+        min_confidence: float | None = None) -> pd.DataFrame:
     """What deserves a second look, one row per signal, best first: ``rank``, ``priority``,
     ``score`` (bits), ``kind``, ``dyad``, ``date``, ``reason``, ``evidence`` (see
     :mod:`eventdesk.analysis.signals` for the scoring)."""
@@ -167,7 +186,8 @@ def signals(store: StoreLike, *, watch: list[str] | str | None = None, since: Da
 
     win = window(since, until)
     with relation(store, raw=raw, status=status,
-                  include_mentions=include_mentions) as (_, con, rel):
+                  include_mentions=include_mentions,
+                  min_confidence=min_confidence) as (_, con, rel):
         w = check_actors(con, rel, parse_codes(watch)) if watch else []
         found = run(con, rel, watch=w, since=win.since, until=win.until, by=by,
                     lookback=lookback, top=top, min_score=min_score)
@@ -177,7 +197,8 @@ def signals(store: StoreLike, *, watch: list[str] | str | None = None, since: Da
 def brief(store: StoreLike, focus: str, partners: list[str] | str, *, by: str = "month",
           since: Day = None, until: Day = None, raw: bool = False,
           status: str | list[str] | None = "asserted",
-        include_mentions: bool = False) -> Any:
+        include_mentions: bool = False,
+        min_confidence: float | None = None) -> Any:
     """The analyst's brief on ``focus`` and its ``partners``: a
     :class:`~eventdesk.analysis.brief.Brief` with ``.html()``, ``.markdown()``, ``.save(path)``
     (``.html`` or ``.md``) and ``.to_frame()`` (one row per relationship: the verdict, the
@@ -186,7 +207,8 @@ def brief(store: StoreLike, focus: str, partners: list[str] | str, *, by: str = 
     from .brief import build
 
     with relation(store, raw=raw, status=status,
-                  include_mentions=include_mentions) as (opened, con, rel):
+                  include_mentions=include_mentions,
+                  min_confidence=min_confidence) as (opened, con, rel):
         focus_, *others = check_actors(con, rel, [focus, *parse_codes(partners)])
         if not others:
             from ..errors import UsageError

@@ -2,7 +2,8 @@
 
 Each command opens the store read-only, takes the relation of
 :meth:`eventdesk.store.Store.analysis_events` (corroborated asserted events unless ``--raw`` or
-``--status``) and hands it to a function of this package; output goes through
+``--status``; ``--include-mentions``, ``--min-confidence``) and hands it to a function of this
+package; output goes through
 :func:`eventdesk.analysis.output.emit`.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 from ..errors import UsageError
 from ..analysis.common import PERIODS, check_actors, distinct, parse_codes, window
 from ..analysis.output import FORMATS, Result, emit
-from .common import actor, add_actors, add_db, count, day, output_path
+from .common import actor, add_actors, add_db, add_min_confidence, count, day, output_path
 
 
 @contextmanager
@@ -33,7 +34,8 @@ def _relation(args: argparse.Namespace) -> Iterator[tuple[Any, Any, str]]:
     with open_store(args.db, read_only=True) as store:
         yield store, store.con, store.analysis_events(
             raw=args.raw, statuses=statuses,
-            include_mentions=getattr(args, "include_mentions", False))
+            include_mentions=getattr(args, "include_mentions", False),
+            min_confidence=getattr(args, "min_confidence", None))
 
 
 def _win(args: argparse.Namespace) -> Any:
@@ -223,6 +225,9 @@ def _common(p: argparse.ArgumentParser, *, out: bool = True, period: bool = True
     p.add_argument("--include-mentions", action="store_true",
                    help="also read mentions of earlier events (\"since the strike on ...\"), "
                         "left out by default")
+    add_min_confidence(p, "read only events the coder is at least this sure of (0 to 1; a "
+                          "corroborated event by its representative report); imported events "
+                          "have no confidence and are then left out")
     if period:
         p.add_argument("--by", choices=PERIODS, default="month", help="period (default month)")
     if out:

@@ -272,6 +272,29 @@ def day(text: str) -> str:
     return text
 
 
+def confidence(text: str) -> float:
+    """A least confidence: a number from 0 to 1 (``--min-confidence 0.6``)."""
+    from ..errors import UsageError
+    from ..model import min_confidence
+
+    try:
+        value = min_confidence(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    assert value is not None
+    return value
+
+
+#: the help of ``--min-confidence``, the same on every command
+MIN_CONFIDENCE_HELP = ("keep only events the coder is at least this sure of (0 to 1; "
+                       "Event.confidence, see docs/coding.md); imported events have no "
+                       "confidence and are then left out")
+
+
+def add_min_confidence(p: argparse.ArgumentParser, help: str = MIN_CONFIDENCE_HELP) -> None:
+    p.add_argument("--min-confidence", type=confidence, metavar="X", help=help)
+
+
 def actor(text: str) -> str:
     """An actor or country code, or a comma-separated list of them: printable, without the
     ``|`` that separates the codes an event stores, not blank."""

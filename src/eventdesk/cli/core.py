@@ -10,8 +10,8 @@ from typing import Any
 
 from ..errors import InputError, UsageError
 from .common import (EXIT_OK, EXIT_SKIPPED, Problems, Progress, actor, add_actors, add_db,
-                     add_inputs, add_raw_csv, add_second_opinion, closing, committed_on_stop,
-                     count, day, documents, err)
+                     add_inputs, add_min_confidence, add_raw_csv, add_second_opinion, closing,
+                     committed_on_stop, count, day, documents, err)
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -74,19 +74,27 @@ def cmd_code(args: argparse.Namespace) -> int:
 
     problems, stats = Problems(), ReadStats()
     if args.dask:
+        if args.min_confidence is not None:
+            raise UsageError("--min-confidence does not go with --dask: filter what you "
+                             "import (eventdesk events/export --min-confidence)")
         return _code_on_cluster(args, problems, stats)
     if args.output:
         raise UsageError("-o goes with --dask (without it, events go to stdout)")
     writer = EventWriter(sys.stdout, args.format, raw_csv=args.raw_csv)
-    n = 0
+    least = args.min_confidence
+    n = dropped = 0
     with _using(_coder(args)) as coder, Progress(not args.quiet) as bar:
         for _, events in coder.coded(_inputs(args, problems, stats)):
             for ev in events:
+                if least is not None and (ev.confidence is None or ev.confidence < least):
+                    dropped += 1
+                    continue
                 writer.write(ev)
                 n += 1
             bar.update(stats.documents, n)
     sys.stdout.flush()
-    return closing(problems, stats, f"{n} events")
+    below = f" ({dropped} below confidence {least} left out)" if least is not None else ""
+    return closing(problems, stats, f"{n} events{below}")
 
 
 def _inputs(args: argparse.Namespace, problems: Problems, stats: Any) -> Iterator[Any]:
@@ -174,19 +182,21 @@ def cmd_events(args: argparse.Namespace) -> int:
     with open_store(args.db, read_only=True) as store:
         events = store.events(actor=args.actor, recipient=args.recipient, since=args.since,
                               until=args.until, cameo=args.cameo, status=status,
-                              limit=args.limit)
+                              limit=args.limit, min_confidence=args.min_confidence)
     if args.format == "table":
         from rich.console import Console
         from rich.table import Table
 
         table = Table(show_lines=False)
-        for col in ("date", "actor", "recipient", "cameo", "name", "gold", "status", "id"):
+        for col in ("date", "actor", "recipient", "cameo", "name", "gold", "status", "conf",
+                    "id"):
             table.add_column(col, overflow="fold")
         for ev in events:
             table.add_row(ev.date.isoformat() if ev.date else "",
                           "+".join(e.code for e in ev.actor),
                           "+".join(e.code for e in ev.recipient), ev.cameo, ev.cameo_name,
-                          f"{ev.goldstein:+.1f}", _status_cell(ev), ev.id[:10])
+                          f"{ev.goldstein:+.1f}", _status_cell(ev),
+                          "" if ev.confidence is None else f"{ev.confidence:.2f}", ev.id[:10])
         Console(width=max(120, Console().width)).print(table)
         print(f"{len(events)} events", file=sys.stderr)
     else:
@@ -207,7 +217,7 @@ def _corroborated(args: argparse.Namespace, status: list[str] | None) -> int:
     with open_store(args.db, read_only=True) as store:
         groups = store.corroborated(actor=args.actor, recipient=args.recipient, since=args.since,
                                     until=args.until, cameo=args.cameo, status=status,
-                                    limit=args.limit)
+                                    limit=args.limit, min_confidence=args.min_confidence)
     text = lambda v: "" if v is None else v.isoformat() if hasattr(v, "isoformat") else str(v)
     if args.format == "table":
         from rich.console import Console
@@ -292,6 +302,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         f"status    {ev.status.value}" + (f" (claim of {ents(ev.source_of_claim)})"
                                          if ev.source_of_claim else ""),
         f"location  {ev.location.name if ev.location else '-'}",
+        "confidence " + ("- (not coded by eventdesk: none measured)" if ev.confidence is None
+                         else f"{ev.confidence:.2f} (from the parse path below; docs/coding.md)"),
         *_decided_lines(ev),
         f"sentence  {_mark(ev.text, ev.spans)}",
         f"rule      {ev.pattern}" + (f": {pattern.verb}{'_' + pattern.particle if pattern.particle else ''}"
@@ -376,9 +388,11 @@ def cmd_lexicon_check(args: argparse.Namespace) -> int:
     problems, stats = check_lexicon(path)
     lists = ""
     if path is None:            # the packaged lexicon comes with the coder's word lists
-        problems += check_word_lists()
+        from ..coding.confidence_lint import check_factors
+
+        problems += check_word_lists() + check_factors()
         n_lists = len(WORD_LISTS) + sum(map(len, LISTED_FILES.values()))
-        lists = f"; {n_lists} word lists and the per-root table checked"
+        lists = f"; confidence factors, {n_lists} word lists and the per-root table checked"
     for p in problems:
         print(p)
     err(f"{stats['patterns']} patterns over {stats['verbs']} verbs; {stats['codes']} of "
@@ -474,6 +488,9 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
                    help="with --dask: the Parquet dataset to write (a folder, or an fsspec URL)")
     p.add_argument("--partition-size", type=count, default=200, metavar="N",
                    help="with --dask: documents per partition (default 200)")
+    add_min_confidence(p, "write only events the coder is at least this sure of (0 to 1; "
+                          "every coded event carries Event.confidence, see docs/coding.md); "
+                          "not with --dask")
     p.set_defaults(func=cmd_code)
 
     p = sub.add_parser("ingest", help="code documents and store their events",
@@ -506,6 +523,9 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p.add_argument("--format", choices=["table", "jsonl", "csv", "tsv"], default="jsonl")
     p.add_argument("--corroborated", action="store_true",
                    help="one row per corroborated event with its counts, not every report")
+    add_min_confidence(p, "keep only events the coder is at least this sure of (0 to 1); "
+                          "imported events have no confidence and are then left out; with "
+                          "--corroborated, by the representative report's confidence")
     add_raw_csv(p)
     p.set_defaults(func=cmd_events)
 

@@ -6,8 +6,8 @@ import time
 from typing import Any
 
 from ..interop.layouts import EXPORT_FORMATS, IMPORT_FORMATS
-from .common import (actor, add_actors, add_db, add_raw_csv, committed_on_stop, day, err,
-                     output_path, shown)
+from .common import (actor, add_actors, add_db, add_min_confidence, add_raw_csv,
+                     committed_on_stop, day, err, output_path, shown)
 
 
 def _secs(s: float) -> str:
@@ -101,7 +101,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_store(args.db, read_only=True) as store:
         n = export(store, args.format, args.output, actor=args.actor, recipient=args.recipient,
                    since=args.since, until=args.until, cameo=args.cameo, status=status,
-                   overwrite=args.overwrite, raw_csv=args.raw_csv)
+                   overwrite=args.overwrite, raw_csv=args.raw_csv,
+                   min_confidence=args.min_confidence)
     err(f"{n} events written to {shown(args.output)} ({args.format})")
     return 0
 
@@ -165,6 +166,7 @@ def register(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
     p.add_argument("--until", type=day, help="last date (YYYY-MM-DD)")
     p.add_argument("--cameo", help="CAMEO code prefix, e.g. 19")
     p.add_argument("--status", help="comma-separated statuses, or all")
+    add_min_confidence(p)
     add_raw_csv(p)
     add_db(p)
     p.set_defaults(func=cmd_export)

@@ -26,6 +26,8 @@ ACTOR = Stage("actor", "who did it")
 ACTOR.strategy("sector_in_place", noted=True)(sector_in_place)
 ACTOR.strategy("place_stands_for_state", noted=True)(place_stands_for_state)
 ACTOR.strategy("conjoined_modifiers", noted=True)(conjoined_modifiers)
+ACTOR.note("refers_back", "a word that refers back (\"he\", \"the two sides\", \"the "
+           "government\") resolved through an earlier mention of the document")
 
 
 @dataclass(frozen=True)

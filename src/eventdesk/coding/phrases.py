@@ -116,7 +116,8 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
     the phrase-level strategy that found them if one did: its own name, else an apposition's
     ("Joseph Yun, the U.S. special representative"), else the state of the place where a
     sector acts (:func:`sector_in_place`), else the state a place or a thing from a place
-    stands for (:func:`place_stands_for_state`), else what it refers back to."""
+    stands for (:func:`place_stands_for_state`), else what it refers back to
+    (:func:`refer_back`, named ``refers_back`` when an earlier mention resolved it)."""
     ent = resolve(st, toks, c)
     if ent is None:
         for ap in (a for a in c.children if a.dep_ == "appos"):
@@ -139,7 +140,9 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
     if ent is None or not (ent.country or ent.name or ent.sector in ("IGO", "NGO")):
         found = refer_back(st, toks, c, ent, avoid)
         _register_referents(st, c, found)
-        return found, toks, None
+        # resolved through an earlier mention (not the generic entity the words give)
+        referred = bool(found) and found != [(ent, (toks[0].i, toks[-1].i + 1))]
+        return found, toks, "refers_back" if referred else None
     shared_sector = possessor_conjunct(st, c, ent)
     if shared_sector is not None:
         ent, how = shared_sector, how or "conjoined_modifiers"

@@ -1,8 +1,9 @@
 """The coding pipeline: one sentence through the stages, in order.
 
-triggers → actor → recipient → status → place → date → filters → primary; where the rules
-coded nothing in a sentence, the learned second opinion (:mod:`eventdesk.coding.second`). Each
-stage is an ordered registry of named strategies (see :mod:`eventdesk.coding.registry`); the event records, per field,
+triggers → actor → recipient → status → place → date → confidence → filters → primary; where
+the rules coded nothing in a sentence, the learned second opinion (:mod:`eventdesk.coding.second`).
+Each stage is an ordered registry of named strategies (see :mod:`eventdesk.coding.registry`); the
+event records, per field,
 the name of the strategy that decided it (``Event.decided_by``); :func:`describe` gives a
 name's description.
 """
@@ -13,6 +14,7 @@ from typing import Any
 from ..model import Entity, Event, Status, stable_hash
 from ..ontology import cameo
 from .actor import ACTOR
+from .confidence import with_confidence
 from .draft import UNKNOWN, DocState, Draft, char_span
 from .filters import kept_pairs
 from .lexicon import intent_of, refusal_of
@@ -53,7 +55,9 @@ def code_sentence(st: DocState, s_index: int, sent: Any) -> list[Event]:
     when the coder has a model)."""
     found = kept_pairs(unfiltered(st, s_index, sent))
     if not found and st.second is not None:
-        found = kept_pairs(second_opinion(st, sent, s_index, decide))
+        # the second opinion sets its own (lower) confidence: the lower of the two is kept
+        found = [(t, with_confidence(ev))
+                 for t, ev in kept_pairs(second_opinion(st, sent, s_index, decide))]
     return mark_primary(found)
 
 
@@ -67,9 +71,11 @@ def unfiltered(st: DocState, s_index: int, sent: Any) -> list[tuple[Any, Event]]
         for d in trigger(st, sent, s_index, light):
             ev = decide(d)
             if ev is not None:
-                found.append((d.trigger, ev))
-                # a symmetric act: the other direction too, after the first (never primary)
-                found.extend((d.trigger, other) for other in other_direction(d, ev))
+                found.append((d.trigger, with_confidence(ev, trigger.name, d.pattern)))
+                # a symmetric act: the other direction too, after the first (never primary),
+                # with a confidence of its own
+                found.extend((d.trigger, with_confidence(other, trigger.name, d.pattern))
+                             for other in other_direction(d, ev))
     return found
 
 

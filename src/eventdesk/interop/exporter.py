@@ -116,7 +116,7 @@ CSV_COLUMNS = ("event_id, group_id, dataset, origin_id, doc_id, sentence_index, 
                " cameo, root, cameo_name, goldstein, quad, penta, plover, mode, context, status,"
                " location, location_country, location_lat, location_lon, source, url, "
                "published, n_mentions, n_sources, n_articles, pattern, is_primary AS \"primary\", "
-               "mention, mention_of, sentence")
+               "mention, mention_of, confidence, sentence")
 
 
 #: the file a parquet export writes into its folder: what it wrote, so that ``overwrite``
@@ -219,7 +219,8 @@ def _remove_tree(tmp: Path) -> None:
 def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | None = None,
            recipient: str | None = None, since: str | None = None, until: str | None = None,
            cameo: str | None = None, status: list[str] | None = None,
-           overwrite: bool = False, raw_csv: bool = False) -> int:
+           overwrite: bool = False, raw_csv: bool = False,
+           min_confidence: float | None = None) -> int:
     """Write the events matching the filters to ``out`` (a file; a folder for parquet);
     returns the number of events written.
 
@@ -231,12 +232,15 @@ def export(store: Store, fmt: str, out: str | os.PathLike[str], *, actor: str | 
 
     A ``csv`` export is spreadsheet-safe unless ``raw_csv``: text cells that a spreadsheet
     would run as formulas get a leading ``'`` (:func:`eventdesk.formats.spreadsheet_safe`).
-    The interchange formats (gdelt2, polecat, plover) are written as their formats define."""
+    The interchange formats (gdelt2, polecat, plover) are written as their formats define.
+    ``min_confidence``: only events the coder is at least that sure of (imported ones, which
+    have no confidence, are then left out)."""
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format {fmt!r}: use {'|'.join(EXPORT_FORMATS)}")
     if status is None and fmt in ASSERTED_ONLY:
         status = ["asserted"]
-    where, params = store.event_filter(actor, recipient, since, until, cameo, status, None)
+    where, params = store.event_filter(actor, recipient, since, until, cameo, status, None,
+                                       min_confidence)
     if fmt == "polecat":        # POLECAT has no row for an event without a PLOVER type
         where += (" AND " if where else " WHERE ") + "e.plover IS NOT NULL"
     body = {"gdelt2": _gdelt2_select, "polecat": _polecat_select, "plover": _plover_select}

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..analysis.common import Window, check_actors as _check_actors
 from ..errors import StoreError, UsageError
-from ..store import Store
+from ..store import Store, confidence_condition
 from ..store.sql import literal_list
 
 #: what the events table may be sorted by: the name in the URL -> the relation's column
@@ -256,10 +256,12 @@ class Filter:
             clauses.append("n_reports >= ?")
             params.append(self.min_reports)
         if self.min_confidence is not None:
-            # the (representative) report's confidence; only coded reports have one, and
-            # they store their id, so event_rows answers without the view's derivations
-            clauses.append("event_id IN (SELECT event_id FROM event_rows WHERE confidence >= ?)")
-            params.append(self.min_confidence)
+            # the (representative) report's confidence, the store's one rule for it: only
+            # coded reports have one, and they store their id, so event_rows answers without
+            # the view's derivations
+            sql, values = confidence_condition(self.min_confidence, grouped=True)
+            clauses.append(sql)
+            params.extend(values)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

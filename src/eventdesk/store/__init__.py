@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ..dates import parse_date
 from ..errors import EventDeskError, StoreError
 from ..model import Document, Event, Precision
+from ..model import min_confidence as check_min_confidence
 from .corroborate import (SLICE_ROWS, STALE_COLUMNS, Rule, apply_batch, chain_batch,
                           group_batch, pending_slices, pending_where, regroup_all, stale_sql)
 from .schema import (BUCKET, EVENT_NAMES, SINGLE_SELECT, STORE_VERSION, create, derive_sql,
@@ -648,12 +649,17 @@ class Store:
     def event_filter(self, actor: str | None = None, recipient: str | None = None,
                      since: str | Date | None = None, until: str | Date | None = None,
                      cameo: str | None = None, status: str | Iterable[str] | None = None,
-                     doc_id: str | None = None) -> tuple[str, list[Any]]:
+                     doc_id: str | None = None, min_confidence: float | None = None
+                     ) -> tuple[str, list[Any]]:
         """The WHERE clause (``" WHERE ..."``, or ``""`` with no filter) over the events view
         aliased ``e`` for the filters of :meth:`events`, and its parameters: every value is a
         bound parameter (``?``), so the clause fits any query over ``events e`` whose other
-        parameters come after these."""
+        parameters come after these. ``min_confidence``: see :func:`confidence_condition`."""
         clauses, params = [], []
+        cond = confidence_condition(min_confidence, "e.confidence")
+        if cond:
+            clauses.append(cond[0])
+            params.extend(cond[1])
         for role, value in (("actor", actor), ("recipient", recipient)):
             if value:
                 # keys are '|code|country|...' for every entity: a code prefix or a country
@@ -678,13 +684,14 @@ class Store:
                since: str | Date | None = None, until: str | Date | None = None,
                cameo: str | None = None, status: str | Iterable[str] | None = None,
                doc_id: str | None = None, limit: int | None = None, as_frame: bool = False,
-               explode: bool = False) -> Any:
+               explode: bool = False, min_confidence: float | None = None) -> Any:
         """Stored events matching the filters, by date then id: a list of
         :class:`~eventdesk.model.Event`, or a pandas DataFrame if ``as_frame``.
 
         ``actor``/``recipient`` match an entity's country or code ("RUS", "RUSGOV", "NATO");
         ``cameo`` a code prefix ("19" matches every fight); ``status`` one or several statuses;
-        ``limit`` the number of events (not of rows).
+        ``limit`` the number of events (not of rows); ``min_confidence`` the coder's least
+        confidence (imported events, which have none, are then left out).
 
         The frame has one row per event with :attr:`FRAME_COLUMNS`: ``actor``,
         ``actor_country``, ``actor_sector``, ``actor_name``, ``actor_office`` (and the same for
@@ -694,7 +701,8 @@ class Store:
         no actor or no recipient keeps one row with NULLs there), so no actor is lost when you
         group by country; ``pair`` numbers the rows of one event from 0."""
         self.ready()
-        where, params = self.event_filter(actor, recipient, since, until, cameo, status, doc_id)
+        where, params = self.event_filter(actor, recipient, since, until, cameo, status, doc_id,
+                                          min_confidence)
         order = " ORDER BY e.event_date NULLS LAST, e.doc_id, e.sentence_index, e.event_id"
         source = "events e"
         if limit:
@@ -716,13 +724,19 @@ class Store:
     def corroborated(self, *, actor: str | None = None, recipient: str | None = None,
                      since: str | Date | None = None, until: str | Date | None = None,
                      cameo: str | None = None, status: str | Iterable[str] | None = None,
-                     limit: int | None = None, as_frame: bool = False) -> Any:
+                     limit: int | None = None, as_frame: bool = False,
+                     min_confidence: float | None = None) -> Any:
         """Corroborated events (one per group of reports) matching the filters, by date then
         id: dicts with :attr:`GROUP_FIELDS` (``event_id``/``sentence``: a representative
         report), or a DataFrame. ``actor``/``recipient`` match the state or a code prefix,
-        ``since``/``until`` the group's first date, ``cameo`` a prefix of its commonest code."""
+        ``since``/``until`` the group's first date, ``cameo`` a prefix of its commonest code,
+        ``min_confidence`` the least confidence of its representative report."""
         self.ready()
         clauses, params = [], []
+        cond = confidence_condition(min_confidence, grouped=True)
+        if cond:
+            clauses.append(cond[0])
+            params.extend(cond[1])
         for role, value in (("actor", actor), ("recipient", recipient)):
             if value:
                 clauses.append(f"({role}_country = ? OR starts_with({role}_code, ?))")
@@ -805,7 +819,8 @@ class Store:
 
     def analysis_events(self, *, raw: bool = False,
                         statuses: Iterable[str] | None = ("asserted",),
-                        include_mentions: bool = False) -> str:
+                        include_mentions: bool = False,
+                        min_confidence: float | None = None) -> str:
         """A SQL relation (a parenthesised subquery, to use after FROM) of the events analyses
         read: one row per corroborated event (see :mod:`eventdesk.store.corroborate`), or per
         report when ``raw``; only the given statuses (None for all). Columns, the contract every
@@ -822,9 +837,16 @@ class Store:
         Mentions of earlier events (``Event.mention``: "since the strike") are left out unless
         ``include_mentions``: a report that is a mention, and a corroborated event whose every
         report is a mention (one that also has a report of its own stays, counted with them).
+
+        ``min_confidence`` (0 to 1) keeps the events the coder is at least that sure of
+        (:func:`confidence_condition`: a report by its own confidence, a corroborated event by
+        its representative report's); imported events, which carry none, are then left out.
         """
         self.ready()
         where = []
+        cond = confidence_condition(min_confidence, grouped=not raw, inline=True)
+        if cond:
+            where.append(cond[0])
         if statuses is not None:
             # a relation other queries embed, so the statuses are quoted, not bound
             where.append(f"status IN {literal_list(statuses)}")
@@ -1053,6 +1075,26 @@ def _link(con: Any, ev: Event, doc: Document, fresh: list[tuple[Document, Event]
         return ev
     best = max(sorted(cands, key=lambda c: c[1]), key=lambda c: c[0])   # first of the latest
     return replace(ev, mention_of=best[1])
+
+
+def confidence_condition(min_confidence: Any, column: str = "confidence", *,
+                         grouped: bool = False, inline: bool = False
+                         ) -> tuple[str, list[Any]] | None:
+    """The SQL condition of a least confidence and its parameters, or None without one:
+    ``column >= ?`` over reports; over corroborated events (``grouped``), the confidence of the
+    representative report (``event_id``; the workbench's rule), read from ``event_rows``, where
+    only coded reports store their id. A report without a confidence (an imported one: NULL,
+    not measured) never passes. The value is checked (:func:`eventdesk.model.min_confidence`:
+    a number from 0 to 1, else a :class:`~eventdesk.errors.UsageError`) and bound as a
+    parameter, or with ``inline`` written as a checked literal (for relations other queries
+    embed) with no parameters."""
+    x = check_min_confidence(min_confidence)
+    if x is None:
+        return None
+    value = literal(x) if inline else "?"
+    sql = (f"event_id IN (SELECT event_id FROM event_rows WHERE confidence >= {value})"
+           if grouped else f"{column} >= {value}")
+    return sql, ([] if inline else [x])
 
 
 #: the corroborated events whose every report is a mention of an earlier event (the reports of
