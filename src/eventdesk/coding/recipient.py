@@ -573,3 +573,68 @@ def between_of_noun(d: Draft) -> bool:
         d.decided.pop("recipient", None)
         return False
     return between_parties(d)
+
+
+def _home_state(d: Draft, where: Any) -> str | None:
+    """The one state of the actors, when no place of the action lies in another state."""
+    states = {a.country for a in d.actors}
+    if len(states) != 1 or None in states:
+        return None
+    (state,) = states
+    loc = getattr(where, "location", None)
+    if loc is not None and loc.country and loc.country != state:
+        return None
+    return state
+
+
+def _sector_word(e: Entity) -> str:
+    return (e.sector or "state").lower()
+
+
+@RECIPIENT.strategy("home_state_of_sector", noted=True)
+def home_state_of_sector(d: Draft, where: Any, code: str) -> None:
+    """a group of people the sentence gives no state of, acted on by a state's police, courts or
+    government, is of the actor's own state ("police detained dozens of protesters", "the
+    government freed political prisoners": home_targets.tsv), unless the place is abroad"""
+    words = d.st.know.words
+    if code[:2] not in words.sector_roots or not d.recipients:
+        return
+    if not all(_sector_word(a) in words.actor_sectors for a in d.actors):
+        return
+    state = _home_state(d, where)
+    if state is None:
+        return
+    ents = d.recipient.entities
+    changed = False
+    for k, e in enumerate(ents):
+        if e.country or e.name or e.code == UNKNOWN or _sector_word(e) not in \
+                words.target_sectors:
+            continue
+        ents[k] = Entity(code=f"{state}{e.sector}", country=state, sector=e.sector, text=e.text)
+        changed = True
+    if changed and ents[0].country:
+        d.decided["recipient"] = "home_state_of_sector via " + d.decided.get("recipient", "")
+
+
+@RECIPIENT.strategy("protest_at_home", noted=True)
+def protest_at_home(d: Draft, where: Any, code: str) -> None:
+    """a protest, strike or rally of a state's people that names no state as its target is
+    against their own state ("Georgians protest 'foreign influence' bill", "unions staged a
+    general strike against austerity": home_targets.tsv), unless the place is abroad"""
+    words = d.st.know.words
+    if code[:2] not in words.protest_roots or any(e.country for e in d.recipients):
+        return
+    # the people: a group of a state's people ("unions", "protesters in Lebanon"), or the
+    # state named by its people ("Georgians": a nationality, or a plural), never the state
+    # itself ("Japan protested" is its government's protest)
+    toks = [t for t in d.sent if t.i in d.actor.tokens]
+    people = any(t.ent_type_ == "NORP" or t.tag_ in ("NNS", "NNPS") for t in toks)
+    if not all(_sector_word(a) in words.target_sectors or
+               (a.sector is None and a.code == a.country and people) for a in d.actors):
+        return
+    state = _home_state(d, where)
+    if state is None:
+        return
+    d.recipient.entities[:] = [Entity(code=state, country=state, text=state)] + [
+        e for e in d.recipient.entities if e.country is None]
+    d.decided["recipient"] = "protest_at_home"
