@@ -133,11 +133,19 @@ def place_as_target(d: Draft, where: Where, root: str) -> None:
     # not for words ("talks in Moscow" are not talks with Russia) nor protests ("a strike in
     # Denver"); a target the text names and we cannot resolve, at home, stays unresolved
     # ("shelled separatist positions near Avdiivka")
-    if (not d.recipients and loc is not None and loc.country
+    # recipients the knowledge base does not know ("Houthi radar sites") give way to the place's
+    # state, abroad, and stay after it
+    unknown = bool(d.recipients) and all(e.code == UNKNOWN for e in d.recipients) and abroad
+    if ((not d.recipients or unknown) and loc is not None and loc.country
             and (behaviour.place_as_target or (behaviour.place_if_abroad and abroad))
             and not ((d.recipient.spans or d.unnamed) and loc.country in own)):
-        d.recipient.entities = [Entity(code=loc.country, country=loc.country, text=loc.text)]
-        d.unnamed.append(where.span)
+        state = Entity(code=loc.country, country=loc.country, text=loc.text)
+        if unknown:
+            d.recipient.entities.insert(0, state)
+            d.recipient.spans.insert(0, where.span)
+        else:
+            d.recipient.entities = [state]
+            d.unnamed.append(where.span)
         d.decided["recipient"] = "place_as_target"
 
 

@@ -365,6 +365,24 @@ def _nested(d: Draft, h: Any, how: str, avoid: frozenset[str]) -> None:
                         _take(d, e, sp, "nested_preposition via " + how)
 
 
+def _place_of_unknown(d: Draft, h: Any, how: str, avoid: frozenset[str]) -> None:
+    """A recipient phrase that names only parties the knowledge base does not know ("Houthi
+    radar sites in Yemen", "members of the Masalit community in el-Geneina"): the state of a
+    place inside it (``place_state_in_phrase``, a material action only) comes first, before the
+    unknown names."""
+    before = len(d.recipient.entities)
+    _nested(d, h, how, avoid)
+    new = [k for k in range(before, len(d.recipient.entities))
+           if d.recipient.entities[k].country]
+    if not new:
+        return
+    order = new + [k for k in range(len(d.recipient.entities)) if k not in new]
+    d.recipient.entities = [d.recipient.entities[k] for k in order]
+    if len(d.recipient.spans) == len(order):
+        d.recipient.spans = [d.recipient.spans[k] for k in order]
+    d.decided["recipient"] = "place_state_in_phrase via " + how
+
+
 def read_heads(d: Draft, heads: Heads) -> None:
     """The recipients the heads name; a head that names no actor is marked in the spans
     ("condemned the strike"), without an entity."""
@@ -381,6 +399,8 @@ def read_heads(d: Draft, heads: Heads) -> None:
         d.recipient.tokens |= r.tokens
         if not r.entities:
             _nested(d, h, how, avoid)
+        elif all(e.code == UNKNOWN for e in r.entities):
+            _place_of_unknown(d, h, how, avoid)
         if not r.entities and h.lemma_.lower() not in place_nouns():
             d.unnamed.append(tokens_span(d.sent, np_tokens(d.st, h)))
 
