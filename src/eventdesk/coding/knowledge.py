@@ -28,7 +28,7 @@ FUNCTION_LISTS = ("locative_preps", "date_preps", "nested_preps", "author_preps"
                   "inversion_auxes", "indefinite", "actor_place_preps", "origin_preps",
                   "stand_in_preps", "mutual_preps")
 #: the lists of coding/data/clause_recipients.tsv (which complements name a recipient)
-CLAUSE_LISTS = ("complement_subject", "transparent")
+CLAUSE_LISTS = ("complement_subject", "transparent", "causative")
 #: the files of several lists each (column ``list`` names the list)
 #: the lists of coding/data/home_targets.tsv (when an act's target at home is the actor's state)
 HOME_LISTS = ("sector_roots", "actor_sectors", "target_sectors", "protest_roots")

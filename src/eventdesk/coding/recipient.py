@@ -48,6 +48,9 @@ for _name, _about in (
         ("object_of_purpose_infinitive", "the object of an infinitive that modifies the object "
                                          "(\"assistance to help people in Somalia\")"),
         ("dative", "the indirect object (\"gave Ukraine weapons\")"),
+        ("causative_subject", "the subject of a letting or helping verb's bare infinitive "
+                              "(\"let IAEA inspectors reinstall cameras\": clause_recipients.tsv "
+                              "causative)"),
         ("author_of_object", "the author of the thing acted on (\"rejected accusations by the "
                              "US\")"),
         ("place_state_in_phrase", "the state of a place inside a recipient phrase that names no "
@@ -146,6 +149,11 @@ def recipient_heads(st: DocState, verb: Any, pattern: Pattern, obj: Any | None) 
                              _host_preps(st, verb, pattern, obj, h, called))
     if obj is None or obj.dep_ == "pobj":     # "blamed Saudi Arabia for the attack"
         heads = [(c, "direct_object") for c in direct] + heads
+    if not direct and verb.lemma_.lower() in st.know.words.causative:
+        # "let IAEA inspectors reinstall cameras": the subject of the bare-infinitive clause
+        heads += [(g, "causative_subject") for c in verb.children
+                  if c.dep_ == "ccomp" and c.tag_ == "VB"
+                  for g in c.children if g.dep_ == "nsubj"]
     # the object head itself is the action, not its recipient ("went on strike")
     return [(h, how) for h, how in heads if obj is None or h.i != obj.i]
 
