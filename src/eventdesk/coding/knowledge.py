@@ -31,7 +31,8 @@ FUNCTION_LISTS = ("locative_preps", "date_preps", "nested_preps", "author_preps"
 CLAUSE_LISTS = ("complement_subject", "transparent", "causative")
 #: the files of several lists each (column ``list`` names the list)
 #: the lists of coding/data/home_targets.tsv (when an act's target at home is the actor's state)
-HOME_LISTS = ("sector_roots", "actor_sectors", "target_sectors", "protest_roots")
+HOME_LISTS = ("sector_roots", "actor_sectors", "target_sectors", "protest_roots",
+              "easing_codes")
 LISTED_FILES = {"function_words.tsv": FUNCTION_LISTS, "clause_recipients.tsv": CLAUSE_LISTS,
                 "home_targets.tsv": HOME_LISTS}
 

@@ -23,7 +23,8 @@ from .place import PLACE, Where
 from .primary import mark_primary
 from .registry import describe
 from .second import second_opinion
-from .recipient import (RECIPIENT, between_of_noun, between_parties, home_state_of_sector,
+from .recipient import (RECIPIENT, between_of_noun, between_parties, eased_at_home,
+                        home_state_of_sector,
                         inside_noun_preposition, protest_at_home,
                         light_verb_object, names_between, noun_preposition, other_direction,
                         read_heads, reciprocal_parties)
@@ -196,6 +197,7 @@ def finish(d: Draft) -> Event:
     place_as_target(d, where, code.code)
     home_state_of_sector(d, where, code.code)
     protest_at_home(d, where, code.code)
+    eased_at_home(d, where, code.code)
     (day, precision), date_how = DATE.first(d, status)
     d.decided.update(status=status_how, date=date_how, place=place_how)
     if not d.recipients:

@@ -604,7 +604,8 @@ def between_of_noun(d: Draft) -> bool:
 
 
 def _home_state(d: Draft, where: Any) -> str | None:
-    """The one state of the actors, when no place of the action lies in another state."""
+    """The one state of the actors, when no place of the action lies in another state and the
+    sentence names no other state ("lifted travel curbs to and from North Korea")."""
     states = {a.country for a in d.actors}
     if len(states) != 1 or None in states:
         return None
@@ -612,6 +613,12 @@ def _home_state(d: Draft, where: Any) -> str | None:
     loc = getattr(where, "location", None)
     if loc is not None and loc.country and loc.country != state:
         return None
+    start, end = d.sent.start, d.sent.end
+    for m in d.st.mentions.before(end):
+        if m.i < start:
+            break
+        if m.entity.country and m.entity.country != state:
+            return None
     return state
 
 
@@ -666,3 +673,21 @@ def protest_at_home(d: Draft, where: Any, code: str) -> None:
     d.recipient.entities[:] = [Entity(code=state, country=state, text=state)] + [
         e for e in d.recipient.entities if e.country is None]
     d.decided["recipient"] = "protest_at_home"
+
+
+@RECIPIENT.strategy("eased_at_home", noted=True)
+def eased_at_home(d: Draft, where: Any, code: str) -> None:
+    """a state or its government that eases its own restrictions or yields to demands for
+    reform, naming no state as the target, does so at home ("lifted the state of emergency",
+    "the president resigned": codes easing_codes of home_targets.tsv), unless the sentence
+    names another state"""
+    words = d.st.know.words
+    if not any(code.startswith(c) for c in words.easing_codes) or d.recipients:
+        return
+    if not all(_sector_word(a) in words.actor_sectors for a in d.actors):
+        return
+    state = _home_state(d, where)
+    if state is None:
+        return
+    d.recipient.entities[:] = [Entity(code=state, country=state, text=state)]
+    d.decided["recipient"] = "eased_at_home"
