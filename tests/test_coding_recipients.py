@@ -32,6 +32,9 @@ def _first_country(ev):
     # a protest at home names no target state: the protesters' own
     ("Chileans protest pension reform outside congress in Santiago", "14", "CHL"),
     ("Romania's largest unions staged a nationwide strike against the new wage law.", "14", "ROU"),
+    # a state easing its own restrictions, or its leader yielding, at home
+    ("Bolivia lifted the nationwide curfew on Friday.", "081", "BOL"),
+    ("The Nepalese prime minister resigned after weeks of street protests.", "083", "NPL"),
 ])
 def test_target_at_home_is_the_actors_state(coder, sentence, prefix, country):
     ev = _event(coder, sentence, prefix)
@@ -45,6 +48,8 @@ def test_target_at_home_is_the_actors_state(coder, sentence, prefix, country):
     ("American soldiers killed several civilians during the raid.", "1"),
     # a state's own protest is its government's words, no protest at home
     ("Japan protested the Chinese incursion into its waters.", "1"),
+    # the sentence names another state: the easing is toward it, not at home
+    ("Kuwait lifted its travel ban on flights to and from Iraq.", "08"),
 ])
 def test_no_home_target_where_it_is_not_at_home(coder, sentence, prefix):
     for ev in _events(coder, sentence, prefix):
