@@ -74,3 +74,14 @@ def test_who_is_let_or_helped_is_the_recipient(coder, sentence, prefix, country)
     ev = _event(coder, sentence, prefix)
     codes = {r.country or r.code for r in ev.recipient}
     assert country in codes, (ev.recipient, ev.decided_by)
+
+
+@pytest.mark.parametrize("sentence,prefix,country", [
+    # a name hyphened to a participle names its party, as "Saudi-led" does
+    ("Damascus accused the U.S.-backed militia of looting grain silos.", "11", "USA"),
+    # "blame A on B": B is blamed
+    ("Managua blamed the riots on a U.S.-funded network of activists.", "11", "USA"),
+])
+def test_party_of_a_hyphened_participle(coder, sentence, prefix, country):
+    ev = _event(coder, sentence, prefix)
+    assert _first_country(ev) == country, (ev.recipient, ev.decided_by)
