@@ -127,6 +127,13 @@ CASES = [
                                 "convoy.", "19"),
     ("status", "quantified_noun", "Hungary would block any statement that criticises China.",
      "11"),
+    # recipients at home and of letting verbs (tests/test_coding_recipients.py)
+    ("recipient", "causative_subject", "Russia helped Syria rebuild its air defences.", "07"),
+    ("recipient", "home_state_of_sector via direct_object",
+     "Police in Kazakhstan detained dozens of protesters.", "17"),
+    ("recipient", "protest_at_home", "Argentina's main unions staged a general strike against "
+                                     "the austerity measures.", "14"),
+    ("recipient", "eased_at_home", "Ethiopia lifted a state of emergency on Tuesday.", "08"),
 ]
 
 

@@ -236,7 +236,7 @@ class KnowledgeBase:
         """Scan parsed tokens left to right: the gazetteer hits (start, end, terms) and the agent
         nouns and titles (start, end, sector, role kind), longest first. A lone surname inside
         a longer name the gazetteer lacks is somebody else ("Kim" in "Kim Jong Nam")."""
-        words = [t.text for t in tokens]
+        words = [_before_participle(t.text) for t in tokens]
         lemmas = [self._sector_lemma(t) for t in tokens]
         matches: list[tuple[int, int, list[Term]]] = []
         i = 0
@@ -503,3 +503,12 @@ def entity_from_terms(kb: KnowledgeBase, matches: list[tuple[int, int, list[Term
                   None)
     return Entity(code=f"{country}{sector or ''}", country=country, sector=sector, text=text,
                   name=name, wikidata=wikidata if not sector else None, office=office)
+
+
+def _before_participle(word: str) -> str:
+    """A name joined by a hyphen to a participle is looked up by the name, as when the parser
+    splits it ("U.S.-led", "U.S.-financed" as one token; "Saudi - led" is three)."""
+    head, dash, tail = word.rpartition("-")
+    if dash and head and tail.isalpha() and tail.islower() and tail.endswith("ed"):
+        return head
+    return word

@@ -28,15 +28,19 @@ FUNCTION_LISTS = ("locative_preps", "date_preps", "nested_preps", "author_preps"
                   "inversion_auxes", "indefinite", "actor_place_preps", "origin_preps",
                   "stand_in_preps", "mutual_preps")
 #: the lists of coding/data/clause_recipients.tsv (which complements name a recipient)
-CLAUSE_LISTS = ("complement_subject", "transparent")
+CLAUSE_LISTS = ("complement_subject", "transparent", "causative")
 #: the files of several lists each (column ``list`` names the list)
-LISTED_FILES = {"function_words.tsv": FUNCTION_LISTS, "clause_recipients.tsv": CLAUSE_LISTS}
+#: the lists of coding/data/home_targets.tsv (when an act's target at home is the actor's state)
+HOME_LISTS = ("sector_roots", "actor_sectors", "target_sectors", "protest_roots",
+              "easing_codes")
+LISTED_FILES = {"function_words.tsv": FUNCTION_LISTS, "clause_recipients.tsv": CLAUSE_LISTS,
+                "home_targets.tsv": HOME_LISTS}
 
 
 @lru_cache(maxsize=None)
 def word_list(name: str) -> frozenset[str]:
     """One word list of ``coding/data/``: a file of its own, or a list of a file of several
-    (function_words.tsv, clause_recipients.tsv)."""
+    (function_words.tsv, clause_recipients.tsv, home_targets.tsv)."""
     for file, lists in LISTED_FILES.items():
         if name in lists:
             rows = read_tsv(data_path("eventdesk.coding", file))

@@ -41,6 +41,15 @@ def np_tokens(st: DocState, head: Any) -> list[Any]:
     return out
 
 
+def measured(st: DocState, head: Any) -> Any | None:
+    """What a measure noun counts or groups (measure_nouns.tsv: "dozens of protesters",
+    "a team of medical experts"), else None."""
+    if head.lemma_.lower() not in st.know.words.measure_nouns:
+        return None
+    return next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for g in c.children if g.dep_ == "pobj"), None)
+
+
 def resolve(st: DocState, toks: list[Any], head: Any) -> Entity | None:
     """The entity the tokens name on the document's date: a state, an organisation, a person
     or, with none named, the sector an agent noun names ("rebels", "the police")."""
@@ -50,6 +59,11 @@ def resolve(st: DocState, toks: list[Any], head: Any) -> Entity | None:
     text = toks[0].doc[toks[0].i: toks[-1].i + 1].text
     if not matches:
         sector = next((s for a, b, s, _ in sectors if a <= head_pos < b), None)
+        inner = measured(st, head)
+        if sector is None and inner is not None and inner.i in {t.i for t in toks}:
+            # "dozens of protesters", "thousands of soldiers": the sector of what is counted
+            pos = next(k for k, t in enumerate(toks) if t.i == inner.i)
+            sector = next((s for a, b, s, _ in sectors if a <= pos < b), None)
         return Entity(code=sector, sector=sector, text=text) if sector else None
     return entity_from_terms(kb, matches, sectors, head_pos, st.day, text)
 

@@ -23,7 +23,9 @@ from .place import PLACE, Where
 from .primary import mark_primary
 from .registry import describe
 from .second import second_opinion
-from .recipient import (RECIPIENT, between_of_noun, between_parties, inside_noun_preposition,
+from .recipient import (RECIPIENT, between_of_noun, between_parties, eased_at_home,
+                        home_state_of_sector,
+                        inside_noun_preposition, protest_at_home,
                         light_verb_object, names_between, noun_preposition, other_direction,
                         read_heads, reciprocal_parties)
 from .status import decide_status, stated_intent
@@ -132,11 +134,19 @@ def place_as_target(d: Draft, where: Where, root: str) -> None:
     # not for words ("talks in Moscow" are not talks with Russia) nor protests ("a strike in
     # Denver"); a target the text names and we cannot resolve, at home, stays unresolved
     # ("shelled separatist positions near Avdiivka")
-    if (not d.recipients and loc is not None and loc.country
+    # recipients the knowledge base does not know ("Houthi radar sites") give way to the place's
+    # state, abroad, and stay after it
+    unknown = bool(d.recipients) and all(e.code == UNKNOWN for e in d.recipients) and abroad
+    if ((not d.recipients or unknown) and loc is not None and loc.country
             and (behaviour.place_as_target or (behaviour.place_if_abroad and abroad))
             and not ((d.recipient.spans or d.unnamed) and loc.country in own)):
-        d.recipient.entities = [Entity(code=loc.country, country=loc.country, text=loc.text)]
-        d.unnamed.append(where.span)
+        state = Entity(code=loc.country, country=loc.country, text=loc.text)
+        if unknown:
+            d.recipient.entities.insert(0, state)
+            d.recipient.spans.insert(0, where.span)
+        else:
+            d.recipient.entities = [state]
+            d.unnamed.append(where.span)
         d.decided["recipient"] = "place_as_target"
 
 
@@ -185,6 +195,9 @@ def finish(d: Draft) -> Event:
         | st.mentions.countries_before(verb.i)
     where, place_how = PLACE.first(d, countries, Where())
     place_as_target(d, where, code.code)
+    home_state_of_sector(d, where, code.code)
+    protest_at_home(d, where, code.code)
+    eased_at_home(d, where, code.code)
     (day, precision), date_how = DATE.first(d, status)
     d.decided.update(status=status_how, date=date_how, place=place_how)
     if not d.recipients:

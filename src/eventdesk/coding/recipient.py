@@ -48,6 +48,9 @@ for _name, _about in (
         ("object_of_purpose_infinitive", "the object of an infinitive that modifies the object "
                                          "(\"assistance to help people in Somalia\")"),
         ("dative", "the indirect object (\"gave Ukraine weapons\")"),
+        ("causative_subject", "the subject of a letting or helping verb's bare infinitive "
+                              "(\"let IAEA inspectors reinstall cameras\": clause_recipients.tsv "
+                              "causative)"),
         ("author_of_object", "the author of the thing acted on (\"rejected accusations by the "
                              "US\")"),
         ("place_state_in_phrase", "the state of a place inside a recipient phrase that names no "
@@ -146,6 +149,11 @@ def recipient_heads(st: DocState, verb: Any, pattern: Pattern, obj: Any | None) 
                              _host_preps(st, verb, pattern, obj, h, called))
     if obj is None or obj.dep_ == "pobj":     # "blamed Saudi Arabia for the attack"
         heads = [(c, "direct_object") for c in direct] + heads
+    if not direct and verb.lemma_.lower() in st.know.words.causative:
+        # "let IAEA inspectors reinstall cameras": the subject of the bare-infinitive clause
+        heads += [(g, "causative_subject") for c in verb.children
+                  if c.dep_ == "ccomp" and c.tag_ == "VB"
+                  for g in c.children if g.dep_ == "nsubj"]
     # the object head itself is the action, not its recipient ("went on strike")
     return [(h, how) for h, how in heads if obj is None or h.i != obj.i]
 
@@ -365,6 +373,24 @@ def _nested(d: Draft, h: Any, how: str, avoid: frozenset[str]) -> None:
                         _take(d, e, sp, "nested_preposition via " + how)
 
 
+def _place_of_unknown(d: Draft, h: Any, how: str, avoid: frozenset[str]) -> None:
+    """A recipient phrase that names only parties the knowledge base does not know ("Houthi
+    radar sites in Yemen", "members of the Masalit community in el-Geneina"): the state of a
+    place inside it (``place_state_in_phrase``, a material action only) comes first, before the
+    unknown names."""
+    before = len(d.recipient.entities)
+    _nested(d, h, how, avoid)
+    new = [k for k in range(before, len(d.recipient.entities))
+           if d.recipient.entities[k].country]
+    if not new:
+        return
+    order = new + [k for k in range(len(d.recipient.entities)) if k not in new]
+    d.recipient.entities = [d.recipient.entities[k] for k in order]
+    if len(d.recipient.spans) == len(order):
+        d.recipient.spans = [d.recipient.spans[k] for k in order]
+    d.decided["recipient"] = "place_state_in_phrase via " + how
+
+
 def read_heads(d: Draft, heads: Heads) -> None:
     """The recipients the heads name; a head that names no actor is marked in the spans
     ("condemned the strike"), without an entity."""
@@ -381,6 +407,8 @@ def read_heads(d: Draft, heads: Heads) -> None:
         d.recipient.tokens |= r.tokens
         if not r.entities:
             _nested(d, h, how, avoid)
+        elif all(e.code == UNKNOWN for e in r.entities):
+            _place_of_unknown(d, h, how, avoid)
         if not r.entities and h.lemma_.lower() not in place_nouns():
             d.unnamed.append(tokens_span(d.sent, np_tokens(d.st, h)))
 
@@ -573,3 +601,93 @@ def between_of_noun(d: Draft) -> bool:
         d.decided.pop("recipient", None)
         return False
     return between_parties(d)
+
+
+def _home_state(d: Draft, where: Any) -> str | None:
+    """The one state of the actors, when no place of the action lies in another state and the
+    sentence names no other state ("lifted travel curbs to and from North Korea")."""
+    states = {a.country for a in d.actors}
+    if len(states) != 1 or None in states:
+        return None
+    (state,) = states
+    loc = getattr(where, "location", None)
+    if loc is not None and loc.country and loc.country != state:
+        return None
+    start, end = d.sent.start, d.sent.end
+    for m in d.st.mentions.before(end):
+        if m.i < start:
+            break
+        if m.entity.country and m.entity.country != state:
+            return None
+    return state
+
+
+def _sector_word(e: Entity) -> str:
+    return (e.sector or "state").lower()
+
+
+@RECIPIENT.strategy("home_state_of_sector", noted=True)
+def home_state_of_sector(d: Draft, where: Any, code: str) -> None:
+    """a group of people the sentence gives no state of, acted on by a state's police, courts or
+    government, is of the actor's own state ("police detained dozens of protesters", "the
+    government freed political prisoners": home_targets.tsv), unless the place is abroad"""
+    words = d.st.know.words
+    if code[:2] not in words.sector_roots or not d.recipients:
+        return
+    if not all(_sector_word(a) in words.actor_sectors for a in d.actors):
+        return
+    state = _home_state(d, where)
+    if state is None:
+        return
+    ents = d.recipient.entities
+    changed = False
+    for k, e in enumerate(ents):
+        if e.country or e.name or e.code == UNKNOWN or _sector_word(e) not in \
+                words.target_sectors:
+            continue
+        ents[k] = Entity(code=f"{state}{e.sector}", country=state, sector=e.sector, text=e.text)
+        changed = True
+    if changed and ents[0].country:
+        d.decided["recipient"] = "home_state_of_sector via " + d.decided.get("recipient", "")
+
+
+@RECIPIENT.strategy("protest_at_home", noted=True)
+def protest_at_home(d: Draft, where: Any, code: str) -> None:
+    """a protest, strike or rally of a state's people that names no state as its target is
+    against their own state ("Georgians protest 'foreign influence' bill", "unions staged a
+    general strike against austerity": home_targets.tsv), unless the place is abroad"""
+    words = d.st.know.words
+    if code[:2] not in words.protest_roots or any(e.country for e in d.recipients):
+        return
+    # the people: a group of a state's people ("unions", "protesters in Lebanon"), or the
+    # state named by its people ("Georgians": a nationality, or a plural), never the state
+    # itself ("Japan protested" is its government's protest)
+    toks = [t for t in d.sent if t.i in d.actor.tokens]
+    people = any(t.ent_type_ == "NORP" or t.tag_ in ("NNS", "NNPS") for t in toks)
+    if not all(_sector_word(a) in words.target_sectors or
+               (a.sector is None and a.code == a.country and people) for a in d.actors):
+        return
+    state = _home_state(d, where)
+    if state is None:
+        return
+    d.recipient.entities[:] = [Entity(code=state, country=state, text=state)] + [
+        e for e in d.recipient.entities if e.country is None]
+    d.decided["recipient"] = "protest_at_home"
+
+
+@RECIPIENT.strategy("eased_at_home", noted=True)
+def eased_at_home(d: Draft, where: Any, code: str) -> None:
+    """a state or its government that eases its own restrictions or yields to demands for
+    reform, naming no state as the target, does so at home ("lifted the state of emergency",
+    "the president resigned": codes easing_codes of home_targets.tsv), unless the sentence
+    names another state"""
+    words = d.st.know.words
+    if not any(code.startswith(c) for c in words.easing_codes) or d.recipients:
+        return
+    if not all(_sector_word(a) in words.actor_sectors for a in d.actors):
+        return
+    state = _home_state(d, where)
+    if state is None:
+        return
+    d.recipient.entities[:] = [Entity(code=state, country=state, text=state)]
+    d.decided["recipient"] = "eased_at_home"
