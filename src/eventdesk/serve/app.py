@@ -177,7 +177,18 @@ class Workbench:
         self._running: dict[tuple, threading.Event] = {}
 
     #: the views the warming thread keeps computed: (cache key, view method)
-    WARM = ((("overview", (), ()), "overview"),)
+    WARM = ((("overview", (), ()), "overview"), (("warm signals", (), ()), "warm_signals"))
+
+    def warm_signals(self, request: None) -> None:
+        """The signals' candidates of the default parameters (every watch list's page starts
+        from them, :func:`.data.signal_candidates`), and the imports the signals need; kept
+        by the data layer, so nothing for the view cache."""
+        with self.store() as st:
+            try:
+                data.signal_candidates(st, by="month", win=data.Window(None, None))
+            except UsageError:          # no dated events: the page says so when asked
+                pass
+        return None
 
     def start_warming(self, every: float = 2.0) -> None:
         """A daemon thread that, whenever the store's files have changed (and no writer is

@@ -480,16 +480,47 @@ def triangle(store: Store, players: list[str], *, by: str, win: Window, band: fl
                days=days_relation(include_mentions))
 
 
+#: the signals' candidates (:func:`~eventdesk.analysis.signals.candidates`) of the last few
+#: (store state, mentions, period, window): what a watch list does not change, so twenty
+#: analysts opening the signals with twenty watch lists scan the events once
+_CANDIDATES: dict[tuple, Any] = {}
+_CANDIDATES_LOCK = threading.Lock()
+_CANDIDATES_KEPT = 8
+
+
+def signal_candidates(store: Store, *, by: str, win: Window,
+                      include_mentions: bool = False) -> Any:
+    """The candidates of the signals page, computed once per state of the store (the
+    handle's ``generation``, see :meth:`Readers.open`; not kept without one) and set of
+    parameters; computed under a lock, so concurrent requests wait for the first."""
+    from ..analysis.signals import candidates
+
+    generation = getattr(store, "generation", None)
+    key = (generation, str(store.path), include_mentions, by, win.since, win.until)
+    with _CANDIDATES_LOCK:
+        hit = _CANDIDATES.get(key) if generation is not None else None
+        if hit is not None:
+            return hit
+        days = None if not store.reads_stored else days_relation(include_mentions)
+        found = candidates(store.con, relation(store, include_mentions=include_mentions),
+                           since=win.since, until=win.until, by=by, days=days)
+        if generation is not None:
+            _CANDIDATES[key] = found
+            while len(_CANDIDATES) > _CANDIDATES_KEPT:
+                _CANDIDATES.pop(next(iter(_CANDIDATES)))
+        return found
+
+
 def signals(store: Store, watch: list[str], *, by: str, win: Window, top: int = 20,
             include_mentions: bool = False) -> list[Any]:
     """The ranked signals as :class:`~eventdesk.analysis.signals.Signal` objects (the notebook
-    API's frame flattens their evidence, whose event ids the page links to)."""
+    API's frame flattens their evidence, whose event ids the page links to); the candidates
+    from :func:`signal_candidates`."""
     from ..analysis.signals import signals as _signals
 
-    days = None if not store.reads_stored else days_relation(include_mentions)
-    return _signals(store.con, relation(store, include_mentions=include_mentions), days=days,
-                    watch=watch, since=win.since, until=win.until,
-                    by=by, top=top)
+    found = signal_candidates(store, by=by, win=win, include_mentions=include_mentions)
+    return _signals(store.con, relation(store, include_mentions=include_mentions),
+                    watch=watch, by=by, top=top, found=found)
 
 
 def brief_html(store: Store, focus: str, partners: list[str], *, by: str, win: Window,
