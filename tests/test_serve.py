@@ -591,3 +591,14 @@ def test_a_browser_draws_the_briefs_and_the_triangles_charts(server):
     for name in ("serve-brief.png", "serve-triangle.png"):
         colours = Image.open(out / name).convert("RGB").getcolors(maxcolors=1 << 20)
         assert colours is not None and len(colours) > 50, name
+
+
+def test_a_cached_result_is_rendered_for_each_url_it_answers(client):
+    """Two URLs that share one computed result (``format`` does not change a page's figures)
+    each get links built from their own query, and a page asked again is the same page."""
+    first = client.get("/events?actor=RUS").text
+    assert client.get("/events?actor=RUS").text == first
+    assert 'href="/map?actor=RUS"' in first
+    other = client.get("/events?actor=RUS&format=html").text
+    assert 'href="/map?actor=RUS&amp;format=html"' in other
+    assert client.get("/events?actor=RUS").text == first
