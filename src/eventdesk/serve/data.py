@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -544,7 +545,7 @@ def event(store: Store, some_id: str) -> dict[str, Any] | None:
     from ..coding.lexicon import default_lexicon, noun_lexicon
 
     ev = store.event(some_id)
-    group = store.group(ev.id if ev else some_id)
+    group = _group(store, ev.id if ev else some_id)
     if ev is None and group is not None:
         ev = store.event(group["event_id"])
     if ev is None:
@@ -555,6 +556,41 @@ def event(store: Store, some_id: str) -> dict[str, Any] | None:
             "pattern": pattern, "decided_by": dict(getattr(ev, "decided_by", None) or {}),
             "document": store.document(ev.doc_id) if ev.doc_id else None,
             "provenance": store.provenance(ev.id), "group": group}
+
+
+#: the corroborated events last read (:meth:`Store.group`), by store state and group: every
+#: report of a group shows the group's reports, and a report of a big group (thousands of
+#: reports, a second to read) is far likelier to be opened than one of a small group
+_GROUPS: "OrderedDict[tuple, dict[str, Any]]" = OrderedDict()
+_GROUPS_LOCK = threading.Lock()
+_GROUPS_KEPT = 64
+#: and at most this many reports in all (a report's dict is about a kilobyte)
+_GROUPS_REPORTS = 200_000
+
+
+def _group(store: Store, some_id: str) -> dict[str, Any] | None:
+    """:meth:`Store.group`, read once per state of the store (the handle's ``generation``;
+    not kept without one) and group; a copy of the kept dict (its reports list shared, read
+    only)."""
+    found = store.group_key(some_id)
+    if found is None:
+        return None
+    generation = getattr(store, "generation", None)
+    key = (generation, str(store.path), *found)
+    with _GROUPS_LOCK:
+        hit = _GROUPS.get(key) if generation is not None else None
+        if hit is not None:
+            _GROUPS.move_to_end(key)
+            return dict(hit)
+    group = store.group(some_id, found=found)
+    if group is not None and generation is not None:
+        with _GROUPS_LOCK:
+            _GROUPS[key] = group
+            while len(_GROUPS) > 1 and (
+                    len(_GROUPS) > _GROUPS_KEPT
+                    or sum(len(g["reports"]) for g in _GROUPS.values()) > _GROUPS_REPORTS):
+                _GROUPS.popitem(last=False)
+    return None if group is None else dict(group)
 
 
 def segments(text: str, spans: dict[str, list[list[int]]]) -> list[tuple[str, str | None]]:
