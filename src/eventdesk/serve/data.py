@@ -423,12 +423,45 @@ def overview(store: Store, *, include_mentions: bool = False) -> dict[str, Any]:
 
 
 # -- analyses ---------------------------------------------------------------------------------
+_OFFSETS = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1),
+            "month": pd.DateOffset(months=1), "quarter": pd.DateOffset(months=3),
+            "year": pd.DateOffset(years=1)}
+
+
 def period_end(start: Date, by: str) -> Date:
     """The last day of the period that begins on ``start``."""
-    offset = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1),
-              "month": pd.DateOffset(months=1), "quarter": pd.DateOffset(months=3),
-              "year": pd.DateOffset(years=1)}[by]
-    return (pd.Timestamp(start) + offset - pd.DateOffset(days=1)).date()
+    return (pd.Timestamp(start) + _OFFSETS[by] - pd.DateOffset(days=1)).date()
+
+
+def period_ends(starts: Any, by: str) -> list[Date]:
+    """:func:`period_end` of each start, in one vectorised step (a dyad by week has over
+    five hundred periods)."""
+    if not len(starts):
+        return []
+    ends = pd.DatetimeIndex(pd.to_datetime(list(starts))) + _OFFSETS[by] - pd.DateOffset(days=1)
+    return [d.date() for d in ends]
+
+
+def baseline_band(mean: np.ndarray, baseline: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """For each period, the median of the (non-missing) means of the ``baseline`` periods
+    before it ± twice their scaled MAD, where at least three of them are known (NaN
+    otherwise): all periods at once over a sliding window."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    n = len(mean)
+    lo, hi = np.full(n, np.nan), np.full(n, np.nan)
+    if n == 0 or baseline < 1:
+        return lo, hi
+    padded = np.concatenate([np.full(baseline, np.nan), np.asarray(mean, dtype=float)])
+    past = sliding_window_view(padded, baseline)[:n]     # row t: the periods t-baseline..t-1
+    enough = (~np.isnan(past)).sum(axis=1) >= 3
+    if not enough.any():
+        return lo, hi
+    rows = past[enough]
+    med = np.nanmedian(rows, axis=1)
+    mad = 1.4826 * np.nanmedian(np.abs(rows - med[:, None]), axis=1)
+    lo[enough], hi[enough] = med - 2 * mad, med + 2 * mad
+    return lo, hi
 
 
 def dyad(store: Store, a: str, b: str, *, by: str, directed: bool, win: Window,
@@ -450,17 +483,9 @@ def dyad(store: Store, a: str, b: str, *, by: str, directed: bool, win: Window,
         df = dyad_series(store.con, rel, a, b, by=by, directed=directed, win=win,
                          days=days_relation(include_mentions))
         df["period"] = pd.to_datetime(df["period"]).dt.date
-    df["period_end"] = [period_end(p, by) for p in df["period"]]
-    mean = df["mean_goldstein"].to_numpy(dtype=float)
-    lo, hi = np.full(len(mean), np.nan), np.full(len(mean), np.nan)
-    for t in range(len(mean)):
-        past = mean[max(0, t - baseline):t]
-        past = past[~np.isnan(past)]
-        if len(past) >= 3:
-            med = float(np.median(past))
-            mad = 1.4826 * float(np.median(np.abs(past - med)))
-            lo[t], hi[t] = med - 2 * mad, med + 2 * mad
-    df["band_lo"], df["band_hi"] = lo, hi
+    df["period_end"] = period_ends(df["period"], by)
+    df["band_lo"], df["band_hi"] = baseline_band(df["mean_goldstein"].to_numpy(dtype=float),
+                                                 baseline)
     return df
 
 
