@@ -67,8 +67,9 @@ def create_app(db: str | Path, *, token: str | None = None, allow_ingest: bool =
                lock_wait: float = 3.0, linger: float = 2.0, warm: bool = False) -> Starlette:
     """The workbench over the store at ``db`` (opened read-only, once per request). With
     ``warm`` (``eventdesk serve`` sets it) a background thread computes the overview, the
-    one page that reads the whole store and that everyone opens first, at start and after
-    each change of the store, so that no reader waits for it."""
+    one page that reads the whole store and that everyone opens first, and the signals'
+    candidates of the default window (what every watch list's signals page starts from), at
+    start and after each change of the store, so that no reader waits for them."""
     path = Path(db)
     if not path.exists():
         raise StoreError(f"{path}: no such store (run `eventdesk ingest` first)")
