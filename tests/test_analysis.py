@@ -254,6 +254,30 @@ def test_signals_spike_and_relevance_to_the_watched_set(con):
     assert next(s for s in plain if s.kind == "count spike").score < spike.score
 
 
+def test_signals_from_kept_candidates_rank_as_a_fresh_run_for_every_watch_list(con):
+    """A server computes the watch-independent candidates once and ranks them for each watch
+    list: each ranking (scores, reasons, priorities, evidence) must be what a run of its own
+    gives, whatever watch list was ranked from the same candidates before."""
+    from eventdesk.analysis.signals import candidates
+
+    rows = [event(d, "RUS", "PRK", 1.0, doc_id=f"r{k}") for k, d in enumerate(months(12))]
+    rows += [event("2021-01-05", "RUS", "PRK", 1.0, doc_id="spike") for _ in range(12)]
+    rows += [event(d, "USA", "CHN", 2.0, doc_id=f"u{k}") for k, d in enumerate(months(13))]
+    rows += [event(d, "CHN", "PRK", -2.0, doc_id=f"u{k}") for k, d in enumerate(months(13))]
+    events_table(con, "ev", rows)
+    since = window("2021-01-01").since
+    kept = candidates(con, "ev", since=since)
+
+    def shown(found):
+        return [(s.kind, s.a, s.b, s.when, round(s.score, 9), s.reason, s.priority,
+                 s.evidence) for s in found]
+
+    for watch in (["USA", "RUS", "CHN"], [], ["USA", "RUS", "CHN"], ["PRK", "CHN"]):
+        fresh = run_signals(con, "ev", watch=watch, since=since)
+        again = run_signals(con, "ev", watch=watch, since=since, found=kept)
+        assert shown(again) == shown(fresh) and fresh
+
+
 def test_salience_flags_a_strong_event_reported_once(con):
     rows = [event(d, "USA", "CHN", 1.0, n_sources=3) for d in months(12)]
     rows.append(event("2020-12-20", "RUS", "UKR", -10.0, material=True, n_sources=1,

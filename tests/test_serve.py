@@ -591,3 +591,42 @@ def test_a_browser_draws_the_briefs_and_the_triangles_charts(server):
     for name in ("serve-brief.png", "serve-triangle.png"):
         colours = Image.open(out / name).convert("RGB").getcolors(maxcolors=1 << 20)
         assert colours is not None and len(colours) > 50, name
+
+
+def test_a_cached_result_is_rendered_for_each_url_it_answers(client):
+    """Two URLs that share one computed result (``format`` does not change a page's figures)
+    each get links built from their own query, and a page asked again is the same page."""
+    first = client.get("/events?actor=RUS").text
+    assert client.get("/events?actor=RUS").text == first
+    assert 'href="/map?actor=RUS"' in first
+    other = client.get("/events?actor=RUS&format=html").text
+    assert 'href="/map?actor=RUS&amp;format=html"' in other
+    assert client.get("/events?actor=RUS").text == first
+
+
+def test_every_report_of_a_corroborated_event_shows_the_same_reports(client):
+    """The group behind an event is read (and its big table of reports rendered) once and
+    shared by the pages of its reports: each report's page lists every report of its group,
+    first seen first, as the API gives them, and its own event."""
+    row = get_json(client, "/api/events?min_reports=2&per=1")["rows"][0]
+    first = get_json(client, f"/api/event/{row['event_id']}")["group"]
+    ids = [r["event_id"] for r in first["reports"]]
+    assert len(ids) >= 2
+    for eid in ids:
+        api = get_json(client, f"/api/event/{eid}")
+        assert api["event"]["id"] == eid
+        assert [r["event_id"] for r in api["group"]["reports"]] == ids
+        page = client.get(f"/event/{eid}").text
+        table = page[page.index("<h2>Corroboration</h2>"):]
+        assert [m for m in re.findall(r'href="/event/([^"]+)"', table)] == ids
+
+
+def test_a_big_groups_report_rows_are_escaped_and_complete():
+    from eventdesk.serve.render import report_rows
+
+    reports = [{"event_id": f"ev{k:04d}", "event_date": "2024-01-02", "cameo": "042",
+                "dataset": "eventdesk", "origin_id": None, "doc_id": f"d{k}", "source": None,
+                "published": None, "sentence": f"<b>{k}</b> met"} for k in range(150)]
+    rows = str(report_rows(reports))
+    assert rows == str(report_rows(reports)) == str(report_rows(list(reports)))
+    assert rows.count("<tr>") == 150 and "<b>" not in rows and "&lt;b&gt;149&lt;/b&gt;" in rows

@@ -209,17 +209,26 @@ def ewma(x: np.ndarray, alpha: float) -> np.ndarray:
 
 def trailing_robust_z(x: np.ndarray, baseline: int) -> np.ndarray:
     """Each value's robust z against the ``baseline`` periods before it (median and scaled MAD
-    of the observed ones); NaN when fewer than three are observed or they do not vary."""
+    of the observed ones); NaN when fewer than three are observed or they do not vary. Every
+    period at once, over a sliding window of the series padded with ``baseline`` missing
+    values in front (a missing value counts for nothing)."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
     x = np.asarray(x, dtype=float)
     z = np.full(x.shape, np.nan)
+    n = x.shape[-1]
+    if n <= 3 or baseline < 1:
+        return z
+    pad = np.full(x.shape[:-1] + (baseline,), np.nan)
+    # window t (t = 0..n-1): the periods t-baseline .. t-1
+    past = sliding_window_view(np.concatenate([pad, x], axis=-1), baseline, axis=-1)
+    past = past[..., 3:n, :]
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        for t in range(3, x.shape[-1]):
-            past = x[..., max(0, t - baseline):t]
-            med = np.nanmedian(past, axis=-1)
-            mad = 1.4826 * np.nanmedian(np.abs(past - med[..., None]), axis=-1)
-            enough = np.sum(~np.isnan(past), axis=-1) >= 3
-            z[..., t] = np.where(enough & (mad > 1e-9), (x[..., t] - med) / mad, np.nan)
+        med = np.nanmedian(past, axis=-1)
+        mad = 1.4826 * np.nanmedian(np.abs(past - med[..., None]), axis=-1)
+        enough = np.sum(~np.isnan(past), axis=-1) >= 3
+        z[..., 3:] = np.where(enough & (mad > 1e-9), (x[..., 3:] - med) / mad, np.nan)
     return z
 
 

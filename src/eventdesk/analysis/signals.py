@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from datetime import timedelta
 from typing import Any
@@ -92,15 +92,52 @@ def signals(con: Any, rel: str, *, watch: list[str] | None = None, since: Date |
             until: Date | None = None, by: str = "month", lookback: int = 365, top: int = 20,
             few_sources: int = 1, baseline: int = 12, min_score: float = 3.0,
             fold_days: int = 30, touching: list[str] | None = None,
-            max_change_dyads: int = 5000, days: str | None = None) -> list[Signal]:
+            max_change_dyads: int = 5000, days: str | None = None,
+            found: "Candidates | None" = None) -> list[Signal]:
     """The ``top`` signals from ``since`` (default: the last three periods of the data) to
     ``until``, ranked by priority then score (see the module's text), each with up to three
     sentences behind it; ``touching`` keeps only signals whose pair holds one of those
     countries. ``days``: the store's per-day sums of the same events (a relation with the
     columns of ``agg_day``, restricted to the same statuses and mentions), from which the
-    period signals read their series instead of the events (the same counts and means)."""
-    check_period(by)
+    period signals read their series instead of the events (the same counts and means).
+    ``found``: the :func:`candidates` of the same arguments, computed earlier (they do not
+    depend on ``watch``, ``touching``, ``top`` or ``min_score``; a server keeps them, so a
+    new watch list costs only the relevance and the evidence); they are copied, not
+    changed."""
+    if found is None:
+        found = candidates(con, rel, since=since, until=until, by=by, lookback=lookback,
+                           few_sources=few_sources, baseline=baseline, fold_days=fold_days,
+                           max_change_dyads=max_change_dyads, days=days)
     watch = watch or []
+    win = found.win
+    chosen = [replace(s, evidence=[], event_ids=list(s.event_ids)) for s in found.signals]
+    _relevance(con, rel, chosen, watch, Window(win.since - timedelta(days=lookback), win.until))
+    if touching:
+        keep = set(touching)
+        chosen = [s for s in chosen if {s.a, s.b} & keep]
+    chosen = [s for s in chosen if s.score >= min_score]
+    chosen.sort(key=lambda s: (s.priority, -s.score, s.when, s.a, s.b, s.kind))
+    chosen = chosen[:top]
+    _evidence(con, rel, chosen, by)
+    return chosen
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Every signal of a window before the watch list's relevance (:func:`candidates`)."""
+
+    win: Window
+    signals: tuple[Signal, ...]
+
+
+def candidates(con: Any, rel: str, *, since: Date | None = None, until: Date | None = None,
+               by: str = "month", lookback: int = 365, few_sources: int = 1,
+               baseline: int = 12, fold_days: int = 30, max_change_dyads: int = 5000,
+               days: str | None = None) -> Candidates:
+    """The event and period signals of the window (the default ``since`` as in
+    :func:`signals`), scored without any watch list: the part of :func:`signals` that scans
+    the events and the per-day sums."""
+    check_period(by)
     p = Params()
     last = con.execute(f"SELECT max(date), min(date) FROM {rel} WHERE "
                        f"{Window(None, until).sql(p)}", p).fetchone()
@@ -113,15 +150,7 @@ def signals(con: Any, rel: str, *, watch: list[str] | None = None, since: Date |
     win = Window(since, until)
     found = (_events(con, rel, win, lookback, few_sources, fold_days)
              + _series_signals(con, rel, win, by, baseline, max_change_dyads, days))
-    _relevance(con, rel, found, watch, Window(since - timedelta(days=lookback), until))
-    if touching:
-        keep = set(touching)
-        found = [s for s in found if {s.a, s.b} & keep]
-    found = [s for s in found if s.score >= min_score]
-    found.sort(key=lambda s: (s.priority, -s.score, s.when, s.a, s.b, s.kind))
-    chosen = found[:top]
-    _evidence(con, rel, chosen, by)
-    return chosen
+    return Candidates(win, tuple(found))
 
 
 def _period_start(day: Date, by: str, back: int) -> Date:

@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 COOKIE = "eventdesk_token"
 MAX_INGEST = 2_000_000
 CACHE_SIZE = 256
+#: how many URLs' HTML a cached view keeps (the same result under other query strings: a
+#: token, a ``format``)
+HTML_KEPT = 4
 _EVENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9:_.\-]{0,79}")
 #: the one policy every response carries: scripts, styles, images, data only from this app
 #: (images may be inline PNG, as the brief's charts are); no frames, no plugins, no other host
@@ -64,8 +67,9 @@ def create_app(db: str | Path, *, token: str | None = None, allow_ingest: bool =
                lock_wait: float = 3.0, linger: float = 2.0, warm: bool = False) -> Starlette:
     """The workbench over the store at ``db`` (opened read-only, once per request). With
     ``warm`` (``eventdesk serve`` sets it) a background thread computes the overview, the
-    one page that reads the whole store and that everyone opens first, at start and after
-    each change of the store, so that no reader waits for it."""
+    one page that reads the whole store and that everyone opens first, and the signals'
+    candidates of the default window (what every watch list's signals page starts from), at
+    start and after each change of the store, so that no reader waits for them."""
     path = Path(db)
     if not path.exists():
         raise StoreError(f"{path}: no such store (run `eventdesk ingest` first)")
@@ -177,7 +181,18 @@ class Workbench:
         self._running: dict[tuple, threading.Event] = {}
 
     #: the views the warming thread keeps computed: (cache key, view method)
-    WARM = ((("overview", (), ()), "overview"),)
+    WARM = ((("overview", (), ()), "overview"), (("warm signals", (), ()), "warm_signals"))
+
+    def warm_signals(self, request: None) -> None:
+        """The signals' candidates of the default parameters (every watch list's page starts
+        from them, :func:`.data.signal_candidates`), and the imports the signals need; kept
+        by the data layer, so nothing for the view cache."""
+        with self.store() as st:
+            try:
+                data.signal_candidates(st, by="month", win=data.Window(None, None))
+            except UsageError:          # no dated events: the page says so when asked
+                pass
+        return None
 
     def start_warming(self, every: float = 2.0) -> None:
         """A daemon thread that, whenever the store's files have changed (and no writer is
@@ -259,8 +274,18 @@ class Workbench:
                 return self._html("error.html", {"status": 400, "message": str(exc)}, 400)
             if v is None:
                 return self._html("error.html", {"status": 404, "message": "not found"}, 404)
-            return self._html(v.template, {**v.context, "request": request,
-                                           "api_url": _api_url(request)})
+            # rendered once per cached result and URL (the page depends on nothing else: a
+            # cached events page costs 5-10 ms of template work, most of a request's time
+            # when twenty analysts reopen the same pages)
+            pages = v.__dict__.setdefault("html", {})
+            url = (request.url.path, request.url.query)
+            body = pages.get(url)
+            if body is None:
+                body = render.page(v.template, {**v.context, "request": request,
+                                                "api_url": _api_url(request)})
+                if len(pages) < HTML_KEPT:
+                    pages[url] = body
+            return HTMLResponse(body)
         return endpoint
 
     def api(self, view: Callable[[Request], View]) -> Callable[[Request], Response]:
@@ -285,7 +310,8 @@ class Workbench:
             body = v.__dict__.get("json_body")
             if body is None:
                 body = v.__dict__["json_body"] = json.dumps(jsonable(v.api), ensure_ascii=False,
-                                                            allow_nan=False)
+                                                            allow_nan=False,
+                                                            separators=(",", ":"))
             return Response(body, media_type="application/json")
         return endpoint
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -422,12 +423,45 @@ def overview(store: Store, *, include_mentions: bool = False) -> dict[str, Any]:
 
 
 # -- analyses ---------------------------------------------------------------------------------
+_OFFSETS = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1),
+            "month": pd.DateOffset(months=1), "quarter": pd.DateOffset(months=3),
+            "year": pd.DateOffset(years=1)}
+
+
 def period_end(start: Date, by: str) -> Date:
     """The last day of the period that begins on ``start``."""
-    offset = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1),
-              "month": pd.DateOffset(months=1), "quarter": pd.DateOffset(months=3),
-              "year": pd.DateOffset(years=1)}[by]
-    return (pd.Timestamp(start) + offset - pd.DateOffset(days=1)).date()
+    return (pd.Timestamp(start) + _OFFSETS[by] - pd.DateOffset(days=1)).date()
+
+
+def period_ends(starts: Any, by: str) -> list[Date]:
+    """:func:`period_end` of each start, in one vectorised step (a dyad by week has over
+    five hundred periods)."""
+    if not len(starts):
+        return []
+    ends = pd.DatetimeIndex(pd.to_datetime(list(starts))) + _OFFSETS[by] - pd.DateOffset(days=1)
+    return [d.date() for d in ends]
+
+
+def baseline_band(mean: np.ndarray, baseline: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """For each period, the median of the (non-missing) means of the ``baseline`` periods
+    before it ± twice their scaled MAD, where at least three of them are known (NaN
+    otherwise): all periods at once over a sliding window."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    n = len(mean)
+    lo, hi = np.full(n, np.nan), np.full(n, np.nan)
+    if n == 0 or baseline < 1:
+        return lo, hi
+    padded = np.concatenate([np.full(baseline, np.nan), np.asarray(mean, dtype=float)])
+    past = sliding_window_view(padded, baseline)[:n]     # row t: the periods t-baseline..t-1
+    enough = (~np.isnan(past)).sum(axis=1) >= 3
+    if not enough.any():
+        return lo, hi
+    rows = past[enough]
+    med = np.nanmedian(rows, axis=1)
+    mad = 1.4826 * np.nanmedian(np.abs(rows - med[:, None]), axis=1)
+    lo[enough], hi[enough] = med - 2 * mad, med + 2 * mad
+    return lo, hi
 
 
 def dyad(store: Store, a: str, b: str, *, by: str, directed: bool, win: Window,
@@ -449,17 +483,9 @@ def dyad(store: Store, a: str, b: str, *, by: str, directed: bool, win: Window,
         df = dyad_series(store.con, rel, a, b, by=by, directed=directed, win=win,
                          days=days_relation(include_mentions))
         df["period"] = pd.to_datetime(df["period"]).dt.date
-    df["period_end"] = [period_end(p, by) for p in df["period"]]
-    mean = df["mean_goldstein"].to_numpy(dtype=float)
-    lo, hi = np.full(len(mean), np.nan), np.full(len(mean), np.nan)
-    for t in range(len(mean)):
-        past = mean[max(0, t - baseline):t]
-        past = past[~np.isnan(past)]
-        if len(past) >= 3:
-            med = float(np.median(past))
-            mad = 1.4826 * float(np.median(np.abs(past - med)))
-            lo[t], hi[t] = med - 2 * mad, med + 2 * mad
-    df["band_lo"], df["band_hi"] = lo, hi
+    df["period_end"] = period_ends(df["period"], by)
+    df["band_lo"], df["band_hi"] = baseline_band(df["mean_goldstein"].to_numpy(dtype=float),
+                                                 baseline)
     return df
 
 
@@ -480,16 +506,47 @@ def triangle(store: Store, players: list[str], *, by: str, win: Window, band: fl
                days=days_relation(include_mentions))
 
 
+#: the signals' candidates (:func:`~eventdesk.analysis.signals.candidates`) of the last few
+#: (store state, mentions, period, window): what a watch list does not change, so twenty
+#: analysts opening the signals with twenty watch lists scan the events once
+_CANDIDATES: dict[tuple, Any] = {}
+_CANDIDATES_LOCK = threading.Lock()
+_CANDIDATES_KEPT = 8
+
+
+def signal_candidates(store: Store, *, by: str, win: Window,
+                      include_mentions: bool = False) -> Any:
+    """The candidates of the signals page, computed once per state of the store (the
+    handle's ``generation``, see :meth:`Readers.open`; not kept without one) and set of
+    parameters; computed under a lock, so concurrent requests wait for the first."""
+    from ..analysis.signals import candidates
+
+    generation = getattr(store, "generation", None)
+    key = (generation, str(store.path), include_mentions, by, win.since, win.until)
+    with _CANDIDATES_LOCK:
+        hit = _CANDIDATES.get(key) if generation is not None else None
+        if hit is not None:
+            return hit
+        days = None if not store.reads_stored else days_relation(include_mentions)
+        found = candidates(store.con, relation(store, include_mentions=include_mentions),
+                           since=win.since, until=win.until, by=by, days=days)
+        if generation is not None:
+            _CANDIDATES[key] = found
+            while len(_CANDIDATES) > _CANDIDATES_KEPT:
+                _CANDIDATES.pop(next(iter(_CANDIDATES)))
+        return found
+
+
 def signals(store: Store, watch: list[str], *, by: str, win: Window, top: int = 20,
             include_mentions: bool = False) -> list[Any]:
     """The ranked signals as :class:`~eventdesk.analysis.signals.Signal` objects (the notebook
-    API's frame flattens their evidence, whose event ids the page links to)."""
+    API's frame flattens their evidence, whose event ids the page links to); the candidates
+    from :func:`signal_candidates`."""
     from ..analysis.signals import signals as _signals
 
-    days = None if not store.reads_stored else days_relation(include_mentions)
-    return _signals(store.con, relation(store, include_mentions=include_mentions), days=days,
-                    watch=watch, since=win.since, until=win.until,
-                    by=by, top=top)
+    found = signal_candidates(store, by=by, win=win, include_mentions=include_mentions)
+    return _signals(store.con, relation(store, include_mentions=include_mentions),
+                    watch=watch, by=by, top=top, found=found)
 
 
 def brief_html(store: Store, focus: str, partners: list[str], *, by: str, win: Window,
@@ -513,7 +570,7 @@ def event(store: Store, some_id: str) -> dict[str, Any] | None:
     from ..coding.lexicon import default_lexicon, noun_lexicon
 
     ev = store.event(some_id)
-    group = store.group(ev.id if ev else some_id)
+    group = _group(store, ev.id if ev else some_id)
     if ev is None and group is not None:
         ev = store.event(group["event_id"])
     if ev is None:
@@ -524,6 +581,41 @@ def event(store: Store, some_id: str) -> dict[str, Any] | None:
             "pattern": pattern, "decided_by": dict(getattr(ev, "decided_by", None) or {}),
             "document": store.document(ev.doc_id) if ev.doc_id else None,
             "provenance": store.provenance(ev.id), "group": group}
+
+
+#: the corroborated events last read (:meth:`Store.group`), by store state and group: every
+#: report of a group shows the group's reports, and a report of a big group (thousands of
+#: reports, a second to read) is far likelier to be opened than one of a small group
+_GROUPS: "OrderedDict[tuple, dict[str, Any]]" = OrderedDict()
+_GROUPS_LOCK = threading.Lock()
+_GROUPS_KEPT = 64
+#: and at most this many reports in all (a report's dict is about a kilobyte)
+_GROUPS_REPORTS = 200_000
+
+
+def _group(store: Store, some_id: str) -> dict[str, Any] | None:
+    """:meth:`Store.group`, read once per state of the store (the handle's ``generation``;
+    not kept without one) and group; a copy of the kept dict (its reports list shared, read
+    only)."""
+    found = store.group_key(some_id)
+    if found is None:
+        return None
+    generation = getattr(store, "generation", None)
+    key = (generation, str(store.path), *found)
+    with _GROUPS_LOCK:
+        hit = _GROUPS.get(key) if generation is not None else None
+        if hit is not None:
+            _GROUPS.move_to_end(key)
+            return dict(hit)
+    group = store.group(some_id, found=found)
+    if group is not None and generation is not None:
+        with _GROUPS_LOCK:
+            _GROUPS[key] = group
+            while len(_GROUPS) > 1 and (
+                    len(_GROUPS) > _GROUPS_KEPT
+                    or sum(len(g["reports"]) for g in _GROUPS.values()) > _GROUPS_REPORTS):
+                _GROUPS.popitem(last=False)
+    return None if group is None else dict(group)
 
 
 def segments(text: str, spans: dict[str, list[list[int]]]) -> list[tuple[str, str | None]]:

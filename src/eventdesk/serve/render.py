@@ -27,7 +27,32 @@ def env() -> Environment:
     e.filters["num"] = _num
     e.filters["signed"] = _signed
     e.globals["version"] = __version__
+    e.globals["report_rows"] = report_rows
     return e
+
+
+#: the rendered rows of the last big groups' reports: (the reports list, its rows)
+_ROWS: dict[int, tuple[list, Any]] = {}
+_ROWS_KEPT = 16
+
+
+def report_rows(reports: list[dict[str, Any]]) -> Any:
+    """The table rows of a corroborated event's reports (``_report_rows.html``). A big
+    group's rows (thousands of reports, megabytes of HTML) are rendered once per reports
+    list, which the data layer keeps and shares between the pages of the group's reports
+    (:func:`.data.event`): every report of the group shows the same rows."""
+    from markupsafe import Markup
+
+    if len(reports) < 100:
+        return Markup(env().get_template("_report_rows.html").render(group={"reports": reports}))
+    hit = _ROWS.get(id(reports))
+    if hit is not None and hit[0] is reports:
+        return hit[1]
+    rows = Markup(env().get_template("_report_rows.html").render(group={"reports": reports}))
+    _ROWS[id(reports)] = (reports, rows)
+    while len(_ROWS) > _ROWS_KEPT:
+        _ROWS.pop(next(iter(_ROWS)))
+    return rows
 
 
 def page(template: str, context: dict[str, Any]) -> str:

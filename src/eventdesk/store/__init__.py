@@ -873,10 +873,11 @@ class Store:
                     f"event_date) AS last_seen, dataset AS datasets FROM events{status_sql})")
         return f"(SELECT {cols} FROM {'corroborated' if stored else 'groups'}{status_sql})"
 
-    def group(self, some_id: str) -> dict[str, Any] | None:
+    def group_key(self, some_id: str) -> tuple[Any, Any, Any] | None:
         """The corroborated event with this group id, or the one an event id (or a unique
-        prefix of either) belongs to, with its ``reports``: every event behind it with its
-        outlet, document, sentence and publication date, first seen first."""
+        prefix of either) belongs to, as (group id, the report's id when it is alone in its
+        chain, the chain's first date when known); None when there is none. What
+        :meth:`group` reads the group by (and what a cache of groups is keyed by)."""
         self.ready()
         con = self.con
         # the reports of this id, else the groups of several reports of this id (the id
@@ -903,6 +904,19 @@ class Store:
         if not chosen:
             return None
         gid, (single, first) = next(iter(chosen.items()))
+        return (gid, single, first)
+
+    def group(self, some_id: str, *, found: tuple[Any, Any, Any] | None = None
+              ) -> dict[str, Any] | None:
+        """The corroborated event with this group id, or the one an event id (or a unique
+        prefix of either) belongs to, with its ``reports``: every event behind it with its
+        outlet, document, sentence and publication date, first seen first. ``found``: what
+        :meth:`group_key` gave for ``some_id`` (then it is not looked up again)."""
+        found = self.group_key(some_id) if found is None else found
+        if found is None:
+            return None
+        gid, single, first = found
+        con = self.con
         if single is None:
             # the members: the group's key and first date (bucket), which they store; the
             # group's first date is at most a year after its bucket (the report's chain_first,
