@@ -146,7 +146,7 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
     shared_sector = possessor_conjunct(st, c, ent)
     if shared_sector is not None:
         ent, how = shared_sector, how or "conjoined_modifiers"
-    person = ent.name in st.know.kb.roles or c.ent_type_ == "PERSON"
+    person = ent.name in st.know.kb.roles or c.ent_type_ == "PERSON" or office_holder(st, c, ent)
     shared = conjoined_modifiers(st, c, ent)
     subject, group = is_subject(c), c.i if shared else coordination(c)
     st.mentions.add(ent, c.i, person, span, c.tag_ in ("NNS", "NNPS"), subject=subject,
@@ -157,6 +157,18 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
         st.mentions.add(e, sp[0], False, sp, True, subject=subject, sent=c.sent.start,
                         group=c.i)
     return [(ent, span)] + of_conjuncts(st, c, ent) + shared, toks, how
+
+
+def office_holder(st: DocState, c: Any, ent: Entity) -> bool:
+    """Does a singular phrase name one unnamed holder of an office ("Kyrgyzstan's interim
+    leader", "the U.S. secretary of state", "Iran's foreign minister")? Its head is a title
+    (``sectors.tsv`` role) or an office a person holds (``references.tsv`` kind ``person``:
+    "the minister", "the spokesman"). Such a mention is a person's, so that "he" and "she"
+    refer to it ("Kyrgyzstan's interim leader said he had agreed": KGZGOV)."""
+    if not ent.country or not ent.sector or c.tag_ not in ("NN", "NNP"):
+        return False
+    kb, key = st.know.kb, (c.lemma_.lower(),)
+    return kb.references.get(key) == "person" or key in kb.title_roles
 
 
 def _register_referents(st: DocState, c: Any, found: list[tuple[Entity, tuple[int, int]]]
