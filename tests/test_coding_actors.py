@@ -29,6 +29,6 @@ def test_she_refers_to_an_office_holder_named_by_title_and_state(coder):
 
 
 def test_it_still_refers_to_a_ministry_not_to_a_person(coder):
-    ev = _first(coder, "Chile's foreign ministry said it would expel two Bolivian diplomats.",
+    ev = _first(coder, "Chile's foreign ministry said it had expelled two Bolivian diplomats.",
                 "16")
     assert [a.country for a in ev.actor] == ["CHL"]
