@@ -1,5 +1,6 @@
 """Actors the subject phrase names but the coder used to resolve wrongly: an unnamed office
-holder ("Bolivia's interim president") that "he" or "she" refers back to, ... Sentences written
+holder ("Kyrgyzstan's interim leader") that "he" or "she" refers back to; sectors under a
+wire dateline; namesakes resolved by date; regional office holders; "Brussels". Sentences written
 for these tests (not from any gold or dev file), coded with the real parse."""
 
 DAY = "2021-03-10"
@@ -32,3 +33,40 @@ def test_it_still_refers_to_a_ministry_not_to_a_person(coder):
     ev = _first(coder, "Chile's foreign ministry said it had expelled two Bolivian diplomats.",
                 "16")
     assert [a.country for a in ev.actor] == ["CHL"]
+
+
+def test_soldiers_under_a_dateline_act_for_the_datelines_state(coder):
+    ev = _first(coder, "BAMAKO, Mali — Soldiers detained the defence minister at a camp near the "
+                       "capital on Tuesday.", "173")
+    assert _codes(ev.actor) == ["MLIMIL"]
+    assert ev.decided_by["actor"].startswith("sector_in_dateline")
+
+
+def test_police_under_a_capital_dateline_act_for_its_state(coder):
+    ev = _first(coder, "NAIROBI — Police arrested three opposition lawmakers on Friday.", "173")
+    assert [a.country for a in ev.actor] == ["KEN"]
+
+
+def test_diplomats_under_a_dateline_get_no_state_from_it(coder):
+    # envoys at a venue city are often foreign: officials and diplomats are not placed
+    events = coder.code("GENEVA — Diplomats said the talks on the ceasefire had stalled.", date=DAY)
+    assert events and all(a.country != "CHE" for e in events for a in e.actor)
+
+
+def test_a_lone_surname_is_the_namesake_in_office_on_the_day(coder):
+    text = "On Monday al-Bashir pardoned two opposition leaders."
+    old = _first(coder, text, "", day="2017-05-02")
+    assert [a.country for a in old.actor] == ["SDN"]
+    new = _first(coder, text, "", day="2025-01-15")
+    assert [a.country for a in new.actor] == ["SYR"]
+
+
+def test_a_regional_first_minister_is_her_states_government(coder):
+    ev = _first(coder, "Nicola Sturgeon told reporters a second independence referendum was "
+                       "likely.", "01", day="2019-04-02")
+    assert _codes(ev.actor) == ["GBRGOV"]
+
+
+def test_brussels_as_an_actor_is_the_european_union(coder):
+    ev = _first(coder, "Brussels imposed tariffs on Chinese electric cars.", "")
+    assert _codes(ev.actor) == ["EUR"]

@@ -15,7 +15,7 @@ from typing import Any
 from ..model import Entity
 from .draft import UNKNOWN, DocState, Draft, Phrase, char_span
 from .phrases import (ANTECEDENT_LABELS, conjoined_modifiers, phrase, place_stands_for_state,
-                      resolve, sector_in_place)
+                      resolve, sector_in_dateline, sector_in_place)
 from .registry import Stage
 
 SUBJECTS = {"nsubj", "csubj"}
@@ -24,6 +24,7 @@ ACTOR = Stage("actor", "who did it")
 # phrase-level strategies: tried inside every party's phrase (coding/phrases.py), named first in
 # decided_by ("sector_in_place via subject")
 ACTOR.strategy("sector_in_place", noted=True)(sector_in_place)
+ACTOR.strategy("sector_in_dateline", noted=True)(sector_in_dateline)
 ACTOR.strategy("place_stands_for_state", noted=True)(place_stands_for_state)
 ACTOR.strategy("conjoined_modifiers", noted=True)(conjoined_modifiers)
 ACTOR.note("refers_back", "a word that refers back (\"he\", \"the two sides\", \"the "

@@ -131,6 +131,10 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
         placed = sector_in_place(st, c, ent)
         if placed is not None:
             ent, toks, how = placed[0], placed[1], "sector_in_place"
+        else:
+            dated = sector_in_dateline(st, c, ent)
+            if dated is not None:
+                ent, how = dated, "sector_in_dateline"
     if ent is None and c.pos_ != "PRON":
         placed = place_stands_for_state(st, c, toks,
                                         countries | st.mentions.countries_before(c.i))
@@ -260,6 +264,33 @@ def _state_adjective(st: DocState, toks: list[Any]) -> tuple[str, str] | None:
         state = next((t.country for t in terms if t.kind in ("state", "adjective")), None)
         if state:
             return state, toks[0].doc[toks[0].i: toks[-1].i + 1].text
+    return None
+
+
+def sector_in_dateline(st: DocState, head: Any, ent: Entity) -> Entity | None:
+    """a sector that acts at home (``dateline_sectors.tsv``: soldiers, police, courts, protesters)
+    named with no state under a wire dateline acts for the dateline's state ("CONAKRY, Guinea —
+    Special forces soldiers detained the president": GINMIL)"""
+    if not ent.sector or ent.country or ent.sector.lower() not in st.know.words.dateline_sectors:
+        return None
+    from .actor import in_dateline
+    sent = head.sent
+    line = [t for t in sent[:12] if in_dateline(st, t)]
+    if not line or head.i <= line[-1].i:
+        return None
+    # "CARACAS, Venezuela —": the state after the comma first, else the place itself
+    comma = next((k for k, t in enumerate(line) if t.text == ","), None)
+    parts = [line[comma + 1:], line[:comma]] if comma is not None else [line]
+    for toks in (p for p in parts if p):
+        found = place_state(st, toks)
+        if found is None:   # the dateline is in capitals: look it up as a name is written
+            words = [t.text.title() if t.text.isupper() else t.text for t in toks]
+            found = next(((t.country, "") for i in range(len(words))
+                          for t in st.know.kb.match(words, i)[1]
+                          if t.kind in ("state", "capital") and t.country), None)
+        if found is not None:
+            c = found[0]
+            return Entity(code=f"{c}{ent.sector}", country=c, sector=ent.sector, text=ent.text)
     return None
 
 
