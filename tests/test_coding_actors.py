@@ -70,3 +70,8 @@ def test_a_regional_first_minister_is_her_states_government(coder):
 def test_brussels_as_an_actor_is_the_european_union(coder):
     ev = _first(coder, "Brussels imposed tariffs on Chinese electric cars.", "")
     assert _codes(ev.actor) == ["EUR"]
+
+
+def test_a_legislature_named_by_its_own_name_is_its_states(coder):
+    ev = _first(coder, "The Duma approved the treaty with Belarus.", "05")
+    assert _codes(ev.actor) == ["RUSLEG"]
