@@ -75,3 +75,10 @@ def test_brussels_as_an_actor_is_the_european_union(coder):
 def test_a_legislature_named_by_its_own_name_is_its_states(coder):
     ev = _first(coder, "The Duma approved the treaty with Belarus.", "05")
     assert _codes(ev.actor) == ["RUSLEG"]
+
+
+def test_a_speakers_title_after_the_clause_is_of_the_clauses_subject(coder):
+    events = coder.code("Vietnam will keep exporting coffee to Thailand, the agriculture minister "
+                        "said.", date=DAY)
+    said = [e for e in events if e.cameo.startswith("01")]
+    assert said and [a.country for a in said[0].actor] == ["VNM"]

@@ -560,7 +560,13 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
         same = ctx.last(head.i, person=False, sector=generic.sector)
         if same is not None:
             return [(same.entity, own)]
-        state = ctx.last(head.i, person=False)
+        # a subject description ("..., the trade minister said") prefers, in the nearest
+        # sentence, that sentence's subject's state ("Indonesia will continue to send rice to
+        # the Philippines, the trade minister said": Indonesia's), as a subject pronoun does; an
+        # object description keeps the nearest state (never its own clause's subject)
+        subj = head.dep_ in ("nsubj", "nsubjpass")
+        state = ctx.last(head.i, person=False, salient=subj,
+                         fits=(lambda m: bool(m.entity.country)) if subj else None)
         if state is not None and state.entity.country:
             c = state.entity.country
             return [(Entity(code=f"{c}{generic.sector}", country=c, sector=generic.sector,
