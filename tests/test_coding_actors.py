@@ -82,3 +82,9 @@ def test_a_speakers_title_after_the_clause_is_of_the_clauses_subject(coder):
                         "said.", date=DAY)
     said = [e for e in events if e.cameo.startswith("01")]
     assert said and [a.country for a in said[0].actor] == ["VNM"]
+
+
+def test_a_crowd_counted_by_a_measure_noun_is_its_sector(coder):
+    ev = _first(coder, "TBILISI, Georgia — Tens of thousands of protesters rallied outside "
+                       "parliament on Saturday.", "14")
+    assert _codes(ev.actor) == ["GEOCVL"]

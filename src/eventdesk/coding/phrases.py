@@ -41,11 +41,30 @@ def np_tokens(st: DocState, head: Any) -> list[Any]:
     return out
 
 
+def measured(st: DocState, head: Any) -> Any:
+    """What a measure noun (``measure_nouns.tsv``) measures, through its of-phrases ("hundreds
+    of thousands of people": people); the head itself when it is none."""
+    for _ in range(4):
+        if head.lemma_.lower() not in st.know.words.measure_nouns:
+            break
+        inner = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for g in c.children if g.dep_ == "pobj"), None)
+        if inner is None:
+            break
+        head = inner
+    return head
+
+
 def resolve(st: DocState, toks: list[Any], head: Any) -> Entity | None:
     """The entity the tokens name on the document's date: a state, an organisation, a person
     or, with none named, the sector an agent noun names ("rebels", "the police")."""
     kb = st.know.kb
     matches, sectors = kb.mentions(toks)
+    # a measure noun is looked through to what it measures ("thousands of protesters",
+    # "hundreds of thousands of people", "a contingent of soldiers"), as for an object head
+    inner = measured(st, head)
+    if any(t.i == inner.i for t in toks):
+        head = inner
     head_pos = next(k for k, t in enumerate(toks) if t.i == head.i)
     text = toks[0].doc[toks[0].i: toks[-1].i + 1].text
     if not matches:
