@@ -286,13 +286,33 @@ def _state_adjective(st: DocState, toks: list[Any]) -> tuple[str, str] | None:
     return None
 
 
+def in_dateline(st: DocState, tok: Any) -> bool:
+    """Is the token part of a wire dateline: the capitalised place a sentence opens with, before
+    a dash ("GENEVA —", "CARACAS, Venezuela —")? It is where the copy was filed, not a party."""
+    sent = tok.sent
+    first = sent[0]
+    if not (first.text.isupper() and len(first.text) > 1 and first.is_alpha):
+        return False
+    dashes = st.know.words.dash | st.know.words.pair_dash
+    doc = sent.doc
+    # a spaced dash ("GENEVA — ", not "30-day"), after capitalised words only ("CARACAS,
+    # Venezuela"; not "US President Donald Trump set a 30-day ...")
+    dash = next((t for t in sent[:8] if t.text in dashes and t.i > sent.start
+                 and doc[t.i - 1].whitespace_), None)
+    if dash is None or tok.i >= dash.i:
+        return False
+    head = [t for t in doc[sent.start: dash.i] if t.is_alpha]
+    caps = [t for t in head if t.text.isupper()]
+    return len(caps) >= 1 and all(t.text.isupper() or t.i > sent.start and t.is_title and
+                                  doc[caps[-1].i + 1].text == "," for t in head)
+
+
 def sector_in_dateline(st: DocState, head: Any, ent: Entity) -> Entity | None:
     """a sector that acts at home (``dateline_sectors.tsv``: soldiers, police, courts, protesters)
     named with no state under a wire dateline acts for the dateline's state ("CONAKRY, Guinea —
     Special forces soldiers detained the president": GINMIL)"""
     if not ent.sector or ent.country or ent.sector.lower() not in st.know.words.dateline_sectors:
         return None
-    from .actor import in_dateline
     sent = head.sent
     line = [t for t in sent[:12] if in_dateline(st, t)]
     if not line or head.i <= line[-1].i:
