@@ -37,6 +37,8 @@ CASES = [
      "LAGOS — Police in Nigeria fired tear gas at protesters on Tuesday.", "17"),
     ("actor", "sector_in_place via subject", "Police in Peru detained two Bolivian traders.",
      "17"),
+    ("actor", "sector_in_dateline via subject_after_dateline",
+     "QUITO, Ecuador — Soldiers detained two Colombian traders on Tuesday.", "17"),
     ("actor", "refers_back via subject", "Chile recalled its ambassador on Monday. It "
                                          "expelled two Peruvian diplomats.", "166"),
     ("actor", "place_stands_for_state via subject", "A drone launched from Syrian territory "

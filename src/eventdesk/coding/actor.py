@@ -14,8 +14,8 @@ from typing import Any
 
 from ..model import Entity
 from .draft import UNKNOWN, DocState, Draft, Phrase, char_span
-from .phrases import (ANTECEDENT_LABELS, conjoined_modifiers, phrase, place_stands_for_state,
-                      resolve, sector_in_place)
+from .phrases import (ANTECEDENT_LABELS, conjoined_modifiers, in_dateline, phrase,
+                      place_stands_for_state, resolve, sector_in_dateline, sector_in_place)
 from .registry import Stage
 
 SUBJECTS = {"nsubj", "csubj"}
@@ -24,6 +24,7 @@ ACTOR = Stage("actor", "who did it")
 # phrase-level strategies: tried inside every party's phrase (coding/phrases.py), named first in
 # decided_by ("sector_in_place via subject")
 ACTOR.strategy("sector_in_place", noted=True)(sector_in_place)
+ACTOR.strategy("sector_in_dateline", noted=True)(sector_in_dateline)
 ACTOR.strategy("place_stands_for_state", noted=True)(place_stands_for_state)
 ACTOR.strategy("conjoined_modifiers", noted=True)(conjoined_modifiers)
 ACTOR.note("refers_back", "a word that refers back (\"he\", \"the two sides\", \"the "
@@ -134,27 +135,6 @@ def reduced_relative_misread(st: DocState, v: Any, verb: Any, level: int) -> Fou
     ) and not any(c.dep_ in SUBJECTS for c in verb.children):
         return Found(verb.head)
     return None
-
-
-def in_dateline(st: DocState, tok: Any) -> bool:
-    """Is the token part of a wire dateline: the capitalised place a sentence opens with, before
-    a dash ("GENEVA —", "CARACAS, Venezuela —")? It is where the copy was filed, not a party."""
-    sent = tok.sent
-    first = sent[0]
-    if not (first.text.isupper() and len(first.text) > 1 and first.is_alpha):
-        return False
-    dashes = st.know.words.dash | st.know.words.pair_dash
-    doc = sent.doc
-    # a spaced dash ("GENEVA — ", not "30-day"), after capitalised words only ("CARACAS,
-    # Venezuela"; not "US President Donald Trump set a 30-day ...")
-    dash = next((t for t in sent[:8] if t.text in dashes and t.i > sent.start
-                 and doc[t.i - 1].whitespace_), None)
-    if dash is None or tok.i >= dash.i:
-        return False
-    head = [t for t in doc[sent.start: dash.i] if t.is_alpha]
-    caps = [t for t in head if t.text.isupper()]
-    return len(caps) >= 1 and all(t.text.isupper() or t.i > sent.start and t.is_title and
-                                  doc[caps[-1].i + 1].text == "," for t in head)
 
 
 @SUBJECT.strategy("subject_after_dateline")

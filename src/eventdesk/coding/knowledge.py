@@ -18,7 +18,7 @@ from .lexicon import (DEFAULT_RECIPIENT_PREPS, Lexicon, Pattern, StatusCues, nou
 #: the word lists of coding/data/, one file each (column ``word``)
 WORD_LISTS = ("speech_nouns", "measure_nouns", "subject_control", "particles",
               "statement_preps", "stand_in_places", "carriers", "earlier_preps", "reaction_verbs",
-              "reaction_preps", "reciprocal_pronouns", "holder_nouns")
+              "reaction_preps", "reciprocal_pronouns", "holder_nouns", "dateline_sectors")
 #: the word lists whose entries may be phrases of several words, single-spaced ("in response to")
 PHRASE_LISTS = ("earlier_preps", "reciprocal_pronouns")
 #: the lists of coding/data/function_words.tsv

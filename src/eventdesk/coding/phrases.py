@@ -41,13 +41,18 @@ def np_tokens(st: DocState, head: Any) -> list[Any]:
     return out
 
 
-def measured(st: DocState, head: Any) -> Any | None:
-    """What a measure noun counts or groups (measure_nouns.tsv: "dozens of protesters",
-    "a team of medical experts"), else None."""
-    if head.lemma_.lower() not in st.know.words.measure_nouns:
-        return None
-    return next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
-                 for g in c.children if g.dep_ == "pobj"), None)
+def measured(st: DocState, head: Any) -> Any:
+    """What a measure noun (``measure_nouns.tsv``) measures, through its of-phrases ("hundreds
+    of thousands of people": people); the head itself when it is none."""
+    for _ in range(4):
+        if head.lemma_.lower() not in st.know.words.measure_nouns:
+            break
+        inner = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for g in c.children if g.dep_ == "pobj"), None)
+        if inner is None:
+            break
+        head = inner
+    return head
 
 
 def resolve(st: DocState, toks: list[Any], head: Any) -> Entity | None:
@@ -55,15 +60,15 @@ def resolve(st: DocState, toks: list[Any], head: Any) -> Entity | None:
     or, with none named, the sector an agent noun names ("rebels", "the police")."""
     kb = st.know.kb
     matches, sectors = kb.mentions(toks)
+    # a measure noun is looked through to what it measures ("thousands of protesters",
+    # "hundreds of thousands of people", "a contingent of soldiers"), as for an object head
+    inner = measured(st, head)
+    if any(t.i == inner.i for t in toks):
+        head = inner
     head_pos = next(k for k, t in enumerate(toks) if t.i == head.i)
     text = toks[0].doc[toks[0].i: toks[-1].i + 1].text
     if not matches:
         sector = next((s for a, b, s, _ in sectors if a <= head_pos < b), None)
-        inner = measured(st, head)
-        if sector is None and inner is not None and inner.i in {t.i for t in toks}:
-            # "dozens of protesters", "thousands of soldiers": the sector of what is counted
-            pos = next(k for k, t in enumerate(toks) if t.i == inner.i)
-            sector = next((s for a, b, s, _ in sectors if a <= pos < b), None)
         return Entity(code=sector, sector=sector, text=text) if sector else None
     return entity_from_terms(kb, matches, sectors, head_pos, st.day, text)
 
@@ -145,6 +150,10 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
         placed = sector_in_place(st, c, ent)
         if placed is not None:
             ent, toks, how = placed[0], placed[1], "sector_in_place"
+        else:
+            dated = sector_in_dateline(st, c, ent)
+            if dated is not None:
+                ent, how = dated, "sector_in_dateline"
     if ent is None and c.pos_ != "PRON":
         placed = place_stands_for_state(st, c, toks,
                                         countries | st.mentions.countries_before(c.i))
@@ -160,7 +169,7 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
     shared_sector = possessor_conjunct(st, c, ent)
     if shared_sector is not None:
         ent, how = shared_sector, how or "conjoined_modifiers"
-    person = ent.name in st.know.kb.roles or c.ent_type_ == "PERSON"
+    person = ent.name in st.know.kb.roles or c.ent_type_ == "PERSON" or office_holder(st, c, ent)
     shared = conjoined_modifiers(st, c, ent)
     subject, group = is_subject(c), c.i if shared else coordination(c)
     st.mentions.add(ent, c.i, person, span, c.tag_ in ("NNS", "NNPS"), subject=subject,
@@ -171,6 +180,18 @@ def _conjunct(st: DocState, c: Any, toks: list[Any], avoid: frozenset[str],
         st.mentions.add(e, sp[0], False, sp, True, subject=subject, sent=c.sent.start,
                         group=c.i)
     return [(ent, span)] + of_conjuncts(st, c, ent) + shared, toks, how
+
+
+def office_holder(st: DocState, c: Any, ent: Entity) -> bool:
+    """Does a singular phrase name one unnamed holder of an office ("Kyrgyzstan's interim
+    leader", "the U.S. secretary of state", "Iran's foreign minister")? Its head is a title
+    (``sectors.tsv`` role) or an office a person holds (``references.tsv`` kind ``person``:
+    "the minister", "the spokesman"). Such a mention is a person's, so that "he" and "she"
+    refer to it ("Kyrgyzstan's interim leader said he had agreed": KGZGOV)."""
+    if not ent.country or not ent.sector or c.tag_ not in ("NN", "NNP"):
+        return False
+    kb, key = st.know.kb, (c.lemma_.lower(),)
+    return kb.references.get(key) == "person" or key in kb.title_roles
 
 
 def _register_referents(st: DocState, c: Any, found: list[tuple[Entity, tuple[int, int]]]
@@ -262,6 +283,53 @@ def _state_adjective(st: DocState, toks: list[Any]) -> tuple[str, str] | None:
         state = next((t.country for t in terms if t.kind in ("state", "adjective")), None)
         if state:
             return state, toks[0].doc[toks[0].i: toks[-1].i + 1].text
+    return None
+
+
+def in_dateline(st: DocState, tok: Any) -> bool:
+    """Is the token part of a wire dateline: the capitalised place a sentence opens with, before
+    a dash ("GENEVA —", "CARACAS, Venezuela —")? It is where the copy was filed, not a party."""
+    sent = tok.sent
+    first = sent[0]
+    if not (first.text.isupper() and len(first.text) > 1 and first.is_alpha):
+        return False
+    dashes = st.know.words.dash | st.know.words.pair_dash
+    doc = sent.doc
+    # a spaced dash ("GENEVA — ", not "30-day"), after capitalised words only ("CARACAS,
+    # Venezuela"; not "US President Donald Trump set a 30-day ...")
+    dash = next((t for t in sent[:8] if t.text in dashes and t.i > sent.start
+                 and doc[t.i - 1].whitespace_), None)
+    if dash is None or tok.i >= dash.i:
+        return False
+    head = [t for t in doc[sent.start: dash.i] if t.is_alpha]
+    caps = [t for t in head if t.text.isupper()]
+    return len(caps) >= 1 and all(t.text.isupper() or t.i > sent.start and t.is_title and
+                                  doc[caps[-1].i + 1].text == "," for t in head)
+
+
+def sector_in_dateline(st: DocState, head: Any, ent: Entity) -> Entity | None:
+    """a sector that acts at home (``dateline_sectors.tsv``: soldiers, police, courts, protesters)
+    named with no state under a wire dateline acts for the dateline's state ("CONAKRY, Guinea —
+    Special forces soldiers detained the president": GINMIL)"""
+    if not ent.sector or ent.country or ent.sector.lower() not in st.know.words.dateline_sectors:
+        return None
+    sent = head.sent
+    line = [t for t in sent[:12] if in_dateline(st, t)]
+    if not line or head.i <= line[-1].i:
+        return None
+    # "CARACAS, Venezuela —": the state after the comma first, else the place itself
+    comma = next((k for k, t in enumerate(line) if t.text == ","), None)
+    parts = [line[comma + 1:], line[:comma]] if comma is not None else [line]
+    for toks in (p for p in parts if p):
+        found = place_state(st, toks)
+        if found is None:   # the dateline is in capitals: look it up as a name is written
+            words = [t.text.title() if t.text.isupper() else t.text for t in toks]
+            found = next(((t.country, "") for i in range(len(words))
+                          for t in st.know.kb.match(words, i)[1]
+                          if t.kind in ("state", "capital") and t.country), None)
+        if found is not None:
+            c = found[0]
+            return Entity(code=f"{c}{ent.sector}", country=c, sector=ent.sector, text=ent.text)
     return None
 
 
@@ -531,7 +599,13 @@ def refer_back(st: DocState, toks: list[Any], head: Any, generic: Entity | None,
         same = ctx.last(head.i, person=False, sector=generic.sector)
         if same is not None:
             return [(same.entity, own)]
-        state = ctx.last(head.i, person=False)
+        # a subject description ("..., the trade minister said") prefers, in the nearest
+        # sentence, that sentence's subject's state ("Indonesia will continue to send rice to
+        # the Philippines, the trade minister said": Indonesia's), as a subject pronoun does; an
+        # object description keeps the nearest state (never its own clause's subject)
+        subj = head.dep_ in ("nsubj", "nsubjpass")
+        state = ctx.last(head.i, person=False, salient=subj,
+                         fits=(lambda m: bool(m.entity.country)) if subj else None)
         if state is not None and state.entity.country:
             c = state.entity.country
             return [(Entity(code=f"{c}{generic.sector}", country=c, sector=generic.sector,
