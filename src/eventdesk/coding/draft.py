@@ -63,10 +63,22 @@ class DocState:
     #: the learned second opinion (:class:`eventdesk.coding.second.SecondOpinion`), or None
     #: when the coder runs without it
     second: Any = None
+    #: the knowledge base's look-ups of this document's token runs, by their token indices:
+    #: the strategies ask for the same phrase again and again (see :meth:`kb_mentions`)
+    kb_seen: dict[tuple[int, ...], Any] = field(default_factory=dict)
 
     @property
     def day(self) -> Date | None:
         return self.doc.date
+
+    def kb_mentions(self, toks: list[Any]) -> Any:
+        """``KnowledgeBase.mentions`` of the tokens, looked up once per document and run of
+        tokens (the answer depends on the tokens alone)."""
+        key = tuple(t.i for t in toks)
+        found = self.kb_seen.get(key)
+        if found is None:
+            found = self.kb_seen[key] = self.know.kb.mentions(toks)
+        return found
 
     def index_ents(self, sents: list[Any], ents: Any) -> None:
         """Split the document's entities among its sentences, in one pass (spaCy's

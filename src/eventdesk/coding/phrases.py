@@ -59,7 +59,7 @@ def resolve(st: DocState, toks: list[Any], head: Any) -> Entity | None:
     """The entity the tokens name on the document's date: a state, an organisation, a person
     or, with none named, the sector an agent noun names ("rebels", "the police")."""
     kb = st.know.kb
-    matches, sectors = kb.mentions(toks)
+    matches, sectors = st.kb_mentions(toks)
     # a measure noun is looked through to what it measures ("thousands of protesters",
     # "hundreds of thousands of people", "a contingent of soldiers"), as for an object head
     inner = measured(st, head)
@@ -484,7 +484,7 @@ def possessor_conjunct(st: DocState, c: Any, ent: Entity | None) -> Entity | Non
 def dash_pair(st: DocState, toks: list[Any], head: Any) -> list[Entity]:
     """Two parties joined by a dash inside one phrase ("Russian–U.S. talks", "the
     Xi-Trump summit"), each with the phrase's head noun; else nothing."""
-    matches, _ = st.know.kb.mentions(toks)
+    matches, _ = st.kb_mentions(toks)
     seps = st.know.words.dash | st.know.words.pair_dash
     for (a0, a1, _), (b0, b1, _) in zip(matches, matches[1:]):
         if b0 == a1 + 1 and toks[a1].text in seps:
