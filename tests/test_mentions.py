@@ -205,3 +205,17 @@ def test_what_is_not_a_stated_intention_keeps_its_code(coder):
     told = coder.code("Canada said Mexico should lift the tariffs.", date="2021-03-01")
     assert {e.root for e in told} == {"02", "08"}
     assert [e.root for e in told if e.primary] == ["02"]
+
+
+# -- history recounted in the news is background ---------------------------------------------
+@pytest.mark.parametrize("text,doc_date,mention", [
+    ("Russia annexed Crimea in 2014.", "2021-06-01", True),        # seven years before
+    ("Russia annexed Crimea in 2014.", "2014-06-01", False),       # that year's news
+    ("Putin visited Beijing in May 2016.", "2017-05-20", False),   # within the year
+    ("Putin visited Beijing in May 2016.", "2017-07-20", True),
+])
+def test_an_event_dated_long_before_its_report_is_a_mention(coder, text, doc_date, mention):
+    evs = coder.code(text, date=doc_date)
+    assert [e.mention for e in evs] == [mention]
+    assert (evs[0].decided_by["date"] == "dated_long_before") is mention
+    assert evs[0].date.year == int(text[-5:-1])       # its own date, never the document's

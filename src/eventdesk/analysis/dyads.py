@@ -97,9 +97,7 @@ def top_dyads(con: Any, rel: str, *, top: int = 20, rank: str = "activity", by: 
     """Undirected country pairs ranked by activity (events in the window) or by movement: how
     far the last period's mean Goldstein sits from the pair's earlier periods, in standard
     errors (a shift that only one event makes counts little)."""
-    check_period(by)
-    if rank not in ("activity", "movement"):
-        raise UsageError(f"--rank {rank!r}: choose activity or movement")
+    _check_ranking(by, rank)
     p = Params()
     sql = f"""
         WITH sel_ AS (SELECT least(actor_country, recipient_country) AS a,
@@ -125,9 +123,7 @@ def top_dyads_from_days(con: Any, days: str, *, top: int = 20, rank: str = "acti
     asked for) instead of the events: the same counts and means, the standard deviation
     from the sums of squares (equal to DuckDB's ``stddev_samp`` up to rounding), a few
     thousand rows read where the events are millions."""
-    check_period(by)
-    if rank not in ("activity", "movement"):
-        raise UsageError(f"--rank {rank!r}: choose activity or movement")
+    _check_ranking(by, rank)
     p = Params()
     sql = f"""
         WITH sel_ AS (SELECT least(actor_country, recipient_country) AS a,
@@ -153,6 +149,12 @@ def top_dyads_from_days(con: Any, days: str, *, top: int = 20, rank: str = "acti
                                            / (n_g - 1)) END AS sd
         FROM pair_"""
     return _ranked(con.execute(sql, p).df(), rank, top, win)
+
+
+def _check_ranking(by: str, rank: str) -> None:
+    check_period(by)
+    if rank not in ("activity", "movement"):
+        raise UsageError(f"--rank {rank!r}: choose activity or movement")
 
 
 def _ranked(df: pd.DataFrame, rank: str, top: int, win: Window) -> pd.DataFrame:

@@ -35,8 +35,7 @@ def _directed_stats(con: Any, rel: str, players: list[str], by: str | None,
     if days is not None and all(pl in state_codes() for pl in players):
         return _directed_stats_from_days(days, players, by, win, con)
     p = Params()
-    case = lambda prefix: "CASE " + " ".join(  # noqa: E731
-        f"WHEN {side_sql(prefix, pl, p)} THEN {i}" for i, pl in enumerate(players)) + " END"
+    case = _player_case(players, p)
     period = f"date_trunc('{by}', date)" if by else "NULL"
     sql = f"""
         WITH sel_ AS (SELECT {period} AS period, {case('actor')} AS src,
@@ -49,11 +48,17 @@ def _directed_stats(con: Any, rel: str, players: list[str], by: str | None,
     return con.execute(sql, p).df()
 
 
+def _player_case(players: list[str], p: Params) -> Any:
+    """``case(side)``: the SQL giving the index of the player an event's actor or recipient
+    side is (``side``: "actor" or "recipient"), NULL for none."""
+    return lambda side: "CASE " + " ".join(
+        f"WHEN {side_sql(side, pl, p)} THEN {i}" for i, pl in enumerate(players)) + " END"
+
+
 def _directed_stats_from_days(days: str, players: list[str], by: str | None, win: Window,
                               con: Any) -> pd.DataFrame:
     p = Params()
-    case = lambda prefix: "CASE " + " ".join(  # noqa: E731
-        f"WHEN {side_sql(prefix, pl, p)} THEN {i}" for i, pl in enumerate(players)) + " END"
+    case = _player_case(players, p)
     period = f"date_trunc('{by}', date)" if by else "NULL"
     sql = f"""
         WITH sel_ AS (SELECT {period} AS period, {case('actor')} AS src,

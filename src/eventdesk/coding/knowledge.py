@@ -99,21 +99,14 @@ def check_word_lists(folder: Path | None = None) -> list[str]:
     upper-case, spaced (but in the phrase lists, :data:`PHRASE_LISTS`) or duplicate word, no unknown or empty list, every CAMEO root once.
     Returns the problems, one line each with file:line. ``folder``: read the word lists from
     there instead of the package (a copy under review)."""
-    from ..errors import DataError
-
     problems: list[str] = []
     files = [(f"{n}.tsv", None) for n in WORD_LISTS] + list(LISTED_FILES.items())
     for name, lists in files:
         path = folder / name if folder is not None else data_path("eventdesk.coding", name)
-        with open(path, encoding="utf-8") as fh:
-            if not fh.readline().startswith("#"):
-                problems.append(f"{name}:1: no header comment saying what the list is for")
-        seen: dict[tuple[str, str], int] = {}
-        try:
-            rows = list(read_tsv(path, lambda e: problems.append(str(e))))
-        except DataError as exc:
-            problems.append(str(exc))
+        rows = _lint_rows(name, path, problems)
+        if rows is None:
             continue
+        seen: dict[tuple[str, str], int] = {}
         for lineno, row in rows:
             where, word, group = f"{name}:{lineno}", row.get("word", ""), row.get("list", "")
             if lists is not None and group not in lists:
@@ -132,24 +125,33 @@ def check_word_lists(folder: Path | None = None) -> list[str]:
     return problems + _check_state_kinds(folder) + _check_roots()
 
 
+def _lint_rows(name: str, path: Path, problems: list[str]) -> list[tuple[int, dict]] | None:
+    """The rows of one word-list file, with its lint's first findings added to ``problems``:
+    no header comment, malformed lines; None (and the reason) when the file cannot be read."""
+    from ..errors import DataError
+
+    with open(path, encoding="utf-8") as fh:
+        if not fh.readline().startswith("#"):
+            problems.append(f"{name}:1: no header comment saying what the list is for")
+    try:
+        return list(read_tsv(path, lambda e: problems.append(str(e))))
+    except DataError as exc:
+        problems.append(str(exc))
+        return None
+
+
 def _check_state_kinds(folder: Path | None = None) -> list[str]:
     """Lint ``state_kinds.tsv`` (descriptions that refer back to a state of one kind): a header
     comment, lower-case phrases, alpha-3 country codes, no repeated row."""
-    from ..errors import DataError
-
     name = "state_kinds.tsv"
     path = folder / name if folder is not None else data_path("eventdesk.coding", name)
     if not path.exists():
         return [] if folder is not None else [f"{name}: missing"]
     out: list[str] = []
-    with open(path, encoding="utf-8") as fh:
-        if not fh.readline().startswith("#"):
-            out.append(f"{name}:1: no header comment saying what the list is for")
+    rows = _lint_rows(name, path, out)
+    if rows is None:
+        return out
     seen: dict[tuple[str, str], int] = {}
-    try:
-        rows = list(read_tsv(path, lambda e: out.append(str(e))))
-    except DataError as exc:
-        return out + [str(exc)]
     for lineno, row in rows:
         phrase, country = row.get("phrase", ""), row.get("country", "")
         if not phrase or phrase != phrase.lower() or phrase != phrase.strip():

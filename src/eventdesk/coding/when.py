@@ -5,7 +5,10 @@ An event the sentence names as having happened before its own news (an event nou
 ...", "after ...", "in response to ..." — ``earlier_preps.tsv`` — or the object of a reaction,
 "condemned the strike" — ``reaction_verbs.tsv``) is a *mention*: it takes the date its own
 phrase gives, or none, never the document's date (:func:`earlier_cue`, and the strategies
-``mention_own_date`` and ``mention_undated``, whose events are marked ``Event.mention``)."""
+``mention_own_date`` and ``mention_undated``, whose events are marked ``Event.mention``). So is
+an event its own date phrase puts more than :data:`BACKGROUND_DAYS` before the document
+(``dated_long_before``: "Syrian forces carried out chlorine attacks in 2014", in a report of
+2017): news recounting history, not news."""
 from __future__ import annotations
 
 from datetime import date as Date
@@ -71,7 +74,40 @@ def mention_undated(d: Draft, status: Status) -> tuple[Date | None, Precision] |
 
 
 #: the date strategies whose events are mentions of earlier events
-MENTION_DATES = frozenset({"mention_own_date", "mention_undated"})
+#: an event dated (by its own phrase, at the latest day the phrase allows) this many days or
+#: more before its document is background, a mention (the store links mentions within a year)
+BACKGROUND_DAYS = 365
+
+
+@DATE.strategy("dated_long_before")
+def dated_long_before(d: Draft, status: Status) -> tuple[Date | None, Precision] | None:
+    """an event its own date phrase puts more than a year before the document ("carried out
+    chlorine attacks in 2014" in a report of 2017): background history, a mention of an
+    earlier event, with that date"""
+    doc = d.st.doc
+    if doc.date is None or status in (Status.FUTURE, Status.HYPOTHETICAL, Status.DESIRED):
+        return None
+    targets = {d.trigger.i} | ({d.obj.i} if d.obj is not None else set())
+    found = _phrase_date(d, targets, False)
+    if found is None or found[0] is None:
+        return None
+    if (doc.date - _last_day(*found)).days >= BACKGROUND_DAYS:
+        return found
+    return None
+
+
+def _last_day(day: Date, precision: Precision) -> Date:
+    """The latest day a date of this precision can mean (a year's 31 December)."""
+    import calendar
+
+    if precision is Precision.YEAR:
+        return day.replace(month=12, day=31)
+    if precision is Precision.MONTH:
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+MENTION_DATES = frozenset({"mention_own_date", "mention_undated", "dated_long_before"})
 
 
 @DATE.strategy("date_phrase")
