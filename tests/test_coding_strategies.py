@@ -116,6 +116,7 @@ CASES = [
                                 "invasion of Bolivia.", "19"),
     ("date", "mention_own_date", "Chile has reinforced its border posts since the Peruvian "
                                  "invasion of Bolivia on May 3.", "19"),
+    ("date", "dated_long_before", "Russia annexed Crimea in 2009.", "19"),
     ("status", "inverted_condition", "Were the Houthis to stop attacking ships in the Red Sea, "
                                      "insurers would still wait.", "19"),
     ("status", "indefinite_subject_of_modal", "An Israeli strike on Iran's nuclear sites might "
